@@ -1,0 +1,206 @@
+"""The embedded default pipeline: a real, small Stable Diffusion pipeline built offline from configs.
+
+Its UNet and text encoder are random (fixed seed), so its pictures are abstract, but every part of it is the real
+diffusers machinery: it is saved once to a cache folder and loaded through the same `from_pretrained` path as any
+checkpoint. The VAE has four blocks and downsamples 8x like Stable Diffusion's, which keeps the UNet's attention cheap;
+its weights are set by hand (see `_shape_vae`) so that it reconstructs a picture's colours and coarse layout, which
+lets image-to-image and video-to-video renders keep a trace of their input.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+BUILTIN_VERSION = "tiny-sd-v2"
+DEFAULT_SIZE = 128  # pixels; the UNet's sample_size is this / 8
+# Latents of the hand-set VAE are 8x8 mean colours in [-1, 1], with a standard deviation of about 0.3 over varied
+# pictures; this scales them to about 1, the scale the noise schedule expects.
+VAE_SCALING_FACTOR = 3.0
+BUILTIN_NAME = f"giffusion-widgets/{BUILTIN_VERSION}"
+
+
+def cache_root() -> Path:
+    """Where models built here live: $GIFFUSION_CACHE, else $XDG_CACHE_HOME/giffusion-widgets, else ~/.cache/..."""
+    if os.environ.get("GIFFUSION_CACHE"):
+        return Path(os.environ["GIFFUSION_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "giffusion-widgets"
+
+
+def _byte_level_tokenizer():
+    """A CLIP tokenizer over single bytes: no vocabulary file to download, and any text tokenizes."""
+    from transformers import CLIPTokenizer
+    from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    symbols = list(bytes_to_unicode().values())
+    vocab: dict[str, int] = {}
+    for token in ["<|startoftext|>", "<|endoftext|>"] + symbols + [s + "</w>" for s in symbols]:
+        vocab.setdefault(token, len(vocab))
+    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77, pad_token="<|endoftext|>")
+
+
+def build_components(seed: int = 0) -> dict:
+    """The pipeline's parts with random weights drawn from `seed`."""
+    import torch
+    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    tokenizer = _byte_level_tokenizer()
+    torch.manual_seed(seed)
+    unet = UNet2DConditionModel(
+        sample_size=DEFAULT_SIZE // 8,
+        in_channels=4,
+        out_channels=4,
+        layers_per_block=1,
+        block_out_channels=(32, 64),
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+        norm_num_groups=32,
+    )
+    torch.manual_seed(seed + 1)
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        block_out_channels=(32, 32, 64, 64),
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        layers_per_block=1,
+        norm_num_groups=8,  # groups of 4+ channels: see _shape_vae
+        sample_size=DEFAULT_SIZE,
+        scaling_factor=VAE_SCALING_FACTOR,
+    )
+    _shape_vae(vae)
+    torch.manual_seed(seed + 2)
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            max_position_embeddings=77,
+            bos_token_id=0,
+            eos_token_id=1,
+            pad_token_id=1,
+        )
+    )
+    scheduler = DDIMScheduler(
+        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
+        set_alpha_to_one=False, steps_offset=1,
+    )
+    return dict(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
+                safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+
+
+def _shape_vae(vae) -> None:
+    """Set the VAE's weights so that it encodes each 8x8 patch's mean colour and decodes it back.
+
+    Every residual branch (resnet conv2, attention output) is zeroed, so the blocks pass their input through and the
+    main path is linear: 2x2 means down, nearest (then bilinear) 2x up. Latent channels: R, G, B, luma; the decoder
+    reads the first three. The catch is the GroupNorm + SiLU at the end of the encoder and the decoder, which would
+    remove each picture's mean colour. Each colour channel therefore shares its group with its own negation and with
+    +-K constants: the group's mean is then exactly 0 and its spread is K/sqrt(2) to within (1/K)^2, so the norm
+    becomes a fixed scale that gamma undoes; beta shifts the values to where SiLU is the identity to within 1e-4, and
+    the next conv's bias shifts them back. Convolutions only use their centre tap where zero padding would bend
+    values at the borders. A constant, near-zero log-variance makes sampling from the latent distribution exact.
+    Training this small VAE from random weights would take far longer than the build may (minutes on a CPU).
+    """
+    import torch
+    from diffusers.models.attention_processor import Attention
+    from diffusers.models.resnet import Downsample2D, ResnetBlock2D, Upsample2D
+
+    big, shift, logvar = 30.0, 12.0, -20.0  # K; the SiLU offset; log-variance (std 5e-5)
+    bilinear = (torch.tensor([1.0, 2.0, 1.0]) / 4).outer(torch.tensor([1.0, 2.0, 1.0]) / 4)
+    nearest = torch.zeros(3, 3)
+    nearest[1, 1] = 1.0
+    one = torch.ones(1, 1)  # for 1x1 convs
+
+    def clear(conv) -> None:
+        conv.weight.zero_()
+        conv.bias.zero_()
+
+    def per_channel(conv, kernel) -> None:  # each output channel filters its own input channel
+        clear(conv)
+        n = min(conv.weight.shape[:2])
+        conv.weight[range(n), range(n)] = kernel
+
+    with torch.no_grad():
+        upsamplers = 0
+        for module in vae.modules():
+            if isinstance(module, ResnetBlock2D):
+                clear(module.conv2)
+                if module.conv_shortcut is not None:
+                    per_channel(module.conv_shortcut, one)
+            elif isinstance(module, Attention):
+                clear(module.to_out[0])
+            elif isinstance(module, Downsample2D):
+                # The 2x2 mean; on even sizes the stride-2 conv never reads the zero pad on the right and bottom.
+                clear(module.conv)
+                n = module.conv.weight.shape[0]
+                module.conv.weight[range(n), range(n), :2, :2] = 0.25
+            elif isinstance(module, Upsample2D):
+                # Bilinear (within the picture) after the last two 2x steps; the first stays nearest, as smoothing
+                # there would grey a 4-pixel frame through the zero padding.
+                per_channel(module.conv, bilinear if upsamplers else nearest)
+                upsamplers += 1
+
+        enc, dec = vae.encoder, vae.decoder
+        spread = big / math.sqrt(2)
+        # Encoder, groups of 8 channels: [R, -R, G, -G, K, -K, K, -K], [B, -B, Y, -Y, K, -K, K, -K].
+        clear(enc.conv_in)
+        rgb = torch.eye(3)
+        for ch, weights in ((0, rgb[0]), (2, rgb[1]), (8, rgb[2]), (10, torch.full((3,), 1 / 3))):
+            enc.conv_in.weight[ch, :, 1, 1] = weights
+            enc.conv_in.weight[ch + 1, :, 1, 1] = -weights
+        for ch in (4, 6, 12, 14):
+            enc.conv_in.bias[ch], enc.conv_in.bias[ch + 1] = big, -big
+        enc.conv_norm_out.weight.fill_(spread)
+        enc.conv_norm_out.bias.fill_(shift)
+        clear(enc.conv_out)
+        for out, ch in enumerate((0, 2, 8, 10)):
+            enc.conv_out.weight[out, ch, 1, 1] = 1.0
+        enc.conv_out.bias[:4] = -shift
+        enc.conv_out.bias[4:] = logvar
+        per_channel(vae.quant_conv, one)
+        per_channel(vae.post_quant_conv, one)
+        # Decoder, groups of 4 channels: [R, -R, K, -K], [G, -G, K, -K], [B, -B, K, -K]. The constants come from the
+        # last resnet's bias, after every zero-padded conv, so they stay exact up to the borders.
+        clear(dec.conv_in)
+        clear(dec.conv_out)
+        last = dec.up_blocks[-1].resnets[-1].conv2
+        for c in range(3):
+            dec.conv_in.weight[4 * c, c, 1, 1] = 1.0
+            dec.conv_in.weight[4 * c + 1, c, 1, 1] = -1.0
+            last.bias[4 * c + 2], last.bias[4 * c + 3] = big, -big
+            dec.conv_out.weight[c, 4 * c, 1, 1] = 1.0
+        dec.conv_norm_out.weight.fill_(spread)
+        dec.conv_norm_out.bias.fill_(shift)
+        dec.conv_out.bias.fill_(-shift)
+
+
+def builtin_path(create: bool = True) -> Path:
+    """The folder of the embedded pipeline, built and saved on first use (atomically, so two processes can race)."""
+    target = cache_root() / BUILTIN_VERSION
+    if (target / "model_index.json").exists() or not create:
+        return target
+    from diffusers import StableDiffusionPipeline
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{BUILTIN_VERSION}-", dir=target.parent))
+    try:
+        StableDiffusionPipeline(**build_components()).save_pretrained(tmp, safe_serialization=True)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process finished first; theirs is identical
+            if not (target / "model_index.json").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

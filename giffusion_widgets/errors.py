@@ -1,0 +1,34 @@
+"""Exceptions a user can cause. Each says what is wrong and, where it can, what to do about it."""
+
+from __future__ import annotations
+
+
+class GiffusionError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ProjectError(GiffusionError, ValueError):
+    """A setting that cannot be rendered (a negative fps, two keyframes on one frame, ...)."""
+
+
+class PromptSyntaxError(ProjectError):
+    """Prompt text that does not follow the `<frame>: <prompt>` grammar. Lines and columns count from 1."""
+
+    def __init__(self, message: str, line: int, column: int, text_line: str = "") -> None:
+        self.reason = message
+        self.line = line
+        self.column = column
+        self.text_line = text_line
+        super().__init__(f"line {line}, column {column}: {message}")
+
+
+class PipelineError(GiffusionError):
+    """A pipeline that cannot be loaded or does not accept what a render needs."""
+
+
+class MediaError(GiffusionError, ValueError):
+    """An audio, image or video file that cannot be used; the message names the file and the problem."""
+
+
+class RenderCancelled(GiffusionError):
+    """Raised inside a render when the user cancels; finished frames are kept on disk."""

@@ -1,0 +1,406 @@
+"""Audio: load once, split into percussive and harmonic parts, find onsets, and turn them into keyframes.
+
+The split runs once per file on a mel spectrogram (median filtering, as in librosa's HPSS): median filters over
+128 mel bands are about ten times cheaper than over the 1025 bins of the linear spectrum, and the onset detector
+works on mel bands anyway. Onsets, per-frame energy and waveform peaks all reuse that one split; the split's masks,
+spread back onto the linear spectrum, give each component's samples when someone asks for them.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+
+def _default_numba_cache() -> str:
+    base = os.environ.get("GIFFUSION_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "giffusion-widgets")
+    return os.path.join(base, "numba")
+
+
+# librosa compiles numba code on first use (tens of seconds); a kept cache folder pays that once per machine, not
+# once per process. numba reads this variable when it is first imported, so it is set before librosa comes in.
+if "NUMBA_CACHE_DIR" not in os.environ:
+    try:
+        os.makedirs(_default_numba_cache(), exist_ok=True)
+        os.environ["NUMBA_CACHE_DIR"] = _default_numba_cache()
+    except OSError:  # a read-only home: numba falls back to its own default
+        pass
+
+import imageio_ffmpeg  # noqa: E402
+import librosa  # noqa: E402
+import numpy as np  # noqa: E402
+import scipy.ndimage  # noqa: E402
+import soundfile as sf  # noqa: E402
+
+from ..errors import MediaError  # noqa: E402
+from .files import check_file
+
+if TYPE_CHECKING:
+    from ..project import Keyframe
+
+COMPONENTS = ("percussive", "harmonic", "combined")
+
+HOP_SECONDS = 512 / 22050  # 23 ms hops (512 samples at 22.05 kHz): onsets within one frame up to 43 fps
+# Onset peak picking, in seconds (librosa's defaults): a peak must top the 30 ms before it and the mean of the
+# 100 ms around it, and the next one may come 30 ms later at the soonest.
+PEAK_MAX_SECONDS = 0.03
+PEAK_AVG_SECONDS = 0.10
+PEAK_WAIT_SECONDS = 0.03
+N_MELS = 128
+HARMONIC_KERNEL = 31  # STFT frames (0.7 s): what is steady in time is harmonic
+PERCUSSIVE_KERNEL = 17  # mel bands: what is flat across frequency is percussive
+FLOOR_DB = -80.0  # below the loudest mel cell; keeps quiet noise from looking like onsets
+ONSET_DELTA = 0.07  # peak threshold above the local mean, as a share of the strongest combined onset
+# Onset strength is the mean rise in dB across mel bands. Scaling by the strongest onset alone would blow up the
+# faint ripples of a steady tone (tenths of a dB) into onsets when nothing stronger happens, so the scale never
+# drops below this many dB.
+MIN_ONSET_SCALE = 2.0
+AUDIBLE_SHARE = 1e-3  # an onset of a part that is 30 dB under the whole mix at that moment is not heard
+SILENCE_PEAK = 1e-4  # -80 dBFS: a file whose loudest sample is quieter holds no usable sound
+PLAYBACK_LIMIT = 20 * 1024 * 1024
+_PLAYABLE = {"MP3": "audio/mpeg", "OGG": "audio/ogg", "WAV": "audio/wav", "FLAC": "audio/flac"}
+
+
+@dataclass
+class AudioKeyframe:
+    """A moment in the audio that becomes a keyframe: `frame` at the project's fps, `time` in seconds in the
+    audio, `strength` of the onset there (0 to 1, relative to the strongest onset of the component; 0 for the
+    start and end of the audio when no onset falls on them)."""
+
+    frame: int
+    time: float
+    strength: float
+
+
+@dataclass
+class _Split:
+    """The percussive/harmonic split of one file, at STFT-frame resolution."""
+
+    mask_percussive: np.ndarray  # (N_MELS, frames): share of each mel cell that is percussive
+    envelopes: dict[str, np.ndarray]  # onset strength per STFT frame, scaled by the strongest combined onset
+    energy: dict[str, np.ndarray]  # mean power (RMS^2) per STFT frame
+
+
+class AudioAnalysis:
+    """One audio file loaded once (mono, at `sr`); the split, onsets and peaks are computed on first use and kept.
+
+    Build it with `analyze_audio(path)`.
+    """
+
+    def __init__(self, path: Path, samples: np.ndarray, sr: int, source_format: str | None) -> None:
+        self.path = path
+        self.sr = sr
+        self.samples = samples
+        self.duration = len(samples) / sr
+        self._source_format = source_format
+        self._split_cache: _Split | None = None
+        self._components: dict[str, np.ndarray] = {}
+        self._onsets: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __repr__(self) -> str:
+        return f"AudioAnalysis({str(self.path)!r}, duration={self.duration:.2f} s, sr={self.sr})"
+
+    # ------------------------------------------------------------ the split
+
+    @property
+    def _split(self) -> _Split:
+        if self._split_cache is None:
+            self._split_cache = _hpss_split(self.samples, self.sr)
+        return self._split_cache
+
+    def component(self, name: str) -> np.ndarray:
+        """The samples of one component; "combined" is the file itself, the other two add up to it."""
+        _check_component(name)
+        if name == "combined":
+            return self.samples
+        if name not in self._components:
+            percussive = _percussive_samples(self.samples, self.sr, self._split.mask_percussive)
+            self._components["percussive"] = percussive
+            self._components["harmonic"] = (self.samples - percussive).astype(np.float32)
+        return self._components[name]
+
+    # ------------------------------------------------------------ onsets and energy
+
+    def onsets(self, name: str = "percussive") -> np.ndarray:
+        """Onset times (seconds) of one component, ascending."""
+        return self._onset_times_and_strengths(name)[0]
+
+    def onset_strengths(self, name: str = "percussive") -> np.ndarray:
+        """The strength (0 to 1, relative to the component's strongest onset) of each of `onsets(name)`."""
+        return self._onset_times_and_strengths(name)[1]
+
+    def _onset_times_and_strengths(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        _check_component(name)
+        if name not in self._onsets:
+            envelope = self._split.envelopes[name]
+            frames = _pick_peaks(envelope, self.sr)
+            times = librosa.frames_to_time(frames, sr=self.sr, hop_length=_hop(self.sr))
+            keep = (times < self.duration) & self._audible(name, frames)  # nothing in the padding at the end
+            peak = float(envelope[frames[keep]].max()) if keep.any() else 1.0
+            self._onsets[name] = (times[keep], envelope[frames[keep]] / peak)
+        return self._onsets[name]
+
+    def _audible(self, name: str, frames: np.ndarray) -> np.ndarray:
+        """Whether the component carries a fair share of the mix's power just after each onset frame."""
+        part, whole = self._split.energy[name], self._split.energy["combined"]
+        after = np.minimum(frames[:, None] + np.arange(4), len(whole) - 1)
+        return part[after].max(axis=1) >= AUDIBLE_SHARE * whole[after].max(axis=1)
+
+    def frame_energy(self, name: str, fps: float, num_frames: int) -> np.ndarray:
+        """Mean power (RMS^2) of one component during each output frame's time span [i/fps, (i+1)/fps).
+
+        Frames past the end of the audio get 0; a frame the audio ends in counts the missing part as silence.
+        """
+        _check_component(name)
+        if fps <= 0:
+            raise ValueError(f"fps must be above 0, got {fps}")
+        energy = self._split.energy[name].astype(np.float64)
+        # STFT frame k stands for the time around its centre k * hop; integrate that step function.
+        edges = np.clip((np.arange(len(energy) + 1) - 0.5) * _hop(self.sr) / self.sr, 0.0, self.duration)
+        cumulative = np.concatenate([[0.0], np.cumsum(energy * np.diff(edges))])
+        starts = np.arange(num_frames) / fps
+        ends = (np.arange(num_frames) + 1) / fps
+        spans = np.interp(ends, edges, cumulative) - np.interp(starts, edges, cumulative)
+        return np.maximum(spans * fps, 0.0)
+
+    def is_silent(self, name: str = "combined") -> bool:
+        """True when the component has no onsets and stays 30 dB or more under the mix's loudest moment."""
+        _check_component(name)
+        energy = self._split.energy
+        loudest = float(energy["combined"].max())
+        return len(self.onsets(name)) == 0 and float(energy[name].max()) < AUDIBLE_SHARE * loudest
+
+    # ------------------------------------------------------------ for the browser
+
+    def peaks(self, columns: int = 1000) -> dict:
+        """Min/max of the waveform in `columns` equal slices, plus every component's onset times: a few tens of
+        kilobytes as JSON whatever the file's length."""
+        columns = max(1, min(int(columns), len(self.samples)))
+        starts = np.linspace(0, len(self.samples), columns + 1).astype(np.int64)[:-1]
+        return {
+            "duration": round(self.duration, 4),
+            "sample_rate": self.sr,
+            "columns": columns,
+            "min": _rounded(np.minimum.reduceat(self.samples, starts)),
+            "max": _rounded(np.maximum.reduceat(self.samples, starts)),
+            "onsets": {name: _rounded(self.onsets(name)) for name in COMPONENTS},
+        }
+
+    def playback_bytes(self) -> tuple[bytes, str]:
+        """Compressed audio a browser can play, and its MIME type: the file itself when it is MP3, OGG, WAV or
+        FLAC and under 20 MB, else the analysed samples encoded as MP3."""
+        mime = _PLAYABLE.get(self._source_format or "")
+        if mime and self.path.stat().st_size <= PLAYBACK_LIMIT:
+            return self.path.read_bytes(), mime
+        buffer = io.BytesIO()
+        sf.write(buffer, self.samples, self.sr, format="MP3", subtype="MPEG_LAYER_III")
+        return buffer.getvalue(), "audio/mpeg"
+
+
+def analyze_audio(path: str | os.PathLike, sr: int = 22050) -> AudioAnalysis:
+    """Load an audio file (WAV, FLAC, OGG, MP3, or anything the bundled ffmpeg decodes) as mono at `sr`.
+
+    Raises MediaError for a missing, empty, unreadable, truncated or silent file.
+    """
+    path = Path(path)
+    samples, source_format = _load(path, sr)
+    if float(np.max(np.abs(samples))) < SILENCE_PEAK:
+        raise MediaError(f"{path}: the audio is silent (no sample above -80 dBFS), so it has no onsets to follow")
+    return AudioAnalysis(path, samples, sr, source_format)
+
+
+def last_audio_frame(duration: float, fps: float) -> int:
+    """The frame during which the audio ends: ceil(duration * fps) - 1, so frames 0..last cover the whole audio
+    and the last one starts before the audio ends."""
+    return max(0, math.ceil(duration * fps - 1e-9) - 1)
+
+
+def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: float,
+                    component: str = "percussive") -> list[AudioKeyframe]:
+    """Onsets of one component as keyframes at `fps`, plus the start (frame 0) and the end of the audio.
+
+    Each onset lands on round(time * fps), and the end on `last_audio_frame(duration, fps)` (nothing goes past
+    it). When several land on one frame the strongest stays. The times never depend on fps.
+    Raises MediaError when the component is silent: no onsets, and 30 dB or more under the mix throughout.
+    """
+    _check_component(component)
+    if fps <= 0:
+        raise ValueError(f"fps must be above 0, got {fps}")
+    analysis = path_or_analysis if isinstance(path_or_analysis, AudioAnalysis) else analyze_audio(path_or_analysis)
+    if analysis.is_silent(component):
+        hint = "" if component == "combined" else "; try the other component or 'combined'"
+        raise MediaError(f"{analysis.path}: the {component} part of the audio is silent, so it has no onsets{hint}")
+    last = last_audio_frame(analysis.duration, fps)
+    candidates = [AudioKeyframe(0, 0.0, 0.0)]
+    for time, strength in zip(analysis.onsets(component), analysis.onset_strengths(component)):
+        candidates.append(AudioKeyframe(min(round(time * fps), last), round(float(time), 4),
+                                        round(float(strength), 4)))
+    candidates.append(AudioKeyframe(last, round(analysis.duration, 4), 0.0))
+    strongest: dict[int, AudioKeyframe] = {}
+    for keyframe in candidates:  # ties keep the earlier one, so the start and end markers yield to onsets only
+        kept = strongest.get(keyframe.frame)
+        if kept is None or keyframe.strength > kept.strength:
+            strongest[keyframe.frame] = keyframe
+    return [strongest[frame] for frame in sorted(strongest)]
+
+
+def keyframes_text(audio_keyframes: Sequence[AudioKeyframe], prompts: Sequence[Keyframe] | None = None) -> str:
+    """Prompt text with one `<frame>: <prompt>` line per audio keyframe, its time as a comment above it.
+
+    With `prompts` (keyframes of a project), each line takes the prompt and negative prompt in force at its frame
+    (the last prompt keyframe at or before it, else the first one); a seed stays only on its own frame. Without,
+    each line holds a placeholder such as `<your prompt at 1.50 s>`, which parses and renders as it is.
+    """
+    from ..project import Keyframe
+    from ..prompts import format_keyframe
+
+    ordered = sorted(prompts or [], key=lambda k: k.frame)
+    lines = []
+    for audio_keyframe in audio_keyframes:
+        lines.append(f"# {audio_keyframe.time:.2f} s")
+        if ordered:
+            source = next((k for k in reversed(ordered) if k.frame <= audio_keyframe.frame), ordered[0])
+            seed = source.seed if source.frame == audio_keyframe.frame else None
+            keyframe = Keyframe(audio_keyframe.frame, source.prompt, source.negative, seed)
+        else:
+            keyframe = Keyframe(audio_keyframe.frame, f"<your prompt at {audio_keyframe.time:.2f} s>")
+        lines.append(format_keyframe(keyframe))
+    return "".join(line + "\n" for line in lines)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _load(path: Path, sr: int) -> tuple[np.ndarray, str | None]:
+    """Mono float32 samples at `sr`, and libsndfile's name for the format (None when ffmpeg decoded it)."""
+    check_file(path)
+    try:
+        info = sf.info(str(path))
+        data, native_sr = sf.read(str(path), dtype="float32", always_2d=True)
+    except sf.LibsndfileError as error:
+        if "Format not recognised" not in str(error):
+            raise MediaError(f"{path}: the audio file is damaged or truncated ({_plain(error)})") from None
+        return _ffmpeg_decode(path, sr), None
+    _check_complete(path, info, len(data))
+    samples = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    if len(samples) == 0:
+        raise MediaError(f"{path}: the file holds no audio samples")
+    if native_sr != sr:
+        samples = librosa.resample(samples, orig_sr=native_sr, target_sr=sr)
+    return np.ascontiguousarray(samples, dtype=np.float32), info.format
+
+
+def _check_complete(path: Path, info: Any, frames_read: int) -> None:
+    """Raise when the file promises more audio than it holds (a copy or download cut short)."""
+    declared = re.search(r"data\s*:\s*(\d+)\s*\(should be (\d+)\)", info.extra_info)
+    if declared and int(declared.group(1)) not in (0, 0xFFFFFFFF):  # 0 / -1: written as a stream, length unknown
+        raise MediaError(f"{path}: the file is truncated: its header announces {int(declared.group(1))} bytes of "
+                         f"audio but only {int(declared.group(2))} are there")
+    if info.format == "MP3" and _has_mp3_length_tag(path) and frames_read < 0.98 * info.frames:
+        raise MediaError(f"{path}: the file is truncated: its header announces {info.frames / info.samplerate:.2f} "
+                         f"s of audio but only {frames_read / info.samplerate:.2f} s could be decoded")
+
+
+def _has_mp3_length_tag(path: Path) -> bool:
+    """Whether an MP3 carries a Xing/Info/VBRI frame, the only case where its announced length is exact."""
+    with open(path, "rb") as handle:
+        head = handle.read(16384)
+    return any(tag in head for tag in (b"Xing", b"Info", b"VBRI"))
+
+
+def _ffmpeg_decode(path: Path, sr: int) -> np.ndarray:
+    """Decode the first audio stream of anything ffmpeg reads (M4A, AAC, the sound of a video ...)."""
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
+               "-map", "0:a:0", "-ac", "1", "-ar", str(sr), "-f", "f32le", "-"]
+    result = subprocess.run(command, capture_output=True)
+    samples = np.frombuffer(result.stdout, dtype="<f4")
+    if result.returncode != 0 or len(samples) == 0:
+        reason = result.stderr.decode(errors="replace").strip().splitlines()
+        detail = f" (ffmpeg: {reason[-1]})" if reason else ""
+        raise MediaError(f"{path}: not an audio file this package can read; use WAV, FLAC, OGG or MP3{detail}")
+    return samples.astype(np.float32)
+
+
+def _plain(error: Exception) -> str:
+    """libsndfile's message without the repeated file name, or a plain word where it would mislead."""
+    message = re.sub(r"^Error (opening )?'[^']*':\s*", "", str(error)).strip()
+    return "the decoder gave up" if not message or "does not exist" in message else message
+
+
+# ---------------------------------------------------------------- the split
+
+
+def _hpss_split(samples: np.ndarray, sr: int) -> _Split:
+    hop = _hop(sr)
+    power = np.abs(librosa.stft(samples, n_fft=4 * hop, hop_length=hop)) ** 2
+    mel = _mel_basis(sr) @ power
+    del power
+    # HPSS: median across time keeps what is steady (harmonic), median across bands what is broadband
+    # (percussive); the soft mask shares each cell between them, so the two parts add up to the whole.
+    harmonic_ref = scipy.ndimage.median_filter(mel, size=(1, HARMONIC_KERNEL), mode="reflect")
+    percussive_ref = scipy.ndimage.median_filter(mel, size=(PERCUSSIVE_KERNEL, 1), mode="reflect")
+    mask = librosa.util.softmask(percussive_ref, harmonic_ref, power=1).astype(np.float32)
+    parts = {"combined": mel, "percussive": mel * mask}
+    parts["harmonic"] = mel - parts["percussive"]
+    # One shared reference and floor: a part that is near-silent stays flat instead of being scaled up.
+    reference = float(mel.max()) or 1.0
+    envelopes = {name: librosa.onset.onset_strength(
+        S=librosa.power_to_db(part, ref=reference, amin=reference * 10 ** (FLOOR_DB / 10), top_db=None),
+        sr=sr, hop_length=hop, n_fft=4 * hop) for name, part in parts.items()}
+    scale = max(float(envelopes["combined"].max()), MIN_ONSET_SCALE)
+    # Parseval with a Hann window: mean power = sum |X|^2 * 16 / (3 * n_fft^2), both halves counted.
+    to_power = 16.0 / (3.0 * (4 * hop) ** 2)
+    return _Split(
+        mask_percussive=mask,
+        envelopes={name: envelope / scale for name, envelope in envelopes.items()},
+        energy={name: part.sum(axis=0) * to_power for name, part in parts.items()},
+    )
+
+
+def _mel_basis(sr: int) -> np.ndarray:
+    # Unnormalised triangles sum to 1 across each linear bin, so a band sum is the power in that band.
+    return librosa.filters.mel(sr=sr, n_fft=4 * _hop(sr), n_mels=N_MELS, norm=None)
+
+
+def _percussive_samples(samples: np.ndarray, sr: int, mask_mel: np.ndarray) -> np.ndarray:
+    """Spread the mel mask back onto the linear bins (each bin averages the bands that cover it) and invert."""
+    basis = _mel_basis(sr)
+    cover = basis.sum(axis=0)
+    mask = (basis.T @ mask_mel) / np.where(cover > 0, cover, 1.0)[:, None]
+    hop = _hop(sr)
+    stft = librosa.stft(samples, n_fft=4 * hop, hop_length=hop)
+    return librosa.istft(stft * mask, hop_length=hop, n_fft=4 * hop, length=len(samples)).astype(np.float32)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _hop(sr: int) -> int:
+    """STFT hop in samples (the window is four hops): the same 23 ms at any sample rate."""
+    return max(16, round(HOP_SECONDS * sr))
+
+
+def _pick_peaks(envelope: np.ndarray, sr: int) -> np.ndarray:
+    frames_per_second = sr / _hop(sr)
+    maxed = max(1, round(PEAK_MAX_SECONDS * frames_per_second))
+    averaged = max(1, round(PEAK_AVG_SECONDS * frames_per_second))
+    wait = max(1, round(PEAK_WAIT_SECONDS * frames_per_second))
+    peaks = librosa.util.peak_pick(envelope, pre_max=maxed, post_max=1, pre_avg=averaged, post_avg=averaged + 1,
+                                   delta=ONSET_DELTA, wait=wait)
+    return np.asarray(peaks, dtype=int)
+
+
+def _check_component(name: str) -> None:
+    if name not in COMPONENTS:
+        raise ValueError(f"component must be one of {', '.join(COMPONENTS)}; got {name!r}")
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return np.round(np.asarray(values, dtype=np.float64), 4).tolist()

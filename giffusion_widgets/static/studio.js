@@ -1,0 +1,2899 @@
+// src/bus.js
+function createBus(initial = {}) {
+  const handlers = /* @__PURE__ */ new Map();
+  const state = {
+    axis: null,
+    fit: true,
+    selected: null,
+    frame: 0,
+    playing: false,
+    fps: 10,
+    lastFrame: 0,
+    audioFrames: 0,
+    ...initial
+  };
+  const bus = {
+    state,
+    on(event, fn) {
+      if (!handlers.has(event)) handlers.set(event, /* @__PURE__ */ new Set());
+      handlers.get(event).add(fn);
+      return () => handlers.get(event)?.delete(fn);
+    },
+    emit(event, payload) {
+      for (const fn of [...handlers.get(event) ?? []]) fn(payload);
+    },
+    /** Set a state key and tell listeners of the event of the same name, when it changed. */
+    set(key, value) {
+      if (Object.is(state[key], value)) return;
+      state[key] = value;
+      bus.emit(key, value);
+    }
+  };
+  return bus;
+}
+
+// src/dom.js
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === void 0 || value === null || value === false) continue;
+    if (key === "class") el.className = value;
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
+    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key in el && typeof value !== "string") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === void 0 || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+function cleanupList() {
+  const fns = [];
+  return {
+    add(fn) {
+      if (typeof fn === "function") fns.push(fn);
+      return fn;
+    },
+    listen(target, event, fn, options) {
+      target.addEventListener(event, fn, options);
+      fns.push(() => target.removeEventListener(event, fn, options));
+    },
+    run() {
+      while (fns.length) {
+        try {
+          fns.pop()();
+        } catch (err) {
+          console.error(err);
+        }
+      }
+    }
+  };
+}
+var isEditing = (el) => el.ownerDocument?.activeElement === el;
+function debounce(fn, ms) {
+  let timer = null;
+  let lastArgs = null;
+  const debounced = (...args) => {
+    lastArgs = args;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn(...lastArgs);
+    }, ms);
+  };
+  debounced.flush = () => {
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+      fn(...lastArgs);
+    }
+  };
+  debounced.cancel = () => clearTimeout(timer);
+  return debounced;
+}
+
+// src/model.js
+var getProject = (model) => model.get("project") ?? null;
+function editProject(model, fn) {
+  const project = getProject(model);
+  if (!project) return;
+  const copy = structuredClone(project);
+  fn(copy);
+  model.set("project", copy);
+  model.save_changes();
+}
+var setProjectField = (model, key, value) => editProject(model, (p) => {
+  p[key] = value;
+});
+var setKeyframes = (model, keyframes) => editProject(model, (p) => {
+  p.keyframes = keyframes.map((k) => ({ ...k }));
+});
+function toBytes(value) {
+  if (!value) return null;
+  let bytes = null;
+  if (value instanceof Uint8Array) bytes = value;
+  else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
+  return bytes && bytes.byteLength ? bytes : null;
+}
+function blobUrl(value, mime) {
+  const bytes = toBytes(value);
+  return bytes ? URL.createObjectURL(new Blob([bytes], { type: mime || "application/octet-stream" })) : null;
+}
+function watch(model, names, fn, { now = true } = {}) {
+  const handler = () => fn();
+  for (const name of names) model.on(`change:${name}`, handler);
+  if (now) fn();
+  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+}
+function projectKeyframes(model) {
+  const project = getProject(model);
+  return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
+}
+
+// src/icons.js
+var PATHS = {
+  play: "M4 2.5v11l9-5.5z",
+  pause: "M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z",
+  prev: "M3 2.5h2v11H3zM13 2.5v11L6 8z",
+  next: "M11 2.5h2v11h-2zM3 2.5v11L10 8z"
+};
+function icon(name) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "14");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "gw-svg");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", PATHS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+function setPlayIcon(button, playing) {
+  button.replaceChildren(icon(playing ? "pause" : "play"));
+  button.setAttribute("aria-label", playing ? "Pause" : "Play");
+}
+
+// src/player.js
+function createPlayer(bus) {
+  let raf = null;
+  let startFrame = 0;
+  let startTime = 0;
+  const clock = () => bus.state.clock ?? null;
+  const fps = () => Math.max(1, bus.state.fps || 10);
+  const last = () => Math.max(0, bus.state.lastFrame || 0);
+  function tick(now) {
+    if (!bus.state.playing) return;
+    const c = clock();
+    let frame;
+    if (c && c.ready()) {
+      frame = Math.floor(c.seconds() * fps() + 1e-6);
+      startFrame = frame;
+      startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
+    } else {
+      frame = startFrame + Math.floor((now - startTime) / 1e3 * fps());
+    }
+    if (frame > last()) {
+      frame = 0;
+      startFrame = 0;
+      startTime = now;
+      c?.play(0);
+    }
+    if (frame !== bus.state.frame) bus.set("frame", frame);
+    raf = requestAnimationFrame(tick);
+  }
+  const player = {
+    play() {
+      if (bus.state.playing) return;
+      if (bus.state.frame >= last()) bus.set("frame", 0);
+      startFrame = bus.state.frame;
+      startTime = performance.now();
+      bus.set("playing", true);
+      const c = clock();
+      c?.play(startFrame / fps());
+      raf = requestAnimationFrame(tick);
+    },
+    pause() {
+      if (!bus.state.playing) return;
+      bus.set("playing", false);
+      cancelAnimationFrame(raf);
+      clock()?.pause();
+    },
+    toggle() {
+      if (bus.state.playing) player.pause();
+      else player.play();
+    },
+    seek(frame) {
+      const f = Math.max(0, Math.min(last(), Math.round(frame)));
+      const wasPlaying = bus.state.playing;
+      if (wasPlaying) player.pause();
+      bus.set("frame", f);
+      if (wasPlaying) player.play();
+    },
+    step(delta) {
+      player.pause();
+      const n = last() + 1;
+      bus.set("frame", ((bus.state.frame + delta) % n + n) % n);
+    },
+    dispose() {
+      cancelAnimationFrame(raf);
+      bus.state.playing = false;
+    }
+  };
+  return player;
+}
+
+// src/theme.js
+function parseRgb(color) {
+  const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
+  return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === void 0 ? 1 : +m[4] } : null;
+}
+function hostIsDark(el) {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const c = parseRgb(getComputedStyle(node).backgroundColor);
+    if (c && c.a > 0.5) return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255 < 0.5;
+  }
+  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
+}
+function followHostTheme(root) {
+  const apply = () => root.classList.toggle("gw-dark", hostIsDark(root));
+  apply();
+  requestAnimationFrame(apply);
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", apply);
+  const observer = new MutationObserver(apply);
+  for (const target of [document.documentElement, document.body]) {
+    observer.observe(target, { attributes: true, attributeFilter: ["class", "data-jp-theme-name", "theme", "style"] });
+  }
+  return () => {
+    media?.removeEventListener?.("change", apply);
+    observer.disconnect();
+  };
+}
+
+// src/root.js
+function rootElement(el, widget, className = "gw-standalone") {
+  const cleanup = cleanupList();
+  const body = h("div", { class: "gw-body" });
+  const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
+  el.append(root);
+  cleanup.add(followHostTheme(root));
+  return {
+    root,
+    body,
+    dispose() {
+      cleanup.run();
+      root.remove();
+    }
+  };
+}
+function mountErrorBanner(el, model) {
+  const text = h("span", { class: "gw-error-text" });
+  const banner = h(
+    "div",
+    { class: "gw-error", role: "alert", hidden: true },
+    h("span", { class: "gw-error-icon", "aria-hidden": "true" }, "!"),
+    text,
+    h("button", {
+      class: "gw-btn gw-icon gw-dismiss",
+      type: "button",
+      title: "Dismiss",
+      "aria-label": "Dismiss error",
+      onclick: () => {
+        model.set("error", "");
+        model.save_changes();
+      }
+    }, "×")
+  );
+  el.append(banner);
+  const stop = watch(model, ["error"], () => {
+    const message = model.get("error") || "";
+    text.textContent = message;
+    banner.hidden = !message;
+  });
+  return () => {
+    stop();
+    banner.remove();
+  };
+}
+
+// src/frames.js
+var stores = /* @__PURE__ */ new WeakMap();
+function createFrameStore(model) {
+  const listeners = /* @__PURE__ */ new Set();
+  const store = {
+    run: null,
+    total: 0,
+    urls: [],
+    count: 0,
+    latest: -1,
+    /** Subscribe to changes: fn({kind: "run"|"frame", index}); returns the unsubscribe function. */
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    get(index) {
+      return store.urls[index] ?? null;
+    },
+    has(index) {
+      return Boolean(store.urls[index]);
+    },
+    /** Frames 0..n-1 are all here: the first index to ask the kernel for. */
+    contiguous() {
+      let n = 0;
+      while (store.urls[n]) n += 1;
+      return n;
+    },
+    reset(run, total) {
+      for (const url of store.urls) if (url) URL.revokeObjectURL(url);
+      store.run = run;
+      store.total = total ?? 0;
+      store.urls = [];
+      store.count = 0;
+      store.latest = -1;
+      notify({ kind: "run" });
+    },
+    add(index, bytes, mime, total) {
+      const old = store.urls[index];
+      if (old) URL.revokeObjectURL(old);
+      else store.count += 1;
+      store.urls[index] = URL.createObjectURL(new Blob([bytes], { type: mime || "image/png" }));
+      if (total !== void 0 && total !== null) store.total = Math.max(store.total, total);
+      store.latest = index;
+      notify({ kind: "frame", index });
+    },
+    /** Handle one custom message from the kernel; true when it was a frame-store message. */
+    handle(content, buffers) {
+      if (!content || typeof content !== "object") return false;
+      if (content.type === "run") {
+        store.reset(content.run, content.total);
+        return true;
+      }
+      if (content.type !== "frame") return false;
+      if (content.run !== store.run) {
+        if (content.run !== model.get("run_id")) return true;
+        store.reset(content.run, content.total);
+      }
+      const buffer = buffers?.[0];
+      if (buffer) store.add(content.index, buffer, content.mime, content.total);
+      return true;
+    },
+    dispose() {
+      model.off("msg:custom", onMessage);
+      store.reset(null, 0);
+      listeners.clear();
+      stores.delete(model);
+    }
+  };
+  const notify = (event) => listeners.forEach((fn) => fn(event));
+  const onMessage = (content, buffers) => store.handle(content, buffers);
+  model.on("msg:custom", onMessage);
+  return store;
+}
+function frameStore(model) {
+  let store = stores.get(model);
+  if (!store) {
+    store = createFrameStore(model);
+    stores.set(model, store);
+    if (model.get("run_id")) model.send({ type: "frames", from: 0 });
+  }
+  return store;
+}
+
+// src/filmstrip.js
+var THUMB_HEIGHT = 56;
+var GAP = 6;
+var REVEAL_PAD = 40;
+var INSET = 3;
+var COMING_WIDTH = 96;
+var OVERSCAN = 4;
+function visibleRange(scrollLeft, viewWidth, pitch, count, overscan = OVERSCAN) {
+  if (count <= 0 || pitch <= 0) return [0, 0];
+  const first = Math.max(0, Math.floor(scrollLeft / pitch) - overscan);
+  const last = Math.min(count, Math.ceil((scrollLeft + viewWidth) / pitch) + overscan);
+  return [first, Math.max(first, last)];
+}
+function revealScroll(scrollLeft, viewWidth, x, width, pad = GAP) {
+  if (x - pad < scrollLeft) return Math.max(0, x - pad);
+  if (x + width + pad > scrollLeft + viewWidth) return x + width + pad - viewWidth;
+  return scrollLeft;
+}
+function sortedIndexOf(list, value) {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    if (list[mid] === value) return mid;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+function createFilmstrip({ store, onPick }) {
+  const track = h("div", { class: "gw-strip-track" });
+  const scroller = h("div", {
+    class: "gw-filmstrip",
+    role: "listbox",
+    "aria-label": "Filmstrip",
+    "aria-orientation": "horizontal"
+  }, track);
+  const nudge = (direction) => h("button", {
+    class: `gw-btn gw-strip-nudge gw-strip-${direction}`,
+    type: "button",
+    tabindex: -1,
+    "aria-label": direction === "left" ? "Earlier frames" : "Later frames",
+    onclick: () => scroller.scrollBy({ left: (direction === "left" ? -0.8 : 0.8) * scroller.clientWidth })
+  }, direction === "left" ? "‹" : "›");
+  const before = nudge("left");
+  const after = nudge("right");
+  const el = h("div", { class: "gw-strip-wrap" }, scroller, before, after);
+  const coming = h("div", { class: "gw-strip-coming", "aria-hidden": "true" });
+  track.append(coming);
+  let indices = [];
+  let current = -1;
+  let revealed = -1;
+  let thumbWidth = THUMB_HEIGHT;
+  const made = /* @__PURE__ */ new Map();
+  const pitch = () => thumbWidth + GAP;
+  function makeThumb(index) {
+    const thumb = h(
+      "button",
+      {
+        class: "gw-thumb",
+        type: "button",
+        role: "option",
+        title: `Frame ${index}`,
+        "data-frame": String(index),
+        onclick: () => onPick(index)
+      },
+      h("img", { alt: "", draggable: "false" }),
+      h("span", { class: "gw-thumb-label" }, String(index))
+    );
+    return thumb;
+  }
+  function layout() {
+    const [first, last] = visibleRange(
+      Math.max(0, scroller.scrollLeft - INSET),
+      scroller.clientWidth || 480,
+      pitch(),
+      indices.length
+    );
+    const wanted = new Set(indices.slice(first, last));
+    for (const [index, thumb] of made) {
+      if (!wanted.has(index) || !store.has(index)) {
+        thumb.remove();
+        made.delete(index);
+      }
+    }
+    for (let position = first; position < last; position += 1) {
+      const index = indices[position];
+      let thumb = made.get(index);
+      if (!thumb) {
+        thumb = makeThumb(index);
+        made.set(index, thumb);
+        track.append(thumb);
+      }
+      thumb.style.left = `${INSET + position * pitch()}px`;
+      thumb.style.width = `${thumbWidth}px`;
+      const img = thumb.firstChild;
+      const url = store.get(index);
+      if (img.getAttribute("src") !== url) img.src = url;
+      const isCurrent = index === current;
+      thumb.classList.toggle("gw-current", isCurrent);
+      thumb.setAttribute("aria-selected", isCurrent ? "true" : "false");
+    }
+    const scrollable = scroller.scrollWidth - scroller.clientWidth;
+    before.hidden = scroller.scrollLeft <= 1;
+    after.hidden = scroller.scrollLeft >= scrollable - 1;
+    el.classList.toggle("gw-more-left", !before.hidden);
+    el.classList.toggle("gw-more-right", !after.hidden);
+  }
+  function update({ current: frame, aspect = 1, coming: due = 0 }) {
+    indices = [];
+    for (let i = 0; i < store.urls.length; i += 1) if (store.urls[i]) indices.push(i);
+    thumbWidth = Math.round(THUMB_HEIGHT * Math.min(3, Math.max(1 / 3, aspect || 1)));
+    coming.hidden = due <= 0;
+    coming.textContent = due > 0 ? `${due} more coming` : "";
+    coming.style.left = `${INSET + indices.length * pitch()}px`;
+    const comingWidth = due > 0 ? COMING_WIDTH + GAP : 0;
+    track.style.width = `${Math.max(0, 2 * INSET + indices.length * pitch() - GAP + comingWidth)}px`;
+    current = frame;
+    const position = sortedIndexOf(indices, frame);
+    if (position >= 0 && revealed !== frame && scroller.clientWidth > 0) {
+      revealed = frame;
+      const target = revealScroll(
+        scroller.scrollLeft,
+        scroller.clientWidth,
+        INSET + position * pitch(),
+        thumbWidth,
+        REVEAL_PAD
+      );
+      if (target !== scroller.scrollLeft) scroller.scrollLeft = target;
+    }
+    layout();
+  }
+  let pending = null;
+  const onScroll = () => {
+    if (pending === null) pending = requestAnimationFrame(() => {
+      pending = null;
+      layout();
+    });
+  };
+  scroller.addEventListener("scroll", onScroll, { passive: true });
+  return {
+    el,
+    update,
+    layout,
+    dispose() {
+      scroller.removeEventListener("scroll", onScroll);
+      cancelAnimationFrame(pending);
+      el.remove();
+    }
+  };
+}
+
+// src/timeaxis.js
+var MAX_PX_PER_FRAME = 48;
+var OVERSCROLL = 0.15;
+var EDGE_PX = 10;
+var MAX_TAIL_SHARE = 0.4;
+function makeAxis({ start = 0, pxPerFrame = 1, width = 0, length = 1, tailPx = 0 } = {}) {
+  return { start, pxPerFrame, width, length: Math.max(1, length), tailPx };
+}
+var frameToX = (axis, frame) => (frame - axis.start) * axis.pxPerFrame;
+var xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
+var xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
+var timeToFrame = (seconds, fps) => Math.round(seconds * fps);
+var spanFrames = (axis) => Math.max(axis.length * (1 + OVERSCROLL), axis.length + 2);
+var tailPixels = (axis) => Math.min(axis.tailPx ?? 0, Math.max(0, axis.width - 2 * EDGE_PX) * MAX_TAIL_SHARE);
+function minPxPerFrame(axis) {
+  const usable = axis.width - 2 * EDGE_PX;
+  if (usable <= 0) return 1e-6;
+  return Math.min(MAX_PX_PER_FRAME, usable / spanFrames(axis), (usable - tailPixels(axis)) / axis.length);
+}
+function clampAxis(axis) {
+  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame));
+  const minStart = -EDGE_PX / pxPerFrame;
+  const end = Math.max(spanFrames(axis), axis.length + tailPixels(axis) / pxPerFrame);
+  const maxStart = Math.max(minStart, end - (axis.width - EDGE_PX) / pxPerFrame);
+  const start = Math.min(maxStart, Math.max(minStart, axis.start));
+  return { ...axis, pxPerFrame, start };
+}
+function fitAxis(axis) {
+  const pxPerFrame = minPxPerFrame(axis);
+  return { ...axis, pxPerFrame, start: -EDGE_PX / pxPerFrame };
+}
+function zoomAxis(axis, factor, anchorX = axis.width / 2) {
+  const anchorFrame = xToFrame(axis, anchorX);
+  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame * factor));
+  return clampAxis({ ...axis, pxPerFrame, start: anchorFrame - anchorX / pxPerFrame });
+}
+function panAxis(axis, dx) {
+  return clampAxis({ ...axis, start: axis.start - dx / axis.pxPerFrame });
+}
+function visibleFrames(axis) {
+  const first = Math.max(0, Math.floor(axis.start));
+  const last = Math.max(first, Math.ceil(axis.start + axis.width / axis.pxPerFrame));
+  return { first, last };
+}
+var FRAME_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2500, 5e3, 1e4, 2e4, 5e4, 1e5];
+var TIME_STEPS = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+function chooseStep(pxPerUnit, minPx, steps) {
+  for (const step of steps) if (step * pxPerUnit >= minPx) return step;
+  return steps[steps.length - 1];
+}
+function frameTicks(axis, minPx = 64) {
+  const step = chooseStep(axis.pxPerFrame, minPx, FRAME_STEPS);
+  const { first, last } = visibleFrames(axis);
+  const ticks = [];
+  for (let f = Math.ceil(first / step) * step; f <= last; f += step) ticks.push(f);
+  return { step, ticks };
+}
+function timeTicks(axis, fps, minPx = 64) {
+  const pxPerSecond = axis.pxPerFrame * fps;
+  const step = chooseStep(pxPerSecond, minPx, TIME_STEPS);
+  const t0 = Math.max(0, axis.start / fps);
+  const t1 = (axis.start + axis.width / axis.pxPerFrame) / fps;
+  const ticks = [];
+  for (let i = Math.ceil(t0 / step - 1e-9); i * step <= t1 + 1e-9; i += 1) ticks.push(Number((i * step).toFixed(3)));
+  return { step, ticks };
+}
+function formatTime(seconds, step = 1) {
+  const s = Math.max(0, seconds);
+  if (s < 60) {
+    const decimals = step < 0.1 ? 2 : step < 1 ? 1 : 0;
+    return `${s.toFixed(decimals)} s`;
+  }
+  const whole = Math.round(s);
+  const h2 = Math.floor(whole / 3600);
+  const m = Math.floor(whole % 3600 / 60);
+  const sec = String(whole % 60).padStart(2, "0");
+  return h2 ? `${h2}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+// src/scrubber.js
+var WAITING = {
+  idle: "Press Render to make frames; they appear here as they finish.",
+  loading: "Loading the pipeline… the first frame appears here when it is done.",
+  rendering: "Rendering… the first frame appears here when it is done."
+};
+function mount(el, model, bus, { inputs = true, studio = false } = {}) {
+  const cleanup = cleanupList();
+  const store = frameStore(model);
+  let follow = true;
+  let aspect = 0;
+  const img = h("img", { class: "gw-frame-img", alt: "" });
+  const empty = h("div", { class: "gw-stage-empty" });
+  const stage = h("div", {
+    class: "gw-stage",
+    tabindex: 0,
+    role: "img",
+    "aria-label": "Current frame. Arrow keys step, Space plays."
+  }, img, empty);
+  const position = h("span", { class: "gw-readout gw-position" });
+  const toImage = h("button", {
+    class: "gw-btn",
+    type: "button",
+    title: "Use this frame as the initial image of the next render",
+    onclick: () => model.send({ type: "send_frame_to_image", frame: bus.state.frame })
+  }, "Frame → image input");
+  const toVideo = h("button", {
+    class: "gw-btn",
+    type: "button",
+    title: "Use the finished animation as the video input of the next render",
+    onclick: () => model.send({ type: "send_video_to_video" })
+  }, "Video → video input");
+  const playButton = h("button", {
+    class: "gw-btn gw-icon gw-play",
+    type: "button",
+    title: "Play / pause (Space)",
+    "aria-label": "Play",
+    onclick: () => userAction(() => bus.player.toggle())
+  }, icon("play"));
+  const slider = h("input", {
+    class: "gw-slider",
+    type: "range",
+    min: "0",
+    max: "0",
+    step: "1",
+    value: "0",
+    "aria-label": "Frame"
+  });
+  const strip2 = createFilmstrip({ store, onPick: (index) => userAction(() => bus.player.seek(index)) });
+  const transport = h(
+    "div",
+    { class: "gw-transport" },
+    h("button", {
+      class: "gw-btn gw-icon",
+      type: "button",
+      title: "Previous frame (←)",
+      "aria-label": "Previous frame",
+      onclick: () => userAction(() => bus.player.step(-1))
+    }, icon("prev")),
+    playButton,
+    h("button", {
+      class: "gw-btn gw-icon",
+      type: "button",
+      title: "Next frame (→)",
+      "aria-label": "Next frame",
+      onclick: () => userAction(() => bus.player.step(1))
+    }, icon("next")),
+    slider
+  );
+  const sendRow = inputs ? h("div", { class: "gw-row gw-send" }, h("span", { class: "gw-label" }, "Use as input:"), toImage, toVideo) : null;
+  const section2 = h(
+    "div",
+    { class: "gw-scrubber" },
+    h(
+      "div",
+      { class: "gw-toolbar" },
+      h("span", { class: "gw-title" }, "Frames"),
+      h("span", { class: "gw-spacer" }),
+      position
+    ),
+    stage,
+    transport,
+    strip2.el,
+    sendRow
+  );
+  el.append(section2);
+  function total() {
+    const project = getProject(model);
+    const planned = project?.keyframes?.length ? Math.max(...project.keyframes.map((k) => k.frame)) + 1 : 0;
+    return Math.max(store.total, model.get("frame_count") ?? 0, planned);
+  }
+  function userAction(fn) {
+    follow = false;
+    fn();
+    stage.focus({ preventScroll: true });
+    if (!bus.state.playing) syncModelFrame();
+  }
+  function frameAspect() {
+    if (aspect) return aspect;
+    const p = getProject(model);
+    return p?.width && p?.height ? p.width / p.height : 1;
+  }
+  function show() {
+    const n = total();
+    const frame = Math.min(bus.state.frame, Math.max(0, n - 1));
+    bus.state.lastFrame = Math.max(0, n - 1);
+    bus.state.fps = getProject(model)?.fps || 10;
+    const state = model.get("status")?.state ?? "idle";
+    const url = store.get(frame);
+    const waiting = store.count === 0;
+    stage.classList.toggle("gw-waiting", waiting);
+    section2.style.setProperty("--gw-frame-aspect", String(frameAspect()));
+    if (url) {
+      if (img.getAttribute("src") !== url) img.src = url;
+      img.hidden = false;
+      empty.hidden = true;
+    } else {
+      img.hidden = true;
+      empty.hidden = false;
+      empty.textContent = waiting ? studio ? WAITING[state] ?? WAITING.idle : "No frames to show yet." : `Frame ${frame} is not rendered yet.`;
+    }
+    slider.max = String(Math.max(0, n - 1));
+    slider.value = String(frame);
+    slider.disabled = n <= 1;
+    const fps = bus.state.fps;
+    position.textContent = n ? `frame ${frame} of ${n - 1} · ${formatTime(frame / fps, 0.01)} · ${store.count}/${n} rendered` : "";
+    Object.assign(section2.dataset, {
+      frame: String(frame),
+      rendered: String(store.count),
+      total: String(n),
+      run: store.run ?? ""
+    });
+    toImage.disabled = !url;
+    toVideo.disabled = studio ? !model.get("output")?.byteLength : state !== "finished";
+    transport.hidden = waiting;
+    strip2.el.hidden = waiting;
+    if (sendRow) sendRow.hidden = waiting;
+    strip2.update({ current: frame, aspect: frameAspect(), coming: state === "rendering" ? n - store.count : 0 });
+  }
+  cleanup.listen(img, "load", () => {
+    img.classList.toggle("gw-pixelated", img.naturalWidth > 0 && img.naturalWidth * 2.5 < stage.clientWidth);
+    const loaded = img.naturalWidth && img.naturalHeight ? img.naturalWidth / img.naturalHeight : 0;
+    if (loaded && loaded !== aspect) {
+      aspect = loaded;
+      show();
+    }
+  });
+  function syncModelFrame() {
+    if (model.get("frame") !== bus.state.frame) {
+      model.set("frame", bus.state.frame);
+      model.save_changes();
+    }
+  }
+  cleanup.listen(slider, "input", () => {
+    follow = false;
+    bus.player.seek(Number(slider.value));
+  });
+  cleanup.listen(slider, "change", syncModelFrame);
+  cleanup.listen(stage, "keydown", (event) => {
+    const keys = {
+      ArrowLeft: () => bus.player.step(event.shiftKey ? -10 : -1),
+      ArrowRight: () => bus.player.step(event.shiftKey ? 10 : 1),
+      " ": () => bus.player.toggle(),
+      Home: () => bus.player.seek(0),
+      End: () => bus.player.seek(total() - 1)
+    };
+    if (!keys[event.key]) return;
+    event.preventDefault();
+    follow = false;
+    keys[event.key]();
+    if (!bus.state.playing) syncModelFrame();
+  });
+  cleanup.add(store.subscribe((event) => {
+    if (event.kind === "run") {
+      follow = true;
+      aspect = 0;
+    }
+    if (event.kind === "frame" && follow && !bus.state.playing) bus.set("frame", event.index);
+    show();
+  }));
+  cleanup.add(bus.on("frame", show));
+  cleanup.add(bus.on("playing", (playing) => {
+    setPlayIcon(playButton, playing);
+    if (!playing) syncModelFrame();
+  }));
+  cleanup.add(watch(model, ["project", "frame_count", "status", "output"], show));
+  let resizePending = null;
+  const resize = new ResizeObserver(() => {
+    if (resizePending !== null) return;
+    resizePending = requestAnimationFrame(() => {
+      resizePending = null;
+      strip2.layout();
+    });
+  });
+  resize.observe(strip2.el);
+  cleanup.add(() => {
+    resize.disconnect();
+    cancelAnimationFrame(resizePending);
+    strip2.dispose();
+  });
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+
+// src/pipeline-words.js
+var EMBEDDED = "Embedded demo pipeline (offline, random weights)";
+var EMBEDDED_PREFIX = "giffusion-widgets/";
+function deviceWords(device) {
+  const name = String(device ?? "").trim();
+  if (!name) return "";
+  if (name === "cpu") return "CPU";
+  const cuda = /^cuda(?::(\d+))?$/.exec(name);
+  if (cuda) return cuda[1] && cuda[1] !== "0" ? `GPU ${cuda[1]}` : "GPU";
+  if (name === "mps") return "Apple GPU";
+  return name;
+}
+function describePipeline(info, project) {
+  const i = info ?? {};
+  const checkpoint = i.checkpoint || project?.checkpoint || "";
+  const builtin = i.builtin ?? (!checkpoint || checkpoint.startsWith(EMBEDDED_PREFIX));
+  const name = builtin ? EMBEDDED : checkpoint;
+  const fromMessage = i.state === "ready" && /^\S+ · \S+$/.test(i.message ?? "") ? i.message.split(" · ") : [];
+  const device = i.device ?? fromMessage[0] ?? "";
+  const dtype = i.dtype ?? fromMessage[1] ?? "";
+  const details = [i.pipeline_class, checkpoint, device, dtype, i.accepts?.length ? `accepts ${i.accepts.join(", ")}` : ""].filter(Boolean).join(" · ");
+  switch (i.state) {
+    case "ready":
+      return { line: [name, deviceWords(device)].filter(Boolean).join(" · "), details };
+    case "loading":
+      return { line: `Loading ${builtin ? "the embedded demo pipeline" : checkpoint}…`, details };
+    case "failed":
+      return {
+        line: `Could not load ${builtin ? "the embedded demo pipeline" : checkpoint}: ${i.message || "see the error"}`,
+        details
+      };
+    default:
+      return { line: `${name} · loads on the first render`, details };
+  }
+}
+
+// src/settings.js
+var PIPELINE_CLASSES = [
+  "StableDiffusionPipeline",
+  "StableDiffusionImg2ImgPipeline",
+  "StableDiffusionXLPipeline",
+  "StableDiffusionXLImg2ImgPipeline",
+  "AutoPipelineForText2Image",
+  "AutoPipelineForImage2Image",
+  "DiffusionPipeline"
+];
+var SCHEDULERS = [
+  "DDIMScheduler",
+  "EulerDiscreteScheduler",
+  "EulerAncestralDiscreteScheduler",
+  "DPMSolverMultistepScheduler",
+  "LMSDiscreteScheduler",
+  "PNDMScheduler",
+  "UniPCMultistepScheduler",
+  "HeunDiscreteScheduler",
+  "LCMScheduler"
+];
+var MEDIA_ACCEPT = { image: "image/*", audio: "audio/*,.wav,.mp3,.flac,.ogg", video: "video/*,.gif,.mp4,.webm,.mov" };
+var nextId = 0;
+var uid = (name) => `gw-${name}-${nextId += 1}`;
+function field(model, cleanup, key, label, {
+  kind = "text",
+  hint = "",
+  placeholder = "",
+  options = [],
+  min,
+  max,
+  step,
+  list,
+  nullable = false
+} = {}) {
+  const id = uid(key);
+  let input;
+  if (kind === "select") {
+    input = h(
+      "select",
+      { class: "gw-input gw-select", id },
+      options.map((o) => Array.isArray(o) ? h("option", { value: o[0] }, o[1]) : h("option", { value: o }, o))
+    );
+  } else if (kind === "check") {
+    input = h("input", { type: "checkbox", id, class: "gw-check" });
+  } else {
+    const numeric = kind === "int" || kind === "float" || kind === "optint" || kind === "range";
+    input = h("input", {
+      class: `gw-input${numeric && kind !== "range" ? " gw-num" : ""}`,
+      id,
+      type: kind === "range" ? "range" : numeric ? "number" : "text",
+      min,
+      max,
+      step: step ?? (kind === "float" ? "any" : numeric ? "1" : void 0),
+      placeholder,
+      list: list ? `${id}-list` : void 0,
+      autocomplete: "off",
+      spellcheck: false
+    });
+  }
+  const valueLabel = kind === "range" ? h("output", { class: "gw-range-value", for: id }) : null;
+  const datalist = list ? h("datalist", { id: `${id}-list` }, list.map((v) => h("option", { value: v }))) : null;
+  const note = h("div", { class: "gw-field-error" });
+  function parse() {
+    const raw = String(input.value).trim();
+    if (kind === "check") return { ok: true, value: input.checked };
+    if (kind === "text") return { ok: true, value: raw === "" && nullable ? null : raw };
+    if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
+    if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
+    if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    const value = Number(raw);
+    if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
+    if ((kind === "int" || kind === "optint" || kind === "batch") && !Number.isInteger(value)) {
+      return { ok: false, why: kind === "batch" ? "a whole number or auto" : "a whole number" };
+    }
+    return { ok: true, value };
+  }
+  function commit() {
+    const result = parse();
+    note.textContent = result.ok ? "" : result.why;
+    input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+    if (!result.ok) return;
+    if (getProject(model)?.[key] === result.value) return;
+    editProject(model, (p) => {
+      p[key] = result.value;
+    });
+  }
+  const typed = kind === "text" ? debounce(commit, 400) : null;
+  if (typed) {
+    cleanup.listen(input, "input", typed);
+    cleanup.listen(input, "blur", () => typed.flush());
+    cleanup.add(() => typed.flush());
+  } else if (kind === "range") {
+    cleanup.listen(input, "input", () => {
+      valueLabel.textContent = Number(input.value).toFixed(2);
+    });
+    cleanup.listen(input, "change", commit);
+  } else {
+    cleanup.listen(input, "change", commit);
+  }
+  function show(project, error) {
+    const value = project?.[key];
+    if (!isEditing(input)) {
+      if (kind === "check") input.checked = Boolean(value);
+      else input.value = value === null || value === void 0 ? "" : String(value);
+      if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+    }
+    const flagged = Boolean(error) && new RegExp(`(^|; )${key} must`).test(error);
+    input.classList.toggle("gw-invalid", flagged);
+  }
+  const labelEl = h("label", { for: id, class: "gw-label" }, label);
+  const row = kind === "check" ? h(
+    "div",
+    { class: "gw-field gw-field-check" },
+    input,
+    labelEl,
+    hint ? h("div", { class: "gw-hint" }, hint) : null,
+    note
+  ) : h(
+    "div",
+    { class: "gw-field" },
+    labelEl,
+    h("div", { class: "gw-field-input" }, input, valueLabel, datalist),
+    hint ? h("div", { class: "gw-hint" }, hint) : null,
+    note
+  );
+  return { row, show, flush: () => typed?.flush(), input };
+}
+function section(title, summary, open, ...children) {
+  const summaryText = h("span", { class: "gw-summary-text" });
+  const details = h(
+    "details",
+    { class: "gw-section", open },
+    h("summary", {}, h("span", { class: "gw-section-title" }, title), summaryText),
+    h("div", { class: "gw-section-body" }, children)
+  );
+  return { details, summaryText, summary };
+}
+function uploadButton(model, kind, label) {
+  const input = h("input", { type: "file", accept: MEDIA_ACCEPT[kind] ?? ".json,application/json", hidden: true });
+  input.addEventListener("change", async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const bytes = await file.arrayBuffer();
+    model.send({ type: "upload", kind, name: file.name }, void 0, [bytes]);
+    input.value = "";
+  });
+  const button = h("button", { class: "gw-btn", type: "button", onclick: () => input.click() }, label);
+  return h("span", { class: "gw-upload" }, button, input);
+}
+function mount2(el, model, bus) {
+  const cleanup = cleanupList();
+  const fields = [];
+  const add = (...args) => {
+    const f = field(model, cleanup, ...args);
+    fields.push(f);
+    return f.row;
+  };
+  const send = (content) => model.send(content);
+  const pipelineState = h("span", { class: "gw-badge" });
+  const pipelineMessage = h("div", { class: "gw-hint" });
+  const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
+    fields.forEach((f) => f.flush());
+    const p = getProject(model) ?? {};
+    send({ type: "load_pipeline", checkpoint: p.checkpoint ?? "", pipeline_class: p.pipeline_class ?? "" });
+  } }, "Load pipeline");
+  const pipeline = section(
+    "Pipeline",
+    (p) => describePipeline(model.get("pipeline_info"), p).line,
+    false,
+    h(
+      "div",
+      { class: "gw-grid gw-grid-wide" },
+      add("checkpoint", "Checkpoint", {
+        nullable: true,
+        placeholder: "empty: the embedded demo pipeline",
+        hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access."
+      }),
+      add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto", list: PIPELINE_CLASSES })
+    ),
+    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage)
+  );
+  const media = {};
+  const mediaRow = (kind, title, extra = []) => {
+    const name = h("span", { class: "gw-media-name" });
+    const clear = h("button", {
+      class: "gw-btn gw-icon",
+      type: "button",
+      title: `Remove the ${kind} input`,
+      "aria-label": `Remove the ${kind} input`,
+      onclick: () => send({ type: "clear_media", kind })
+    }, "×");
+    media[kind] = { name, clear };
+    return h(
+      "div",
+      { class: "gw-media" },
+      h("div", { class: "gw-media-head" }, h("span", { class: "gw-label" }, title), name, clear),
+      h("div", { class: "gw-row" }, uploadButton(model, kind, `Choose ${kind}…`), extra)
+    );
+  };
+  const preview = h("img", { class: "gw-preview", alt: "Initial image", hidden: true });
+  let previewUrl = null;
+  const inputs = section(
+    "Inputs",
+    () => mediaSummary(model.get("media")),
+    false,
+    h(
+      "div",
+      { class: "gw-grid gw-grid-wide" },
+      mediaRow("image", "Initial image", [preview]),
+      h(
+        "div",
+        {},
+        mediaRow("audio", "Audio", [
+          h("button", {
+            class: "gw-btn",
+            type: "button",
+            title: "Put a keyframe on each onset of the audio component",
+            onclick: () => send({ type: "audio_keyframes" })
+          }, "Get keyframes from audio")
+        ]),
+        add("audio_component", "Audio component", {
+          kind: "select",
+          options: ["percussive", "harmonic", "combined"],
+          hint: "Onsets of this part of the sound become keyframes."
+        })
+      ),
+      mediaRow("video", "Video", [
+        h("button", {
+          class: "gw-btn",
+          type: "button",
+          title: "Match keyframes and fps to the video",
+          onclick: () => send({ type: "video_keyframes" })
+        }, "Get keyframes from video")
+      ])
+    ),
+    h("div", { class: "gw-hint" }, "Files are saved beside the notebook. Strength (Diffusion) sets how far frames may move away from the image or video.")
+  );
+  const diffusion = section(
+    "Diffusion",
+    (p) => `${p.num_inference_steps} steps · guidance ${p.guidance_scale} · seed ${p.seed}`,
+    false,
+    h(
+      "div",
+      { class: "gw-grid" },
+      add("num_inference_steps", "Steps", { kind: "int", min: 1 }),
+      add("guidance_scale", "Guidance scale", { kind: "float", min: 0, step: 0.5 }),
+      add("strength", "Strength", { kind: "float", min: 0, max: 1, step: 0.05, hint: "image and video inputs" }),
+      add("seed", "Seed", { kind: "int", min: 0 }),
+      add("batch_size", "Batch size", {
+        kind: "batch",
+        list: ["auto", "1", "2", "4", "8"],
+        hint: "frames per pipeline call; auto finds what fits"
+      }),
+      add("scheduler", "Scheduler", { nullable: true, placeholder: "the pipeline's", list: SCHEDULERS }),
+      add("height", "Height", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
+      add("width", "Width", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
+      add("latent_channels", "Latent channels", { kind: "optint", min: 1, placeholder: "auto" })
+    ),
+    add("negative_prompt", "Negative prompt", {
+      placeholder: "things to avoid in every frame",
+      hint: "A keyframe's own negative prompt replaces this one."
+    })
+  );
+  const interpolation = section(
+    "Interpolation",
+    (p) => `${p.use_prompt_embeds ? `${p.embedding_interpolation} embeddings` : "prompt text"} · ${p.easing}`,
+    false,
+    add("use_prompt_embeds", "Blend prompt embeddings between keyframes", {
+      kind: "check",
+      hint: "Off: each frame uses its nearest keyframe's prompt."
+    }),
+    add("use_fixed_latent", "Same starting noise for every frame", {
+      kind: "check",
+      hint: "Steadier animations; off lets the noise drift between keyframe seeds."
+    }),
+    h(
+      "div",
+      { class: "gw-grid" },
+      add("embedding_interpolation", "Blend", { kind: "select", options: ["lerp", "slerp"] }),
+      add("easing", "Easing", { kind: "select", options: ["linear", "sine", "ease-in", "ease-out"] })
+    )
+  );
+  const output = section(
+    "Output",
+    (p) => `${p.output_format.toUpperCase()} · ${p.fps} fps`,
+    true,
+    h(
+      "div",
+      { class: "gw-grid" },
+      add("output_format", "Format", { kind: "select", options: [["gif", "GIF"], ["mp4", "MP4 (with audio)"]] }),
+      add("fps", "Frames per second", { kind: "int", min: 1 })
+    )
+  );
+  const timing = section(
+    "Audio timing",
+    (p) => p.audio_timing ? `on · smooth ${p.audio_smooth}` : "off",
+    false,
+    add("audio_timing", "Let the audio's energy set the pace between keyframes", {
+      kind: "check",
+      hint: "Loud passages move faster; needs an audio input."
+    }),
+    add("audio_smooth", "Smoothing", { kind: "range", min: 0, max: 1, step: 0.05 })
+  );
+  const topics = h("input", {
+    class: "gw-input",
+    type: "text",
+    id: uid("topics"),
+    placeholder: "e.g. lighthouses, northern lights, watercolor",
+    spellcheck: false
+  });
+  const modeName = uid("mode");
+  const modeReplace = h("input", { type: "radio", name: modeName, value: "replace", checked: true });
+  const modeAppend = h("input", { type: "radio", name: modeName, value: "append" });
+  const inspire = section(
+    "Inspire",
+    () => "prompts from topics",
+    false,
+    h("div", { class: "gw-field" }, h("label", { class: "gw-label", for: topics.id }, "Topics"), topics),
+    h(
+      "div",
+      { class: "gw-row" },
+      h("label", { class: "gw-radio" }, modeReplace, " replace keyframes"),
+      h("label", { class: "gw-radio" }, modeAppend, " append after the last"),
+      h("span", { class: "gw-spacer" }),
+      h("button", { class: "gw-btn", type: "button", onclick: () => send({
+        type: "inspire",
+        topics: topics.value,
+        mode: modeAppend.checked ? "append" : "replace"
+      }) }, "Inspire me")
+    )
+  );
+  const path = h("input", {
+    class: "gw-input",
+    type: "text",
+    id: uid("path"),
+    value: "project.json",
+    spellcheck: false
+  });
+  const comet = h("input", { type: "checkbox", class: "gw-check", id: uid("comet") });
+  cleanup.listen(comet, "change", () => {
+    model.set("log_to_comet", comet.checked);
+    model.save_changes();
+  });
+  const projectSection = section(
+    "Project file",
+    () => model.get("log_to_comet") ? "Comet logging on" : "",
+    false,
+    h(
+      "div",
+      { class: "gw-field" },
+      h("label", { class: "gw-label", for: path.id }, "Path"),
+      h(
+        "div",
+        { class: "gw-row" },
+        path,
+        h("button", {
+          class: "gw-btn",
+          type: "button",
+          title: "Write the settings to this JSON file",
+          onclick: () => {
+            fields.forEach((f) => f.flush());
+            bus?.emit("flush");
+            send({ type: "save_project", path: path.value });
+          }
+        }, "Save"),
+        h("button", {
+          class: "gw-btn",
+          type: "button",
+          title: "Read settings from this JSON file",
+          onclick: () => send({ type: "load_project", path: path.value })
+        }, "Load"),
+        uploadButton(model, "project", "Open file…")
+      )
+    ),
+    h(
+      "div",
+      { class: "gw-field gw-field-check" },
+      comet,
+      h("label", { for: comet.id, class: "gw-label" }, "Log each finished render to Comet"),
+      h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")
+    )
+  );
+  const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
+  const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
+  el.append(root);
+  if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
+  cleanup.add(watch(model, ["project", "error"], () => {
+    const project = getProject(model);
+    const error = model.get("error") || "";
+    fields.forEach((f) => f.show(project, error));
+    if (project) sections.forEach((s) => {
+      s.summaryText.textContent = s.summary(project) || "";
+    });
+  }));
+  cleanup.add(watch(model, ["pipeline_info", "project"], () => {
+    const info = model.get("pipeline_info") ?? {};
+    const state = info.state ?? "unloaded";
+    pipelineState.textContent = { unloaded: "not loaded", loading: "loading…", ready: "ready", failed: "failed" }[state] ?? state;
+    pipelineState.dataset.state = state;
+    loadButton.disabled = state === "loading";
+    const words = describePipeline(info, getProject(model));
+    pipelineMessage.textContent = words.line;
+    pipelineMessage.title = words.details;
+    pipeline.summaryText.textContent = words.line;
+    pipeline.summaryText.title = words.details;
+  }));
+  cleanup.add(watch(model, ["media"], () => {
+    const m = model.get("media") ?? {};
+    for (const kind of ["image", "audio", "video"]) {
+      const item = m[kind];
+      media[kind].name.textContent = item ? describeMedia(kind, item) : "none";
+      media[kind].name.classList.toggle("gw-muted", !item);
+      media[kind].clear.hidden = !item;
+    }
+    inputs.summaryText.textContent = inputs.summary();
+  }));
+  cleanup.add(watch(model, ["image_preview"], () => {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    const value = model.get("image_preview");
+    previewUrl = value && value.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
+    preview.hidden = !previewUrl;
+    if (previewUrl) preview.src = previewUrl;
+    else preview.removeAttribute("src");
+  }));
+  cleanup.add(watch(model, ["log_to_comet"], () => {
+    comet.checked = Boolean(model.get("log_to_comet"));
+  }));
+  cleanup.add(() => previewUrl && URL.revokeObjectURL(previewUrl));
+  return () => {
+    cleanup.run();
+    root.remove();
+  };
+}
+function describeMedia(kind, item) {
+  if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
+  if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
+  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+}
+function mediaSummary(media) {
+  const names = ["image", "audio", "video"].filter((k) => media?.[k]);
+  return names.length ? names.join(" + ") : "none";
+}
+
+// src/axisview.js
+function contentLength(project, bus, frameCount = 0) {
+  const lastKeyframe = Math.max(-1, ...(project?.keyframes ?? []).map((k) => k.frame));
+  return Math.max(lastKeyframe + 1, bus.state.audioFrames || 0, frameCount || 0, 1);
+}
+function updateAxis(bus, { width, length, tailPx }) {
+  const current = bus.state.axis ?? makeAxis({ width, length, tailPx });
+  let axis = {
+    ...current,
+    width: width ?? current.width,
+    length: Math.max(1, length ?? current.length),
+    tailPx: tailPx ?? current.tailPx ?? 0
+  };
+  axis = bus.state.fit ? fitAxis(axis) : clampAxis(axis);
+  const old = bus.state.axis;
+  if (!old || ["start", "pxPerFrame", "width", "length", "tailPx"].some((key) => old[key] !== axis[key])) {
+    bus.set("axis", axis);
+  }
+}
+function syncAxis(bus, model, width, tailPx) {
+  updateAxis(bus, { width, tailPx, length: contentLength(getProject(model), bus, model.get("frame_count") ?? 0) });
+}
+function zoomBy(bus, factor, anchorX) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  const next = zoomAxis(axis, factor, anchorX);
+  bus.set("fit", false);
+  bus.set("axis", next);
+}
+function panBy(bus, dx) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  bus.set("fit", false);
+  bus.set("axis", panAxis(axis, dx));
+}
+function fit(bus) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  bus.set("fit", true);
+  bus.set("axis", fitAxis(axis));
+}
+function handleWheel(bus, event, x) {
+  if (event.ctrlKey || event.metaKey) {
+    event.preventDefault();
+    zoomBy(bus, Math.exp(-event.deltaY * 2e-3), x);
+  } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+    event.preventDefault();
+    panBy(bus, -(event.shiftKey && !event.deltaX ? event.deltaY : event.deltaX));
+  }
+}
+
+// src/canvas.js
+function createCanvas(container, { height, draw, className = "" }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = className;
+  canvas.style.height = `${height}px`;
+  container.append(canvas);
+  const ctx = canvas.getContext("2d");
+  const view = { canvas, ctx, width: 0, height, requestDraw, resize, dispose };
+  let pending = null;
+  function resize() {
+    const width = Math.max(0, Math.floor(container.clientWidth));
+    const dpr = window.devicePixelRatio || 1;
+    view.width = width;
+    canvas.width = Math.max(1, Math.round(width * dpr));
+    canvas.height = Math.max(1, Math.round(height * dpr));
+    canvas.style.width = `${width}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    paint();
+  }
+  function paint() {
+    pending = null;
+    if (view.width > 0) draw(ctx, view.width, height);
+  }
+  function requestDraw() {
+    if (pending === null) pending = requestAnimationFrame(paint);
+  }
+  let resizePending = null;
+  const observer = new ResizeObserver(() => {
+    if (resizePending !== null) return;
+    resizePending = requestAnimationFrame(() => {
+      resizePending = null;
+      if (Math.floor(container.clientWidth) !== view.width) {
+        resize();
+        view.onresize?.(view.width);
+      }
+    });
+  });
+  observer.observe(container);
+  function dispose() {
+    observer.disconnect();
+    if (pending !== null) cancelAnimationFrame(pending);
+    if (resizePending !== null) cancelAnimationFrame(resizePending);
+    canvas.remove();
+  }
+  resize();
+  return view;
+}
+function themeColors(el) {
+  const root = el.closest(".gw-root") ?? el;
+  const style = getComputedStyle(root);
+  const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    bg: v("--gw-bg1", "#fff"),
+    bg2: v("--gw-bg2", "#eee"),
+    fg: v("--gw-fg1", "#222"),
+    muted: v("--gw-fg2", "#777"),
+    faint: v("--gw-fg3", "#aaa"),
+    border: v("--gw-border", "#ccc"),
+    grid: v("--gw-border2", "#e5e5e5"),
+    accent: v("--gw-accent", "#1976d2"),
+    accentSoft: v("--gw-accent-soft", "rgba(25,118,210,.15)"),
+    playhead: v("--gw-playhead", "#e65100"),
+    onset: v("--gw-onset", "#8e24aa"),
+    wave: v("--gw-wave", "#5c6bc0"),
+    done: v("--gw-done", "#43a047"),
+    font: v("--gw-font", "system-ui, sans-serif"),
+    mono: v("--gw-mono", "monospace")
+  };
+}
+
+// src/keyframes.js
+var byFrame = (a, b) => a.frame - b.frame;
+var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame);
+var findKeyframe = (keyframes, frame) => keyframes.find((k) => k.frame === frame) ?? null;
+var isFree = (keyframes, frame) => Number.isInteger(frame) && frame >= 0 && !keyframes.some((k) => k.frame === frame);
+function inheritedPrompt(keyframes, frame) {
+  const sorted = sortKeyframes(keyframes);
+  let before = null;
+  for (const k of sorted) if (k.frame < frame) before = k;
+  const source = before ?? sorted.find((k) => k.frame > frame);
+  return source ? source.prompt : "a picture of a corgi";
+}
+function addKeyframe(keyframes, frame, fields = {}) {
+  if (!isFree(keyframes, frame)) return keyframes;
+  const keyframe = {
+    frame,
+    prompt: fields.prompt ?? inheritedPrompt(keyframes, frame),
+    negative: fields.negative ?? null,
+    seed: fields.seed ?? null
+  };
+  return sortKeyframes([...keyframes, keyframe]);
+}
+function moveKeyframe(keyframes, from, to) {
+  if (from === to) return keyframes;
+  const index = keyframes.findIndex((k) => k.frame === from);
+  if (index < 0 || !isFree(keyframes, to)) return keyframes;
+  return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
+}
+function removeKeyframe(keyframes, frame) {
+  const next = keyframes.filter((k) => k.frame !== frame);
+  return next.length === keyframes.length ? keyframes : next;
+}
+function updateKeyframe(keyframes, frame, changes) {
+  const index = keyframes.findIndex((k) => k.frame === frame);
+  if (index < 0) return keyframes;
+  const { frame: to, ...rest } = changes;
+  let next = keyframes.map((k, i) => i === index ? { ...k, ...rest } : k);
+  if (to !== void 0 && to !== frame) {
+    const moved = moveKeyframe(next, frame, to);
+    if (moved === next) return keyframes;
+    next = moved;
+  }
+  return next;
+}
+function nearestKeyframe(keyframes, frame, maxDistance) {
+  let best = null;
+  let bestDistance = Infinity;
+  for (const k of keyframes) {
+    const d = Math.abs(k.frame - frame);
+    if (d <= maxDistance && d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function lowerBound(sorted, frame) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (sorted[mid].frame < frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function sameKeyframes(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((k, i) => {
+    const o = b[i];
+    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null);
+  });
+}
+
+// src/keyframe-editor.js
+var nextId2 = 0;
+function mountKeyframeEditor(el, model, bus) {
+  const cleanup = cleanupList();
+  const id = `gw-kf-${nextId2 += 1}`;
+  const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
+  const prompt = h("textarea", {
+    class: "gw-input",
+    rows: 2,
+    id: `${id}-prompt`,
+    placeholder: "what this keyframe shows, e.g. a watercolor of a lighthouse"
+  });
+  const negative = h("input", { class: "gw-input", type: "text", id: `${id}-neg` });
+  const seed = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-seed` });
+  const message = h("div", { class: "gw-field-error", role: "status" });
+  const removeButton = h("button", {
+    class: "gw-btn gw-danger",
+    type: "button",
+    title: "Remove this keyframe (Delete)",
+    onclick: () => bus.emit("remove-selected")
+  }, "Remove");
+  const form = h(
+    "div",
+    { class: "gw-kf-form" },
+    h(
+      "div",
+      { class: "gw-kf-head" },
+      h("label", { for: frameInput.id }, "Keyframe at frame"),
+      frameInput,
+      h("span", { class: "gw-spacer" }),
+      removeButton
+    ),
+    h("label", { for: prompt.id }, "Prompt"),
+    prompt,
+    h(
+      "div",
+      { class: "gw-kf-row" },
+      h("div", { class: "gw-kf-cell" }, h("label", { for: negative.id }, "Negative prompt"), negative),
+      h("div", { class: "gw-kf-cell gw-kf-seed" }, h("label", { for: seed.id }, "Seed (empty: project's)"), seed)
+    ),
+    message
+  );
+  const empty = h(
+    "div",
+    { class: "gw-empty" },
+    "Select a keyframe on the timeline to edit its prompt, or double-click the timeline to add one."
+  );
+  const section2 = h(
+    "div",
+    { class: "gw-kf-editor" },
+    h("div", { class: "gw-subtitle" }, "Selected keyframe"),
+    form,
+    empty
+  );
+  el.append(section2);
+  const selected = () => findKeyframe(projectKeyframes(model), bus.state.selected);
+  function commit(frame, changes) {
+    if (frame === null) return;
+    const keyframes = projectKeyframes(model);
+    if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
+      message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0 ? `frame ${changes.frame} already has a keyframe` : "the frame must be a whole number, 0 or more";
+      return;
+    }
+    message.textContent = "";
+    const next = updateKeyframe(keyframes, frame, changes);
+    if (next === keyframes) return;
+    if ("frame" in changes && bus.state.selected === frame) bus.set("selected", changes.frame);
+    setKeyframes(model, next);
+  }
+  const oneLine = (text) => text.replace(/\s*[\r\n]+\s*/g, " ");
+  const commitPrompt = debounce((frame, value) => {
+    const text = oneLine(value).trim();
+    if (!text) {
+      message.textContent = "a keyframe needs a prompt";
+      return;
+    }
+    commit(frame, { prompt: text });
+  }, 350);
+  const commitNegative = debounce((frame, value) => {
+    const text = oneLine(value).trim();
+    commit(frame, { negative: text ? text : null });
+  }, 350);
+  const commitSeed = () => {
+    const frame = bus.state.selected;
+    const raw = seed.value.trim();
+    if (raw === "") return commit(frame, { seed: null });
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      message.textContent = "seed must be a whole number, 0 or more (empty: the project's seed)";
+      return;
+    }
+    commit(frame, { seed: value });
+  };
+  const commitFrame = () => {
+    const value = Number(frameInput.value);
+    if (frameInput.value.trim() === "" || !Number.isInteger(value) || value < 0) {
+      message.textContent = "the frame must be a whole number, 0 or more";
+      return;
+    }
+    commit(bus.state.selected, { frame: value });
+  };
+  cleanup.listen(prompt, "input", () => commitPrompt(bus.state.selected, prompt.value));
+  cleanup.listen(prompt, "blur", () => commitPrompt.flush());
+  cleanup.listen(prompt, "keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      commitPrompt.flush();
+    }
+  });
+  cleanup.listen(negative, "input", () => commitNegative(bus.state.selected, negative.value));
+  cleanup.listen(negative, "blur", () => commitNegative.flush());
+  cleanup.listen(seed, "change", commitSeed);
+  cleanup.listen(frameInput, "change", commitFrame);
+  const flush = () => {
+    commitPrompt.flush();
+    commitNegative.flush();
+  };
+  cleanup.add(bus.on("flush", flush));
+  cleanup.add(flush);
+  function show() {
+    const k = selected();
+    form.hidden = !k;
+    empty.hidden = Boolean(k);
+    if (!k) return;
+    const project = getProject(model);
+    if (!isEditing(frameInput)) frameInput.value = String(k.frame);
+    if (!isEditing(prompt)) prompt.value = k.prompt;
+    if (!isEditing(negative)) negative.value = k.negative ?? "";
+    if (!isEditing(seed)) seed.value = k.seed ?? "";
+    negative.placeholder = project?.negative_prompt ? `empty: the project's (“${project.negative_prompt}”)` : "things to avoid (optional)";
+    seed.placeholder = String(project?.seed ?? 42);
+    seed.title = "Empty: the project's seed";
+  }
+  let shownFrame = null;
+  const onSelect = () => {
+    if (shownFrame !== bus.state.selected) {
+      commitPrompt.flush();
+      commitNegative.flush();
+      message.textContent = "";
+      shownFrame = bus.state.selected;
+      for (const input of [frameInput, prompt, negative, seed]) if (isEditing(input)) input.blur();
+    }
+    show();
+  };
+  cleanup.add(bus.on("selected", onSelect));
+  cleanup.add(bus.on("focus-editor", () => {
+    show();
+    if (selected()) {
+      prompt.focus();
+      prompt.select();
+    }
+  }));
+  cleanup.add(watch(model, ["project"], show));
+  onSelect();
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+
+// src/grammar.js
+var PromptSyntaxError = class extends Error {
+  constructor(reason, line, column, textLine = "") {
+    super(`line ${line}, column ${column}: ${reason}`);
+    this.name = "PromptSyntaxError";
+    this.reason = reason;
+    this.line = line;
+    this.column = column;
+    this.textLine = textLine;
+  }
+};
+var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
+var SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
+var LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/u;
+var DIGIT = new RegExp("^\\p{Nd}$", "u");
+var isSpace = (ch) => SPACE.test(ch);
+var isDigit = (ch) => DIGIT.test(ch);
+function digitValue(ch) {
+  let cp = ch.codePointAt(0);
+  let run = 0;
+  while (cp - run - 1 >= 0 && isDigit(String.fromCodePoint(cp - run - 1))) run += 1;
+  return run % 10;
+}
+function toBigInt(chars) {
+  let sign = 1n;
+  let i = 0;
+  if (chars[0] === "+" || chars[0] === "-") {
+    if (chars[0] === "-") sign = -1n;
+    i = 1;
+  }
+  let value = 0n;
+  for (; i < chars.length; i += 1) value = value * 10n + BigInt(digitValue(chars[i]));
+  return sign * value;
+}
+function splitLines(text) {
+  const lines = text.split(LINE_BREAK);
+  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+function lstripLen(chars, from = 0, to = chars.length) {
+  let i = from;
+  while (i < to && isSpace(chars[i])) i += 1;
+  return i - from;
+}
+function strip(chars) {
+  let a = 0;
+  let b = chars.length;
+  while (a < b && isSpace(chars[a])) a += 1;
+  while (b > a && isSpace(chars[b - 1])) b -= 1;
+  return chars.slice(a, b);
+}
+var str = (chars) => chars.join("");
+function rstrip(text) {
+  const chars = Array.from(text);
+  let b = chars.length;
+  while (b > 0 && isSpace(chars[b - 1])) b -= 1;
+  return str(chars.slice(0, b));
+}
+function pyRepr(text) {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0);
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "	") out += "\\t";
+    else if (isPrintable(ch)) out += ch;
+    else if (cp < 256) out += "\\x" + cp.toString(16).padStart(2, "0");
+    else if (cp < 65536) out += "\\u" + cp.toString(16).padStart(4, "0");
+    else out += "\\U" + cp.toString(16).padStart(8, "0");
+  }
+  return out + quote;
+}
+var NON_PRINTABLE = /^[\p{C}\p{Z}]$/u;
+var isPrintable = (ch) => ch === " " || !NON_PRINTABLE.test(ch);
+function splitUnescaped(body, startCol) {
+  const pieces = [];
+  let buf = [];
+  let pieceCol = startCol;
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if (ch === "\\" && i + 1 < body.length && (body[i + 1] === "|" || body[i + 1] === "\\")) {
+      buf.push(body[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (ch === "|") {
+      pieces.push([buf, pieceCol]);
+      buf = [];
+      pieceCol = startCol + i + 1;
+    } else {
+      buf.push(ch);
+    }
+    i += 1;
+  }
+  pieces.push([buf, pieceCol]);
+  return pieces;
+}
+function stripWithCol(chars, col) {
+  return [strip(chars), col + lstripLen(chars)];
+}
+function indexOf(chars, ch, from = 0) {
+  for (let i = from; i < chars.length; i += 1) if (chars[i] === ch) return i;
+  return -1;
+}
+function partitionColon(chars) {
+  const at = indexOf(chars, ":");
+  if (at < 0) return [chars, false, []];
+  return [chars.slice(0, at), true, chars.slice(at + 1)];
+}
+function parsePrompts(text) {
+  const keyframes = [];
+  const seen = /* @__PURE__ */ new Map();
+  const lines = splitLines(text);
+  for (let n = 0; n < lines.length; n += 1) {
+    const lineno = n + 1;
+    const raw = lines[n];
+    const line = Array.from(raw);
+    const stripped = strip(line);
+    if (!stripped.length || stripped[0] === "#") continue;
+    const indent = lstripLen(line);
+    const col0 = indent + 1;
+    const fail = (reason, col) => new PromptSyntaxError(reason, lineno, col, raw);
+    let end = indent;
+    if (line[end] === "+" || line[end] === "-") end += 1;
+    const digitsStart = end;
+    while (end < line.length && isDigit(line[end])) end += 1;
+    if (end === digitsStart) {
+      const colon = indexOf(line, ":");
+      if (colon < 0) {
+        throw fail("missing ':' - each line reads '<frame>: <prompt>', e.g. '0: a picture of a corgi'", col0);
+      }
+      throw fail(`frame must be a whole number, got ${pyRepr(str(strip(line.slice(indent, colon))))}`, col0);
+    }
+    const after = end;
+    const rest = line.slice(after);
+    const gap = lstripLen(rest);
+    if (rest[gap] !== ":") {
+      if (strip(rest).length && !(rest.length && isSpace(rest[0])) && rest.includes(":")) {
+        const word = str(strip(line.slice(indent, indexOf(line, ":"))));
+        throw fail(`frame must be a whole number, got ${pyRepr(word)}`, col0);
+      }
+      throw fail("missing ':' after the frame number", after + gap + 1);
+    }
+    const frameBig = toBigInt(line.slice(indent, after));
+    if (frameBig < 0n) throw fail(`frame must be 0 or more, got ${frameBig}`, col0);
+    const frameKey = frameBig.toString();
+    if (seen.has(frameKey)) {
+      throw fail(`frame ${frameKey} already has a keyframe on line ${seen.get(frameKey)}`, col0);
+    }
+    const bodyStart = after + gap + 1;
+    const pieces = splitUnescaped(line.slice(bodyStart), bodyStart + 1);
+    const [prompt, promptCol] = stripWithCol(...pieces[0]);
+    if (!prompt.length) throw fail(`empty prompt for frame ${frameKey}`, promptCol);
+    const options = {};
+    for (const [piece, col] of pieces.slice(1)) {
+      const [key, sep, value] = partitionColon(piece);
+      const [keyS, keyCol] = stripWithCol(key, col);
+      const keyText = str(keyS);
+      const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
+      if (!sep || name === null) {
+        throw fail(
+          `unknown option ${pyRepr(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
+          keyCol
+        );
+      }
+      if (name in options) throw fail(`'${name}' is given twice`, keyCol);
+      const [valueS, valueCol] = stripWithCol(value, col + key.length + 1);
+      if (name === "seed") {
+        if (!valueS.length || !valueS.every(isDigit)) {
+          throw fail(`seed must be a whole number >= 0, got ${pyRepr(str(valueS))}`, valueCol);
+        }
+        options.seed = Number(toBigInt(valueS));
+      } else {
+        options.negative = str(valueS);
+      }
+    }
+    seen.set(frameKey, lineno);
+    keyframes.push({
+      frame: Number(frameBig),
+      prompt: str(prompt),
+      negative: options.negative ?? null,
+      seed: options.seed ?? null
+    });
+  }
+  keyframes.sort((a, b) => a.frame - b.frame);
+  return keyframes;
+}
+var escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
+function formatKeyframe(k) {
+  let line = `${k.frame}: ${escape(k.prompt)}`;
+  if (k.negative !== null && k.negative !== void 0) line += rstrip(` | negative: ${escape(k.negative)}`);
+  if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
+  return line;
+}
+function formatPrompts(keyframes) {
+  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => formatKeyframe(k) + "\n").join("");
+}
+function tryParsePrompts(text) {
+  try {
+    return { keyframes: parsePrompts(text), error: null };
+  } catch (err) {
+    if (!(err instanceof PromptSyntaxError)) throw err;
+    return { keyframes: null, error: { line: err.line, column: err.column, reason: err.reason, message: err.message } };
+  }
+}
+
+// src/prompt-text.js
+var nextId3 = 0;
+function mountPromptText(el, model, bus) {
+  const cleanup = cleanupList();
+  const id = `gw-text-${nextId3 += 1}`;
+  const area = h("textarea", {
+    class: "gw-input gw-code",
+    id,
+    rows: 6,
+    spellcheck: false,
+    autocomplete: "off",
+    "aria-describedby": `${id}-status`,
+    placeholder: "0: a picture of a corgi\n60: a picture of a lion | negative: blurry | seed: 7"
+  });
+  const status = h("div", { class: "gw-text-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
+  const section2 = h(
+    "div",
+    { class: "gw-prompt-text" },
+    h("div", { class: "gw-subtitle" }, h("label", { for: id }, "Prompts as text")),
+    area,
+    status,
+    h(
+      "div",
+      { class: "gw-hint" },
+      "One keyframe a line: ",
+      h("code", {}, "frame: prompt | negative: … | seed: …"),
+      ". Lines starting with # are comments."
+    )
+  );
+  el.append(section2);
+  let error = null;
+  function showStatus() {
+    status.classList.toggle("gw-bad", Boolean(error));
+    if (error) {
+      status.textContent = error.message;
+      return;
+    }
+    const n = projectKeyframes(model).length;
+    status.textContent = `${n} keyframe${n === 1 ? "" : "s"}`;
+  }
+  const apply = debounce(() => {
+    const result = tryParsePrompts(area.value);
+    error = result.error;
+    area.setAttribute("aria-invalid", error ? "true" : "false");
+    if (!error && !sameKeyframes(result.keyframes, projectKeyframes(model))) setKeyframes(model, result.keyframes);
+    showStatus();
+  }, 300);
+  cleanup.listen(area, "input", apply);
+  cleanup.listen(area, "blur", () => {
+    apply.flush();
+    syncFromProject();
+  });
+  cleanup.listen(area, "keydown", (event) => {
+    if (error && event.key === "." && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      area.setSelectionRange(...errorRange(area.value, error));
+    }
+  });
+  cleanup.listen(status, "click", () => {
+    if (!error) return;
+    area.focus();
+    area.setSelectionRange(...errorRange(area.value, error));
+  });
+  cleanup.add(bus.on("flush", () => apply.flush()));
+  cleanup.add(() => apply.flush());
+  const fitRows = () => {
+    area.rows = Math.max(4, Math.min(14, area.value.split("\n").length + 1));
+  };
+  cleanup.listen(area, "input", fitRows);
+  function syncFromProject() {
+    const keyframes = projectKeyframes(model);
+    if (!error && !isEditing(area)) {
+      const parsed = tryParsePrompts(area.value);
+      if (parsed.error || !sameKeyframes(parsed.keyframes, keyframes)) area.value = formatPrompts(keyframes);
+    }
+    fitRows();
+    showStatus();
+  }
+  cleanup.add(watch(model, ["project"], syncFromProject));
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+function errorRange(text, error) {
+  const lines = text.split(/\r\n|\n|\r/);
+  let offset = 0;
+  for (let i = 0; i < error.line - 1 && i < lines.length; i += 1) offset += lines[i].length + 1;
+  const line = lines[error.line - 1] ?? "";
+  const codePoints = Array.from(line);
+  const before = codePoints.slice(0, Math.max(0, error.column - 1)).join("").length;
+  return [offset + before, offset + line.length];
+}
+
+// src/timeline.js
+var RULER = 22;
+var TRACK_MID = 50;
+var HEIGHT = 92;
+var HIT_PX = 7;
+var DRAG_START_PX = 3;
+var LABEL_FONT_PX = 11;
+var LABEL_GAP = 11;
+var LABEL_ROOM = 22;
+function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
+  const cleanup = cleanupList();
+  const store = model.get("run_id") !== void 0 ? frameStore(model) : null;
+  let keyframes = projectKeyframes(model);
+  let hover = null;
+  let drag = null;
+  const readout = h("span", { class: "gw-readout", "data-readout": "timeline", "aria-label": "Timeline pointer" });
+  const count = h("span", { class: "gw-count" });
+  const addButton = h("button", {
+    class: "gw-btn",
+    type: "button",
+    title: "Add a keyframe at the playhead (or a second after the last one)",
+    onclick: () => addAtPlayhead()
+  }, "+ Add keyframe");
+  const toolbar = h(
+    "div",
+    { class: "gw-toolbar" },
+    h("span", { class: "gw-title" }, "Keyframes"),
+    count,
+    readout,
+    addButton,
+    h(
+      "span",
+      { class: "gw-btn-group", role: "group", "aria-label": "Zoom" },
+      h("button", {
+        class: "gw-btn gw-icon",
+        type: "button",
+        title: "Zoom out",
+        "aria-label": "Zoom out",
+        onclick: () => zoomBy(bus, 1 / 1.5)
+      }, "−"),
+      h("button", {
+        class: "gw-btn gw-icon",
+        type: "button",
+        title: "Zoom in",
+        "aria-label": "Zoom in",
+        onclick: () => zoomBy(bus, 1.5)
+      }, "+"),
+      h(
+        "button",
+        { class: "gw-btn", type: "button", title: "Show the whole animation", onclick: () => fit(bus) },
+        "Fit"
+      )
+    )
+  );
+  const wrap = h("div", { class: "gw-canvas-wrap gw-timeline-canvas" });
+  const hint = h("div", { class: "gw-hint gw-caption" }, "Double-click to add a keyframe · drag a marker to move it · Delete removes the selected one · Ctrl+wheel zooms, Shift+wheel pans");
+  el.append(toolbar, wrap, hint);
+  if (afterCanvas) el.append(afterCanvas);
+  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute(
+    "aria-label",
+    "Keyframe timeline. Arrow keys move the playhead, Delete removes the selected keyframe, plus and minus zoom."
+  );
+  cleanup.add(() => view.dispose());
+  view.onresize = (width) => syncAxis(bus, model, width);
+  const refreshAxis = () => syncAxis(bus, model, view.width, lastLabelPx());
+  function lastLabelPx() {
+    const last = keyframes[keyframes.length - 1];
+    if (!last) return 0;
+    const ctx = view.ctx;
+    ctx.save();
+    ctx.font = `${LABEL_FONT_PX}px ${themeColors(el).font}`;
+    const width = ctx.measureText(last.prompt).width;
+    ctx.restore();
+    return Math.ceil(width) + LABEL_ROOM + 2;
+  }
+  function exposeAxis(axis) {
+    if (!axis) return;
+    const attrs = {
+      viewStart: axis.start.toFixed(4),
+      viewEnd: xToFrame(axis, axis.width).toFixed(4),
+      pxPerFrame: axis.pxPerFrame.toFixed(6),
+      originX: frameToX(axis, 0).toFixed(3)
+    };
+    for (const [key, value] of Object.entries(attrs)) if (canvas.dataset[key] !== value) canvas.dataset[key] = value;
+  }
+  function shownKeyframes() {
+    if (!drag || drag.pan || drag.current === drag.from) return keyframes;
+    return moveKeyframe(keyframes, drag.from, drag.current);
+  }
+  function draw(ctx, width, height) {
+    const axis = bus.state.axis;
+    const c = themeColors(el);
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = c.bg;
+    ctx.fillRect(0, 0, width, height);
+    if (!axis) return;
+    const { first, last } = visibleFrames(axis);
+    const px = axis.pxPerFrame;
+    const contentEnd = Math.max(0, ...keyframes.map((k) => k.frame));
+    ctx.fillStyle = c.bg2;
+    const x0 = Math.max(0, frameToX(axis, -0.5));
+    ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
+    if (store && store.count) {
+      ctx.fillStyle = c.done;
+      const step = Math.max(1, Math.floor(1 / px));
+      for (let f = first; f <= last; f += step) {
+        if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
+      }
+    }
+    ctx.fillStyle = c.muted;
+    ctx.strokeStyle = c.border;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(0, RULER + 0.5);
+    ctx.lineTo(width, RULER + 0.5);
+    ctx.stroke();
+    if (px >= 6) {
+      ctx.strokeStyle = c.grid;
+      ctx.beginPath();
+      for (let f = first; f <= last; f += 1) {
+        const x = Math.round(frameToX(axis, f)) + 0.5;
+        ctx.moveTo(x, RULER - 4);
+        ctx.lineTo(x, RULER);
+      }
+      ctx.stroke();
+    }
+    const { ticks } = frameTicks(axis);
+    ctx.font = `10px ${c.font}`;
+    ctx.textBaseline = "top";
+    ctx.strokeStyle = c.border;
+    ctx.beginPath();
+    for (const f of ticks) {
+      const x = Math.round(frameToX(axis, f)) + 0.5;
+      ctx.moveTo(x, RULER - 8);
+      ctx.lineTo(x, height);
+      ctx.fillText(String(f), x + 3, 4);
+    }
+    ctx.globalAlpha = 0.35;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    const shown = shownKeyframes();
+    const from = Math.max(0, lowerBound(shown, first) - 1);
+    const to = Math.min(shown.length, lowerBound(shown, last + 1) + 1);
+    ctx.strokeStyle = c.accent;
+    ctx.globalAlpha = 0.45;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (let i = Math.max(from, 0); i < to - 1; i += 1) {
+      ctx.moveTo(frameToX(axis, shown[i].frame), TRACK_MID);
+      ctx.lineTo(frameToX(axis, shown[i + 1].frame), TRACK_MID);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 1;
+    if (hover && !drag) {
+      const x = Math.round(frameToX(axis, hover.frame)) + 0.5;
+      ctx.strokeStyle = c.faint;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, RULER);
+      ctx.lineTo(x, height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    const ph = Math.round(frameToX(axis, bus.state.frame)) + 0.5;
+    const playheadShown = ph >= -1 && ph <= width + 1;
+    if (playheadShown) {
+      ctx.strokeStyle = c.playhead;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(ph, 6);
+      ctx.lineTo(ph, height);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+    ctx.font = `${LABEL_FONT_PX}px ${c.font}`;
+    ctx.textBaseline = "middle";
+    const dragged = drag && !drag.pan ? drag.current : null;
+    for (let i = from; i < to; i += 1) {
+      const k = shown[i];
+      const x = frameToX(axis, k.frame);
+      const selected = k.frame === bus.state.selected || k.frame === dragged;
+      const hovered = hover?.keyframe?.frame === k.frame;
+      diamond(ctx, x, TRACK_MID, selected ? 8 : hovered ? 7 : 6);
+      ctx.fillStyle = selected ? c.accent : c.bg;
+      ctx.fill();
+      ctx.strokeStyle = c.accent;
+      ctx.lineWidth = selected || hovered ? 2 : 1.5;
+      ctx.stroke();
+      ctx.lineWidth = 1;
+      const next = shown[i + 1];
+      const room = (next ? frameToX(axis, next.frame) : width) - x - LABEL_ROOM;
+      if (room > 24) {
+        ctx.fillStyle = selected ? c.fg : c.muted;
+        ctx.fillText(fitText(ctx, k.prompt, room), x + LABEL_GAP, TRACK_MID + 1);
+      }
+      if (room > 24 || selected) {
+        ctx.fillStyle = c.faint;
+        ctx.font = `10px ${c.font}`;
+        ctx.fillText(String(k.frame), x - 4, TRACK_MID + 20);
+        ctx.font = `${LABEL_FONT_PX}px ${c.font}`;
+      }
+    }
+    if (playheadShown) {
+      ctx.fillStyle = c.playhead;
+      ctx.beginPath();
+      ctx.moveTo(ph - 5, 0);
+      ctx.lineTo(ph + 5, 0);
+      ctx.lineTo(ph, 7);
+      ctx.closePath();
+      ctx.fill();
+      ctx.lineWidth = 1;
+    }
+  }
+  const localX = (event) => event.clientX - canvas.getBoundingClientRect().left;
+  function hitKeyframe(x) {
+    const axis = bus.state.axis;
+    if (!axis) return null;
+    const k = nearestKeyframe(keyframes, xToFrame(axis, x), HIT_PX / axis.pxPerFrame);
+    return k;
+  }
+  function setReadout(frame, keyframe) {
+    const fps = getProject(model)?.fps || 10;
+    readout.dataset.frame = frame === null ? "" : String(frame);
+    if (frame === null) {
+      readout.textContent = "";
+      return;
+    }
+    readout.textContent = keyframe ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”` : `frame ${frame} · ${formatTime(frame / fps, 0.01)}`;
+  }
+  cleanup.listen(canvas, "pointerdown", (event) => {
+    if (event.button !== 0) return;
+    canvas.focus({ preventScroll: true });
+    canvas.setPointerCapture(event.pointerId);
+    const x = localX(event);
+    const k = hitKeyframe(x);
+    if (k) {
+      bus.set("selected", k.frame);
+      drag = { from: k.frame, current: k.frame, x0: x, moved: false };
+    } else {
+      drag = { pan: true, x0: x, lastX: x, moved: false };
+    }
+    view.requestDraw();
+  });
+  cleanup.listen(canvas, "pointermove", (event) => {
+    const x = localX(event);
+    const axis = bus.state.axis;
+    if (!axis) return;
+    if (drag) {
+      if (!drag.moved && Math.abs(x - drag.x0) < DRAG_START_PX) return;
+      drag.moved = true;
+      if (drag.pan) {
+        panBy(bus, x - drag.lastX);
+        drag.lastX = x;
+        canvas.style.cursor = "grabbing";
+      } else {
+        const target = xToNearestFrame(axis, x);
+        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        setReadout(drag.current, null);
+        view.requestDraw();
+      }
+      return;
+    }
+    const k = hitKeyframe(x);
+    const frame = xToNearestFrame(axis, x);
+    hover = { frame, keyframe: k };
+    canvas.style.cursor = k ? "grab" : "default";
+    setReadout(frame, k);
+    view.requestDraw();
+  });
+  const endDrag = (event, cancelled = false) => {
+    if (!drag) return;
+    const d = drag;
+    drag = null;
+    canvas.style.cursor = "default";
+    if (!cancelled) {
+      if (d.pan && !d.moved) seek(xToNearestFrame(bus.state.axis, localX(event)));
+      else if (!d.pan && d.moved && d.current !== d.from) {
+        const next = moveKeyframe(keyframes, d.from, d.current);
+        if (next !== keyframes) {
+          keyframes = next;
+          bus.set("selected", d.current);
+          setKeyframes(model, next);
+        }
+      }
+    }
+    view.requestDraw();
+  };
+  cleanup.listen(canvas, "pointerup", (event) => endDrag(event));
+  cleanup.listen(canvas, "pointercancel", (event) => endDrag(event, true));
+  cleanup.listen(canvas, "pointerleave", () => {
+    hover = null;
+    if (!drag) setReadout(null);
+    view.requestDraw();
+  });
+  cleanup.listen(canvas, "dblclick", (event) => {
+    const x = localX(event);
+    const existing = hitKeyframe(x);
+    if (existing) {
+      bus.set("selected", existing.frame);
+      bus.emit("focus-editor");
+      return;
+    }
+    add(xToNearestFrame(bus.state.axis, x));
+  });
+  cleanup.listen(canvas, "wheel", (event) => handleWheel(bus, event, localX(event)), { passive: false });
+  cleanup.listen(canvas, "keydown", (event) => {
+    const key = event.key;
+    if ((key === "Delete" || key === "Backspace") && bus.state.selected !== null) {
+      event.preventDefault();
+      removeSelected();
+    } else if (key === "ArrowLeft" || key === "ArrowRight") {
+      event.preventDefault();
+      const step = (event.shiftKey ? 10 : 1) * (key === "ArrowLeft" ? -1 : 1);
+      seek(Math.max(0, bus.state.frame + step));
+    } else if (key === "+" || key === "=") {
+      zoomBy(bus, 1.5);
+    } else if (key === "-" || key === "_") {
+      zoomBy(bus, 1 / 1.5);
+    } else if (key === "Enter" && bus.state.selected !== null) {
+      event.preventDefault();
+      bus.emit("focus-editor");
+    } else if (key === "Escape") {
+      bus.set("selected", null);
+    }
+  });
+  function seek(frame) {
+    if (bus.player) bus.player.seek(frame);
+    else bus.set("frame", frame);
+    model.set("frame", bus.state.frame);
+    model.save_changes();
+  }
+  function add(frame) {
+    const next = addKeyframe(keyframes, frame);
+    if (next === keyframes) return;
+    keyframes = next;
+    setKeyframes(model, next);
+    bus.state.lastFrame = Math.max(bus.state.lastFrame, frame);
+    seek(frame);
+    bus.set("selected", frame);
+    bus.emit("focus-editor");
+  }
+  function addAtPlayhead() {
+    const playhead = bus.state.frame;
+    if (isFree(keyframes, playhead)) return add(playhead);
+    const fps = getProject(model)?.fps || 10;
+    const last = Math.max(-1, ...keyframes.map((k) => k.frame));
+    add(last + Math.max(1, fps));
+  }
+  function removeSelected() {
+    const next = removeKeyframe(keyframes, bus.state.selected);
+    if (next === keyframes) return;
+    keyframes = next;
+    bus.set("selected", null);
+    setKeyframes(model, next);
+  }
+  cleanup.add(bus.on("remove-selected", removeSelected));
+  cleanup.add(watch(model, ["project", "frame_count"], () => {
+    keyframes = projectKeyframes(model);
+    if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
+      bus.set("selected", null);
+    }
+    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    refreshAxis();
+    view.requestDraw();
+  }));
+  for (const event of ["axis", "frame", "selected", "audioFrames"]) {
+    cleanup.add(bus.on(event, () => {
+      if (event === "audioFrames") refreshAxis();
+      if (event === "axis") exposeAxis(bus.state.axis);
+      view.requestDraw();
+    }));
+  }
+  if (store) cleanup.add(store.subscribe(() => view.requestDraw()));
+  refreshAxis();
+  exposeAxis(bus.state.axis);
+  return () => cleanup.run();
+}
+function diamond(ctx, x, y, r) {
+  ctx.beginPath();
+  ctx.moveTo(x, y - r);
+  ctx.lineTo(x + r, y);
+  ctx.lineTo(x, y + r);
+  ctx.lineTo(x - r, y);
+  ctx.closePath();
+}
+function fitText(ctx, text, width) {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (ctx.measureText(text.slice(0, mid) + "…").width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo ? text.slice(0, lo) + "…" : "";
+}
+function mount3(el, model, bus, options = {}) {
+  const cleanup = cleanupList();
+  const axisBox = h("div", { class: "gw-timeline" });
+  const editors = h("div", { class: "gw-editors" });
+  const editorBox = h("div", { class: "gw-editor-box" });
+  const textBox = h("div", { class: "gw-text-box" });
+  editors.append(editorBox, textBox);
+  el.append(axisBox, editors);
+  cleanup.add(mountTimelineAxis(axisBox, model, bus, options));
+  cleanup.add(mountKeyframeEditor(editorBox, model, bus));
+  cleanup.add(mountPromptText(textBox, model, bus));
+  return () => {
+    cleanup.run();
+    axisBox.remove();
+    editors.remove();
+  };
+}
+
+// src/waveform.js
+var HEIGHT2 = 84;
+var RULER2 = 16;
+var HIT_PX2 = 6;
+var COMPONENTS = ["percussive", "harmonic", "combined"];
+function columnRange(peaks, c0, c1) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let c = Math.max(0, c0); c < Math.min(peaks.min.length, c1); c += 1) {
+    if (peaks.min[c] < lo) lo = peaks.min[c];
+    if (peaks.max[c] > hi) hi = peaks.max[c];
+  }
+  return lo === Infinity ? null : [lo, hi];
+}
+function mount4(el, model, bus) {
+  const cleanup = cleanupList();
+  let peaks = null;
+  let audioUrl = null;
+  let hoverOnset = null;
+  let drag = null;
+  const audio = h("audio", { preload: "auto" });
+  const playButton = h("button", {
+    class: "gw-btn gw-icon",
+    type: "button",
+    title: "Play the audio (Space)",
+    "aria-label": "Play",
+    onclick: () => bus.player?.toggle()
+  }, icon("play"));
+  const component = h(
+    "select",
+    { class: "gw-input gw-select", "aria-label": "Onsets of" },
+    COMPONENTS.map((c) => h("option", { value: c }, c))
+  );
+  const info = h("span", { class: "gw-count" });
+  const readout = h("span", { class: "gw-readout", "data-readout": "waveform", "aria-label": "Waveform pointer" });
+  const toolbar = h(
+    "div",
+    { class: "gw-toolbar" },
+    playButton,
+    h("span", { class: "gw-title" }, "Audio"),
+    info,
+    readout,
+    h("label", { class: "gw-inline-label" }, "Onsets ", component)
+  );
+  const wrap = h("div", { class: "gw-canvas-wrap gw-wave-canvas" });
+  const hint = h(
+    "div",
+    { class: "gw-hint gw-caption" },
+    "Click an onset marker to add a keyframe there · drag to pan · Space plays the audio"
+  );
+  const section2 = h("div", { class: "gw-waveform" }, toolbar, wrap, hint, audio);
+  el.append(section2);
+  const view = createCanvas(wrap, { height: HEIGHT2, draw, className: "gw-canvas" });
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("aria-label", "Audio waveform with onset markers");
+  cleanup.add(() => view.dispose());
+  view.onresize = (width) => syncAxis(bus, model, width);
+  const fps = () => getProject(model)?.fps || 10;
+  const onsets = () => {
+    const name = getProject(model)?.audio_component ?? "percussive";
+    return peaks?.onsets?.[name] ?? [];
+  };
+  function draw(ctx, width, height) {
+    const c = themeColors(el);
+    const axis = bus.state.axis;
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = c.bg;
+    ctx.fillRect(0, 0, width, height);
+    if (!axis || !peaks || !peaks.columns) return;
+    const rate = fps();
+    const mid = RULER2 + (height - RULER2) / 2;
+    const amp = (height - RULER2) / 2 - 3;
+    const perSecond = peaks.columns / peaks.duration;
+    ctx.fillStyle = c.wave;
+    for (let x = 0; x < width; x += 1) {
+      const t0 = xToFrame(axis, x) / rate;
+      const t1 = xToFrame(axis, x + 1) / rate;
+      if (t1 < 0 || t0 > peaks.duration) continue;
+      const c0 = Math.floor(t0 * perSecond);
+      const range = columnRange(peaks, c0, Math.max(c0 + 1, Math.ceil(t1 * perSecond)));
+      if (!range) continue;
+      const top = mid - Math.max(range[1], 0) * amp;
+      const bottom = mid - Math.min(range[0], 0) * amp;
+      ctx.fillRect(x, top, 1, Math.max(1, bottom - top));
+    }
+    ctx.strokeStyle = c.grid;
+    ctx.beginPath();
+    ctx.moveTo(0, mid + 0.5);
+    ctx.lineTo(width, mid + 0.5);
+    ctx.stroke();
+    const { step, ticks } = timeTicks(axis, rate);
+    ctx.font = `10px ${c.font}`;
+    ctx.textBaseline = "top";
+    ctx.fillStyle = c.muted;
+    ctx.strokeStyle = c.border;
+    ctx.beginPath();
+    for (const t of ticks) {
+      const x = Math.round(frameToX(axis, t * rate)) + 0.5;
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, RULER2 - 4);
+      ctx.fillText(formatTime(t, step), x + 3, 2);
+    }
+    ctx.stroke();
+    ctx.strokeStyle = c.accent;
+    ctx.globalAlpha = 0.35;
+    ctx.beginPath();
+    for (const k of projectKeyframes(model)) {
+      const x = Math.round(frameToX(axis, k.frame)) + 0.5;
+      if (x < 0 || x > width) continue;
+      ctx.moveTo(x, RULER2);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    const keyframes = projectKeyframes(model);
+    for (const t of onsets()) {
+      const x = Math.round(frameToX(axis, t * rate)) + 0.5;
+      if (x < -4 || x > width + 4) continue;
+      const taken = Boolean(findKeyframe(keyframes, timeToFrame(t, rate)));
+      const hovered = hoverOnset === t;
+      ctx.strokeStyle = c.onset;
+      ctx.globalAlpha = hovered ? 1 : 0.6;
+      ctx.lineWidth = hovered ? 2 : 1;
+      ctx.beginPath();
+      ctx.moveTo(x, RULER2);
+      ctx.lineTo(x, height);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = taken ? c.accent : c.onset;
+      ctx.beginPath();
+      ctx.moveTo(x - 4, RULER2);
+      ctx.lineTo(x + 4, RULER2);
+      ctx.lineTo(x, RULER2 + 6);
+      ctx.closePath();
+      ctx.fill();
+    }
+    ctx.lineWidth = 1;
+    const ph = Math.round(frameToX(axis, bus.state.frame)) + 0.5;
+    if (ph >= 0 && ph <= width) {
+      ctx.strokeStyle = c.playhead;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(ph, 0);
+      ctx.lineTo(ph, height);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+  }
+  const localX = (event) => event.clientX - canvas.getBoundingClientRect().left;
+  function hitOnset(x) {
+    const axis = bus.state.axis;
+    if (!axis) return null;
+    let best = null;
+    let bestD = HIT_PX2 + 1;
+    for (const t of onsets()) {
+      const d = Math.abs(frameToX(axis, t * fps()) - x);
+      if (d < bestD) {
+        best = t;
+        bestD = d;
+      }
+    }
+    return best;
+  }
+  function addAtOnset(t) {
+    const frame = timeToFrame(t, fps());
+    const keyframes = projectKeyframes(model);
+    const next = addKeyframe(keyframes, frame);
+    if (next !== keyframes) setKeyframes(model, next);
+    bus.set("selected", frame);
+    bus.emit("focus-editor");
+  }
+  cleanup.listen(canvas, "pointerdown", (event) => {
+    if (event.button !== 0) return;
+    canvas.setPointerCapture(event.pointerId);
+    drag = { x0: localX(event), lastX: localX(event), moved: false };
+  });
+  cleanup.listen(canvas, "pointermove", (event) => {
+    const x = localX(event);
+    if (drag) {
+      if (!drag.moved && Math.abs(x - drag.x0) < 3) return;
+      drag.moved = true;
+      panBy(bus, x - drag.lastX);
+      drag.lastX = x;
+      return;
+    }
+    const onset = hitOnset(x);
+    if (onset !== hoverOnset) {
+      hoverOnset = onset;
+      view.requestDraw();
+    }
+    canvas.style.cursor = onset !== null ? "copy" : "default";
+    const axis = bus.state.axis;
+    if (!axis) return;
+    readout.dataset.frame = String(onset !== null ? timeToFrame(onset, fps()) : xToNearestFrame(axis, x));
+    readout.textContent = onset !== null ? `onset at ${formatTime(onset, 0.01)} → add a keyframe at frame ${timeToFrame(onset, fps())}` : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
+  });
+  cleanup.listen(canvas, "pointerup", (event) => {
+    const d = drag;
+    drag = null;
+    if (!d || d.moved) return;
+    const x = localX(event);
+    const onset = hitOnset(x);
+    if (onset !== null) addAtOnset(onset);
+    else if (bus.state.axis) {
+      bus.player?.seek(xToNearestFrame(bus.state.axis, x));
+      model.set("frame", bus.state.frame);
+      model.save_changes();
+    }
+  });
+  cleanup.listen(canvas, "pointercancel", () => {
+    drag = null;
+  });
+  cleanup.listen(canvas, "pointerleave", () => {
+    hoverOnset = null;
+    readout.textContent = "";
+    readout.dataset.frame = "";
+    view.requestDraw();
+  });
+  cleanup.listen(canvas, "wheel", (event) => handleWheel(bus, event, localX(event)), { passive: false });
+  cleanup.listen(canvas, "keydown", (event) => {
+    if (event.key === " ") {
+      event.preventDefault();
+      bus.player?.toggle();
+    } else if (event.key === "+" || event.key === "=") zoomBy(bus, 1.5);
+    else if (event.key === "-") zoomBy(bus, 1 / 1.5);
+    else if (event.key === "0") fit(bus);
+  });
+  cleanup.listen(component, "change", () => setProjectField(model, "audio_component", component.value));
+  const clock = {
+    ready: () => Boolean(audioUrl) && audio.readyState >= 2 && !audio.ended && audio.currentTime < (audio.duration || Infinity) - 0.01,
+    play: (seconds) => {
+      if (!audioUrl) return;
+      audio.currentTime = Math.min(seconds, audio.duration || seconds);
+      audio.play().catch(() => {
+      });
+    },
+    pause: () => audio.pause(),
+    seconds: () => audio.currentTime
+  };
+  bus.state.clock = clock;
+  cleanup.add(() => {
+    if (bus.state.clock === clock) bus.state.clock = null;
+    audio.pause();
+  });
+  function loadAudio() {
+    if (audioUrl) URL.revokeObjectURL(audioUrl);
+    audioUrl = blobUrl(model.get("audio"), model.get("audio_mime") || "audio/wav");
+    if (audioUrl) audio.src = audioUrl;
+    else audio.removeAttribute("src");
+    playButton.disabled = !audioUrl && !peaks;
+  }
+  cleanup.add(() => audioUrl && URL.revokeObjectURL(audioUrl));
+  cleanup.add(watch(model, ["peaks"], () => {
+    const p = model.get("peaks");
+    peaks = p && p.columns ? p : null;
+    section2.hidden = !peaks;
+    el.classList.toggle("gw-has-audio", Boolean(peaks));
+    info.textContent = peaks ? formatTime(peaks.duration, 0.1) : "";
+    bus.set("audioFrames", peaks ? Math.ceil(peaks.duration * fps()) : 0);
+    syncAxis(bus, model, view.width);
+    view.requestDraw();
+  }));
+  cleanup.add(watch(model, ["audio", "audio_mime"], loadAudio));
+  cleanup.add(watch(model, ["project"], () => {
+    const p = getProject(model);
+    if (p && component.value !== p.audio_component) component.value = p.audio_component;
+    if (peaks) bus.set("audioFrames", Math.ceil(peaks.duration * fps()));
+    syncAxis(bus, model, view.width);
+    view.requestDraw();
+  }));
+  for (const event of ["axis", "frame"]) cleanup.add(bus.on(event, () => view.requestDraw()));
+  cleanup.add(bus.on("playing", (playing) => {
+    setPlayIcon(playButton, playing);
+  }));
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+
+// src/studio.js
+function formatEta(seconds) {
+  if (seconds === null || seconds === void 0 || !Number.isFinite(seconds) || seconds < 0) return "";
+  if (seconds < 1) return "almost done";
+  if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
+  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}
+function describeStatus(status) {
+  const s = status ?? {};
+  const done = s.done ?? 0;
+  const total = s.total ?? 0;
+  const reused = s.reused ? ` · ${s.reused} from cache` : "";
+  switch (s.state) {
+    case "loading":
+      return s.message || "Loading the pipeline…";
+    case "rendering": {
+      if (!total) return s.message || "Starting…";
+      const step = s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
+      const eta = formatEta(s.eta) ? ` · ${formatEta(s.eta)}` : "";
+      const note = s.message ? ` · ${s.message}` : "";
+      return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
+    }
+    case "finished":
+      return `Finished: ${total} frames${s.rendered !== void 0 ? ` (${s.rendered} rendered${reused})` : ""}`;
+    case "cancelled":
+      return `Cancelled after ${done} of ${total} frames; finished frames are kept.`;
+    case "failed":
+      return s.message ? `Failed: ${s.message}` : "Failed.";
+    default:
+      return s.message || "Ready. Edit the keyframes, then press Render.";
+  }
+}
+function mountHeader(el, model, bus) {
+  const cleanup = cleanupList();
+  const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames already rendered with the same settings come from the cache)", onclick: () => {
+    bus.emit("flush");
+    model.send({ type: "render" });
+  } }, icon("play"), "Render");
+  const cancel = h("button", { class: "gw-btn", type: "button", title: "Stop after the current frame; finished frames are kept", onclick: () => model.send({ type: "cancel" }) }, "Cancel");
+  const bar = h("div", { class: "gw-progress-bar" });
+  const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
+  const words = h("div", { class: "gw-status", "aria-live": "polite" });
+  const header = h(
+    "div",
+    { class: "gw-header" },
+    h(
+      "div",
+      { class: "gw-brand" },
+      h("span", { class: "gw-logo", "aria-hidden": "true" }),
+      h("span", { class: "gw-name" }, "Giffusion"),
+      h("span", { class: "gw-tagline" }, "keyframed prompt animation")
+    ),
+    h("span", { class: "gw-spacer" }),
+    cancel,
+    render
+  );
+  el.append(header, progress, words);
+  cleanup.add(watch(model, ["status", "pipeline_info"], () => {
+    const status = model.get("status") ?? {};
+    const busy = status.state === "rendering" || status.state === "loading";
+    render.disabled = busy;
+    render.classList.toggle("gw-busy", busy);
+    render.replaceChildren(...busy ? [h("span", { class: "gw-spinner", "aria-hidden": "true" }), status.state === "loading" ? "Loading…" : "Rendering…"] : [icon("play"), "Render"]);
+    cancel.disabled = !busy;
+    const total = status.total ?? 0;
+    const done = status.done ?? 0;
+    const share = status.state === "finished" ? 1 : total ? done / total : 0;
+    bar.style.width = `${(share * 100).toFixed(1)}%`;
+    progress.dataset.state = status.state ?? "idle";
+    progress.classList.toggle("gw-indeterminate", status.state === "loading" || busy && !total);
+    progress.setAttribute("aria-valuemax", String(total || 1));
+    progress.setAttribute("aria-valuenow", String(done));
+    words.textContent = describeStatus(status);
+    words.dataset.state = status.state ?? "idle";
+  }));
+  return () => {
+    cleanup.run();
+    header.remove();
+    progress.remove();
+    words.remove();
+  };
+}
+function mountNotices(el, model) {
+  const list = h("div", { class: "gw-notices", "aria-live": "polite" });
+  el.append(list);
+  const onMessage = (content) => {
+    if (content?.type !== "notice") return;
+    const level = content.level === "error" ? "error" : "info";
+    const item = h(
+      "div",
+      { class: `gw-notice gw-notice-${level}`, role: level === "error" ? "alert" : "status" },
+      h("span", {}, content.message),
+      h("button", {
+        class: "gw-btn gw-icon gw-dismiss",
+        type: "button",
+        "aria-label": "Dismiss",
+        onclick: () => item.remove()
+      }, "×")
+    );
+    list.append(item);
+    while (list.children.length > 4) list.firstChild.remove();
+    if (level === "info") setTimeout(() => item.remove(), 6e3);
+  };
+  model.on("msg:custom", onMessage);
+  return () => {
+    model.off("msg:custom", onMessage);
+    list.remove();
+  };
+}
+function outputPlaceholder(status, format = "gif") {
+  const name = format === "mp4" ? "MP4" : "GIF";
+  switch (status?.state) {
+    case "loading":
+    case "rendering":
+      return status.total ? `The ${name} appears here when all ${status.total} frames are done.` : `The ${name} appears here when the frames are done.`;
+    case "cancelled":
+      return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far come from the cache.`;
+    case "failed":
+      return `No ${name}: the render failed.`;
+    default:
+      return `The finished ${name} appears here after a render.`;
+  }
+}
+function mountOutput(el, model) {
+  let url = null;
+  const holder = h("div", { class: "gw-output-media" });
+  const placeholder = h("div", { class: "gw-output-empty" });
+  const download = h("a", { class: "gw-btn", download: "animation.gif" }, "Download");
+  const caption = h("span", { class: "gw-count" });
+  const box = h(
+    "div",
+    { class: "gw-output" },
+    h(
+      "div",
+      { class: "gw-toolbar" },
+      h("span", { class: "gw-title" }, "Animation"),
+      caption,
+      h("span", { class: "gw-spacer" }),
+      download
+    ),
+    holder,
+    placeholder
+  );
+  el.append(box);
+  const stopMedia = watch(model, ["output", "output_mime"], () => {
+    if (url) URL.revokeObjectURL(url);
+    const mime = model.get("output_mime") || "image/gif";
+    url = blobUrl(model.get("output"), mime);
+    for (const part of [holder, download, caption]) part.hidden = !url;
+    placeholder.hidden = Boolean(url);
+    if (!url) {
+      holder.replaceChildren();
+      return;
+    }
+    const isVideo = mime.startsWith("video/");
+    const media = isVideo ? h("video", { src: url, controls: true, loop: true, playsInline: true }) : h("img", { src: url, alt: "The finished animation" });
+    media.addEventListener(isVideo ? "loadedmetadata" : "load", () => {
+      const [width, height] = isVideo ? [media.videoWidth, media.videoHeight] : [media.naturalWidth, media.naturalHeight];
+      if (width && height) holder.style.setProperty("--gw-output-aspect", String(width / height));
+    });
+    holder.replaceChildren(media);
+    const ext = isVideo ? "mp4" : "gif";
+    download.href = url;
+    download.download = `animation.${ext}`;
+    const size = model.get("output")?.byteLength ?? 0;
+    caption.textContent = `${ext.toUpperCase()} · ${(size / 1024).toFixed(size > 1e6 ? 0 : 1)} KB`;
+  });
+  const stopWords = watch(model, ["status", "project"], () => {
+    const status = model.get("status") ?? {};
+    const project = getProject(model);
+    placeholder.textContent = outputPlaceholder(status, project?.output_format);
+    placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
+    if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));
+  });
+  return () => {
+    stopMedia();
+    stopWords();
+    if (url) URL.revokeObjectURL(url);
+    box.remove();
+  };
+}
+function mount5(el, model, bus) {
+  const cleanup = cleanupList();
+  cleanup.add(mountHeader(el, model, bus));
+  cleanup.add(mountErrorBanner(el, model));
+  cleanup.add(mountNotices(el, model));
+  const waveBox = h("div", { class: "gw-wave-slot" });
+  const prompts = h("section", { class: "gw-card gw-prompts" });
+  const scrubBox = h("div", { class: "gw-scrub-slot" });
+  const outBox = h("div", { class: "gw-out-slot" });
+  const results = h("section", { class: "gw-card gw-frames" }, scrubBox, outBox);
+  const settings = h(
+    "section",
+    { class: "gw-card" },
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings"))
+  );
+  el.append(prompts, results, settings);
+  cleanup.add(mount4(waveBox, model, bus));
+  cleanup.add(mount3(prompts, model, bus, { afterCanvas: waveBox }));
+  cleanup.add(mount(scrubBox, model, bus, { studio: true }));
+  cleanup.add(mountOutput(outBox, model));
+  cleanup.add(mount2(settings, model, bus));
+  cleanup.add(watch(model, ["project"], () => {
+    bus.state.fps = getProject(model)?.fps || 10;
+  }));
+  cleanup.add(watch(model, ["frame"], () => {
+    if (!bus.state.playing) bus.set("frame", model.get("frame") ?? 0);
+  }));
+  return () => cleanup.run();
+}
+var studio_default = {
+  render({ model, el }) {
+    const bus = createBus();
+    bus.player = createPlayer(bus);
+    const root = rootElement(el, "studio", "gw-studio");
+    const stop = mount5(root.body, model, bus);
+    return () => {
+      stop();
+      bus.player.dispose();
+      root.dispose();
+    };
+  }
+};
+export {
+  studio_default as default,
+  describeStatus,
+  formatEta,
+  mount5 as mount,
+  outputPlaceholder
+};

@@ -1,0 +1,68 @@
+// The themed root every widget draws into, and the error line all of them share.
+
+import { createBus } from "./bus.js";
+import { cleanupList, h } from "./dom.js";
+import { watch } from "./model.js";
+import { createPlayer } from "./player.js";
+import { followHostTheme } from "./theme.js";
+
+/** The root of one widget's view; `widget` ("studio", "timeline", ...) becomes data-widget, a stable hook. */
+export function rootElement(el, widget, className = "gw-standalone") {
+  const cleanup = cleanupList();
+  const body = h("div", { class: "gw-body" });
+  const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
+  el.append(root);
+  cleanup.add(followHostTheme(root));
+  return {
+    root,
+    body,
+    dispose() {
+      cleanup.run();
+      root.remove();
+    },
+  };
+}
+
+/** The `error` trait in words, with a button that clears it; hidden while there is none. */
+export function mountErrorBanner(el, model) {
+  const text = h("span", { class: "gw-error-text" });
+  const banner = h("div", { class: "gw-error", role: "alert", hidden: true },
+    h("span", { class: "gw-error-icon", "aria-hidden": "true" }, "!"), text,
+    h("button", {
+      class: "gw-btn gw-icon gw-dismiss", type: "button", title: "Dismiss", "aria-label": "Dismiss error",
+      onclick: () => {
+        model.set("error", "");
+        model.save_changes();
+      },
+    }, "×"));
+  el.append(banner);
+  const stop = watch(model, ["error"], () => {
+    const message = model.get("error") || "";
+    text.textContent = message;
+    banner.hidden = !message;
+  });
+  return () => {
+    stop();
+    banner.remove();
+  };
+}
+
+/** A component shown alone (not inside the studio): its root, a bus with its own player, the error line.
+ * Add teardown to `cleanup`; `dispose` runs it and removes everything. */
+export function standaloneView(el, model, widget) {
+  const bus = createBus();
+  const root = rootElement(el, widget);
+  bus.player = createPlayer(bus);
+  const cleanup = cleanupList();
+  cleanup.add(mountErrorBanner(root.body, model));
+  return {
+    bus,
+    body: root.body,
+    cleanup,
+    dispose() {
+      cleanup.run();
+      bus.player.dispose();
+      root.dispose();
+    },
+  };
+}

@@ -1,0 +1,327 @@
+// Settings: every field edits the `project` dict (copy, change, set, save_changes); the kernel checks the values
+// and names any problem in the `error` trait, which marks the field it is about.
+
+import { cleanupList, debounce, h, isEditing } from "./dom.js";
+import { editProject, getProject, watch } from "./model.js";
+import { describePipeline } from "./pipeline-words.js";
+import { rootElement } from "./root.js";
+
+const PIPELINE_CLASSES = [
+  "StableDiffusionPipeline", "StableDiffusionImg2ImgPipeline", "StableDiffusionXLPipeline",
+  "StableDiffusionXLImg2ImgPipeline", "AutoPipelineForText2Image", "AutoPipelineForImage2Image", "DiffusionPipeline",
+];
+const SCHEDULERS = [
+  "DDIMScheduler", "EulerDiscreteScheduler", "EulerAncestralDiscreteScheduler", "DPMSolverMultistepScheduler",
+  "LMSDiscreteScheduler", "PNDMScheduler", "UniPCMultistepScheduler", "HeunDiscreteScheduler", "LCMScheduler",
+];
+const MEDIA_ACCEPT = { image: "image/*", audio: "audio/*,.wav,.mp3,.flac,.ogg", video: "video/*,.gif,.mp4,.webm,.mov" };
+
+let nextId = 0;
+const uid = (name) => `gw-${name}-${(nextId += 1)}`;
+
+/**
+ * A labelled input bound to one project key.
+ * kind: text | int | float | optint (empty = null, "auto") | select | check | range
+ */
+function field(model, cleanup, key, label, { kind = "text", hint = "", placeholder = "", options = [], min, max,
+  step, list, nullable = false } = {}) {
+  const id = uid(key);
+  let input;
+  if (kind === "select") {
+    input = h("select", { class: "gw-input gw-select", id },
+      options.map((o) => (Array.isArray(o) ? h("option", { value: o[0] }, o[1]) : h("option", { value: o }, o))));
+  } else if (kind === "check") {
+    input = h("input", { type: "checkbox", id, class: "gw-check" });
+  } else {
+    const numeric = kind === "int" || kind === "float" || kind === "optint" || kind === "range";
+    // batch_size takes a number or "auto": a text box with suggestions.
+    input = h("input", {
+      class: `gw-input${numeric && kind !== "range" ? " gw-num" : ""}`, id,
+      type: kind === "range" ? "range" : numeric ? "number" : "text",
+      min, max, step: step ?? (kind === "float" ? "any" : numeric ? "1" : undefined), placeholder,
+      list: list ? `${id}-list` : undefined, autocomplete: "off", spellcheck: false,
+    });
+  }
+  const valueLabel = kind === "range" ? h("output", { class: "gw-range-value", for: id }) : null;
+  const datalist = list ? h("datalist", { id: `${id}-list` }, list.map((v) => h("option", { value: v }))) : null;
+  const note = h("div", { class: "gw-field-error" });
+
+  function parse() {
+    const raw = String(input.value).trim();
+    if (kind === "check") return { ok: true, value: input.checked };
+    if (kind === "text") return { ok: true, value: raw === "" && nullable ? null : raw };
+    if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
+    if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
+    if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    const value = Number(raw);
+    if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
+    if ((kind === "int" || kind === "optint" || kind === "batch") && !Number.isInteger(value)) {
+      return { ok: false, why: kind === "batch" ? "a whole number or auto" : "a whole number" };
+    }
+    return { ok: true, value };
+  }
+
+  function commit() {
+    const result = parse();
+    note.textContent = result.ok ? "" : result.why;
+    input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+    if (!result.ok) return;
+    if (getProject(model)?.[key] === result.value) return;
+    editProject(model, (p) => { p[key] = result.value; });
+  }
+
+  const typed = kind === "text" ? debounce(commit, 400) : null;
+  if (typed) {
+    cleanup.listen(input, "input", typed);
+    cleanup.listen(input, "blur", () => typed.flush());
+    cleanup.add(() => typed.flush());
+  } else if (kind === "range") {
+    cleanup.listen(input, "input", () => { valueLabel.textContent = Number(input.value).toFixed(2); });
+    cleanup.listen(input, "change", commit);
+  } else {
+    cleanup.listen(input, "change", commit);
+  }
+
+  function show(project, error) {
+    const value = project?.[key];
+    if (!isEditing(input)) {
+      if (kind === "check") input.checked = Boolean(value);
+      else input.value = value === null || value === undefined ? "" : String(value);
+      if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+    }
+    // The kernel's messages start with the setting's name ("fps must be at least 1, got 0").
+    const flagged = Boolean(error) && new RegExp(`(^|; )${key} must`).test(error);
+    input.classList.toggle("gw-invalid", flagged);
+  }
+
+  const labelEl = h("label", { for: id, class: "gw-label" }, label);
+  const row = kind === "check"
+    ? h("div", { class: "gw-field gw-field-check" }, input, labelEl, hint ? h("div", { class: "gw-hint" }, hint) : null,
+      note)
+    : h("div", { class: "gw-field" }, labelEl, h("div", { class: "gw-field-input" }, input, valueLabel, datalist),
+      hint ? h("div", { class: "gw-hint" }, hint) : null, note);
+  return { row, show, flush: () => typed?.flush(), input };
+}
+
+function section(title, summary, open, ...children) {
+  const summaryText = h("span", { class: "gw-summary-text" });
+  const details = h("details", { class: "gw-section", open },
+    h("summary", {}, h("span", { class: "gw-section-title" }, title), summaryText),
+    h("div", { class: "gw-section-body" }, children));
+  return { details, summaryText, summary };
+}
+
+/** A file picker that uploads the chosen file as one buffer: {type: "upload", kind, name}. */
+function uploadButton(model, kind, label) {
+  const input = h("input", { type: "file", accept: MEDIA_ACCEPT[kind] ?? ".json,application/json", hidden: true });
+  input.addEventListener("change", async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const bytes = await file.arrayBuffer();
+    model.send({ type: "upload", kind, name: file.name }, undefined, [bytes]);
+    input.value = "";
+  });
+  const button = h("button", { class: "gw-btn", type: "button", onclick: () => input.click() }, label);
+  return h("span", { class: "gw-upload" }, button, input);
+}
+
+export function mount(el, model, bus) {
+  const cleanup = cleanupList();
+  const fields = [];
+  const add = (...args) => {
+    const f = field(model, cleanup, ...args);
+    fields.push(f);
+    return f.row;
+  };
+  const send = (content) => model.send(content);
+
+  // ----------------------------------------------------------------- pipeline
+  const pipelineState = h("span", { class: "gw-badge" });
+  const pipelineMessage = h("div", { class: "gw-hint" });
+  const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
+    fields.forEach((f) => f.flush());
+    const p = getProject(model) ?? {};
+    send({ type: "load_pipeline", checkpoint: p.checkpoint ?? "", pipeline_class: p.pipeline_class ?? "" });
+  } }, "Load pipeline");
+  const pipeline = section("Pipeline", (p) => describePipeline(model.get("pipeline_info"), p).line, false,
+    h("div", { class: "gw-grid gw-grid-wide" },
+      add("checkpoint", "Checkpoint", { nullable: true, placeholder: "empty: the embedded demo pipeline",
+        hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access." }),
+      add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto", list: PIPELINE_CLASSES })),
+    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage));
+
+  // ------------------------------------------------------------------- inputs
+  const media = {};
+  const mediaRow = (kind, title, extra = []) => {
+    const name = h("span", { class: "gw-media-name" });
+    const clear = h("button", { class: "gw-btn gw-icon", type: "button", title: `Remove the ${kind} input`,
+      "aria-label": `Remove the ${kind} input`, onclick: () => send({ type: "clear_media", kind }) }, "×");
+    media[kind] = { name, clear };
+    return h("div", { class: "gw-media" },
+      h("div", { class: "gw-media-head" }, h("span", { class: "gw-label" }, title), name, clear),
+      h("div", { class: "gw-row" }, uploadButton(model, kind, `Choose ${kind}…`), extra));
+  };
+  const preview = h("img", { class: "gw-preview", alt: "Initial image", hidden: true });
+  let previewUrl = null;
+  const inputs = section("Inputs", () => mediaSummary(model.get("media")), false,
+    h("div", { class: "gw-grid gw-grid-wide" },
+      mediaRow("image", "Initial image", [preview]),
+      h("div", {},
+        mediaRow("audio", "Audio", [
+          h("button", { class: "gw-btn", type: "button", title: "Put a keyframe on each onset of the audio component",
+            onclick: () => send({ type: "audio_keyframes" }) }, "Get keyframes from audio")]),
+        add("audio_component", "Audio component", { kind: "select", options: ["percussive", "harmonic", "combined"],
+          hint: "Onsets of this part of the sound become keyframes." })),
+      mediaRow("video", "Video", [
+        h("button", { class: "gw-btn", type: "button", title: "Match keyframes and fps to the video",
+          onclick: () => send({ type: "video_keyframes" }) }, "Get keyframes from video")])),
+    h("div", { class: "gw-hint" }, "Files are saved beside the notebook. Strength (Diffusion) sets how far frames "
+      + "may move away from the image or video."));
+
+  // ---------------------------------------------------------------- diffusion
+  const diffusion = section("Diffusion",
+    (p) => `${p.num_inference_steps} steps · guidance ${p.guidance_scale} · seed ${p.seed}`, false,
+    h("div", { class: "gw-grid" },
+      add("num_inference_steps", "Steps", { kind: "int", min: 1 }),
+      add("guidance_scale", "Guidance scale", { kind: "float", min: 0, step: 0.5 }),
+      add("strength", "Strength", { kind: "float", min: 0, max: 1, step: 0.05, hint: "image and video inputs" }),
+      add("seed", "Seed", { kind: "int", min: 0 }),
+      add("batch_size", "Batch size", { kind: "batch", list: ["auto", "1", "2", "4", "8"],
+        hint: "frames per pipeline call; auto finds what fits" }),
+      add("scheduler", "Scheduler", { nullable: true, placeholder: "the pipeline's", list: SCHEDULERS }),
+      add("height", "Height", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
+      add("width", "Width", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
+      add("latent_channels", "Latent channels", { kind: "optint", min: 1, placeholder: "auto" })),
+    add("negative_prompt", "Negative prompt", { placeholder: "things to avoid in every frame",
+      hint: "A keyframe's own negative prompt replaces this one." }));
+
+  const interpolation = section("Interpolation",
+    (p) => `${p.use_prompt_embeds ? `${p.embedding_interpolation} embeddings` : "prompt text"} · ${p.easing}`, false,
+    add("use_prompt_embeds", "Blend prompt embeddings between keyframes", { kind: "check",
+      hint: "Off: each frame uses its nearest keyframe's prompt." }),
+    add("use_fixed_latent", "Same starting noise for every frame", { kind: "check",
+      hint: "Steadier animations; off lets the noise drift between keyframe seeds." }),
+    h("div", { class: "gw-grid" },
+      add("embedding_interpolation", "Blend", { kind: "select", options: ["lerp", "slerp"] }),
+      add("easing", "Easing", { kind: "select", options: ["linear", "sine", "ease-in", "ease-out"] })));
+
+  const output = section("Output", (p) => `${p.output_format.toUpperCase()} · ${p.fps} fps`, true,
+    h("div", { class: "gw-grid" },
+      add("output_format", "Format", { kind: "select", options: [["gif", "GIF"], ["mp4", "MP4 (with audio)"]] }),
+      add("fps", "Frames per second", { kind: "int", min: 1 })));
+
+  const timing = section("Audio timing", (p) => (p.audio_timing ? `on · smooth ${p.audio_smooth}` : "off"), false,
+    add("audio_timing", "Let the audio's energy set the pace between keyframes", { kind: "check",
+      hint: "Loud passages move faster; needs an audio input." }),
+    add("audio_smooth", "Smoothing", { kind: "range", min: 0, max: 1, step: 0.05 }));
+
+  // ------------------------------------------------------------------ inspire
+  const topics = h("input", { class: "gw-input", type: "text", id: uid("topics"),
+    placeholder: "e.g. lighthouses, northern lights, watercolor", spellcheck: false });
+  const modeName = uid("mode");
+  const modeReplace = h("input", { type: "radio", name: modeName, value: "replace", checked: true });
+  const modeAppend = h("input", { type: "radio", name: modeName, value: "append" });
+  const inspire = section("Inspire", () => "prompts from topics", false,
+    h("div", { class: "gw-field" }, h("label", { class: "gw-label", for: topics.id }, "Topics"), topics),
+    h("div", { class: "gw-row" },
+      h("label", { class: "gw-radio" }, modeReplace, " replace keyframes"),
+      h("label", { class: "gw-radio" }, modeAppend, " append after the last"),
+      h("span", { class: "gw-spacer" }),
+      h("button", { class: "gw-btn", type: "button", onclick: () => send({ type: "inspire", topics: topics.value,
+        mode: modeAppend.checked ? "append" : "replace" }) }, "Inspire me")));
+
+  // ------------------------------------------------------------------ project
+  const path = h("input", { class: "gw-input", type: "text", id: uid("path"), value: "project.json",
+    spellcheck: false });
+  const comet = h("input", { type: "checkbox", class: "gw-check", id: uid("comet") });
+  cleanup.listen(comet, "change", () => {
+    model.set("log_to_comet", comet.checked);
+    model.save_changes();
+  });
+  const projectSection = section("Project file", () => (model.get("log_to_comet") ? "Comet logging on" : ""), false,
+    h("div", { class: "gw-field" }, h("label", { class: "gw-label", for: path.id }, "Path"),
+      h("div", { class: "gw-row" }, path,
+        h("button", { class: "gw-btn", type: "button", title: "Write the settings to this JSON file",
+          onclick: () => {
+            fields.forEach((f) => f.flush());
+            bus?.emit("flush");
+            send({ type: "save_project", path: path.value });
+          } }, "Save"),
+        h("button", { class: "gw-btn", type: "button", title: "Read settings from this JSON file",
+          onclick: () => send({ type: "load_project", path: path.value }) }, "Load"),
+        uploadButton(model, "project", "Open file…"))),
+    h("div", { class: "gw-field gw-field-check" }, comet,
+      h("label", { for: comet.id, class: "gw-label" }, "Log each finished render to Comet"),
+      h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")));
+
+  const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
+  const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
+  el.append(root);
+  if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
+
+  cleanup.add(watch(model, ["project", "error"], () => {
+    const project = getProject(model);
+    const error = model.get("error") || "";
+    fields.forEach((f) => f.show(project, error));
+    if (project) sections.forEach((s) => { s.summaryText.textContent = s.summary(project) || ""; });
+  }));
+  cleanup.add(watch(model, ["pipeline_info", "project"], () => {
+    const info = model.get("pipeline_info") ?? {};
+    const state = info.state ?? "unloaded";
+    pipelineState.textContent = { unloaded: "not loaded", loading: "loading…", ready: "ready", failed: "failed" }[state]
+      ?? state;
+    pipelineState.dataset.state = state;
+    loadButton.disabled = state === "loading";
+    const words = describePipeline(info, getProject(model));
+    pipelineMessage.textContent = words.line;
+    pipelineMessage.title = words.details;
+    pipeline.summaryText.textContent = words.line;
+    pipeline.summaryText.title = words.details;
+  }));
+  cleanup.add(watch(model, ["media"], () => {
+    const m = model.get("media") ?? {};
+    for (const kind of ["image", "audio", "video"]) {
+      const item = m[kind];
+      media[kind].name.textContent = item ? describeMedia(kind, item) : "none";
+      media[kind].name.classList.toggle("gw-muted", !item);
+      media[kind].clear.hidden = !item;
+    }
+    inputs.summaryText.textContent = inputs.summary();
+  }));
+  cleanup.add(watch(model, ["image_preview"], () => {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    const value = model.get("image_preview");
+    previewUrl = value && value.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
+    preview.hidden = !previewUrl;
+    if (previewUrl) preview.src = previewUrl;
+    else preview.removeAttribute("src");
+  }));
+  cleanup.add(watch(model, ["log_to_comet"], () => { comet.checked = Boolean(model.get("log_to_comet")); }));
+  cleanup.add(() => previewUrl && URL.revokeObjectURL(previewUrl));
+  return () => {
+    cleanup.run();
+    root.remove();
+  };
+}
+
+function describeMedia(kind, item) {
+  if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
+  if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
+  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+}
+
+function mediaSummary(media) {
+  const names = ["image", "audio", "video"].filter((k) => media?.[k]);
+  return names.length ? names.join(" + ") : "none";
+}
+
+export default {
+  render({ model, el }) {
+    const root = rootElement(el, "settings");
+    const stop = mount(root.body, model, null);
+    return () => {
+      stop();
+      root.dispose();
+    };
+  },
+};

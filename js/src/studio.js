@@ -1,0 +1,232 @@
+// Studio: the whole panel. Header with Render and Cancel, progress and time left, errors and notices, the timeline
+// with the waveform under its axis, the scrubber beside the finished animation, and the settings.
+
+import { createBus } from "./bus.js";
+import { cleanupList, h } from "./dom.js";
+import { blobUrl, getProject, watch } from "./model.js";
+import { icon } from "./icons.js";
+import { createPlayer } from "./player.js";
+import { mountErrorBanner, rootElement } from "./root.js";
+import { mount as mountScrubber } from "./scrubber.js";
+import { mount as mountSettings } from "./settings.js";
+import { mount as mountTimeline } from "./timeline.js";
+import { mount as mountWaveform } from "./waveform.js";
+
+/** "about 12 s left", "about 3 min left" */
+export function formatEta(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "";
+  if (seconds < 1) return "almost done";
+  if (seconds < 90) return `about ${Math.ceil(seconds)} s left`;
+  if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}
+
+/** The words under the progress bar for a status trait value. */
+export function describeStatus(status) {
+  const s = status ?? {};
+  const done = s.done ?? 0;
+  const total = s.total ?? 0;
+  const reused = s.reused ? ` · ${s.reused} from cache` : "";
+  switch (s.state) {
+    case "loading":
+      return s.message || "Loading the pipeline…";
+    case "rendering": {
+      if (!total) return s.message || "Starting…";
+      const step = s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
+      const eta = formatEta(s.eta) ? ` · ${formatEta(s.eta)}` : "";
+      const note = s.message ? ` · ${s.message}` : "";
+      return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
+    }
+    case "finished":
+      return `Finished: ${total} frames${s.rendered !== undefined ? ` (${s.rendered} rendered${reused})` : ""}`;
+    case "cancelled":
+      return `Cancelled after ${done} of ${total} frames; finished frames are kept.`;
+    case "failed":
+      return s.message ? `Failed: ${s.message}` : "Failed.";
+    default:
+      return s.message || "Ready. Edit the keyframes, then press Render.";
+  }
+}
+
+function mountHeader(el, model, bus) {
+  const cleanup = cleanupList();
+  const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames "
+    + "already rendered with the same settings come from the cache)", onclick: () => {
+    bus.emit("flush"); // pending edits reach the kernel before the render message
+    model.send({ type: "render" });
+  } }, icon("play"), "Render");
+  const cancel = h("button", { class: "gw-btn", type: "button", title: "Stop after the current frame; finished frames "
+    + "are kept", onclick: () => model.send({ type: "cancel" }) }, "Cancel");
+  const bar = h("div", { class: "gw-progress-bar" });
+  const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
+  const words = h("div", { class: "gw-status", "aria-live": "polite" });
+  const header = h("div", { class: "gw-header" },
+    h("div", { class: "gw-brand" }, h("span", { class: "gw-logo", "aria-hidden": "true" }),
+      h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
+    h("span", { class: "gw-spacer" }), cancel, render);
+  el.append(header, progress, words);
+  cleanup.add(watch(model, ["status", "pipeline_info"], () => {
+    const status = model.get("status") ?? {};
+    const busy = status.state === "rendering" || status.state === "loading";
+    render.disabled = busy;
+    render.classList.toggle("gw-busy", busy);
+    render.replaceChildren(...(busy
+      ? [h("span", { class: "gw-spinner", "aria-hidden": "true" }), status.state === "loading" ? "Loading…" : "Rendering…"]
+      : [icon("play"), "Render"]));
+    cancel.disabled = !busy;
+    const total = status.total ?? 0;
+    const done = status.done ?? 0;
+    const share = status.state === "finished" ? 1 : total ? done / total : 0;
+    bar.style.width = `${(share * 100).toFixed(1)}%`;
+    progress.dataset.state = status.state ?? "idle";
+    progress.classList.toggle("gw-indeterminate", status.state === "loading" || (busy && !total));
+    progress.setAttribute("aria-valuemax", String(total || 1));
+    progress.setAttribute("aria-valuenow", String(done));
+    words.textContent = describeStatus(status);
+    words.dataset.state = status.state ?? "idle";
+  }));
+  return () => {
+    cleanup.run();
+    header.remove();
+    progress.remove();
+    words.remove();
+  };
+}
+
+/** Transient messages from the kernel ({type: "notice"}); errors stay until dismissed. */
+function mountNotices(el, model) {
+  const list = h("div", { class: "gw-notices", "aria-live": "polite" });
+  el.append(list);
+  const onMessage = (content) => {
+    if (content?.type !== "notice") return;
+    const level = content.level === "error" ? "error" : "info";
+    const item = h("div", { class: `gw-notice gw-notice-${level}`, role: level === "error" ? "alert" : "status" },
+      h("span", {}, content.message),
+      h("button", { class: "gw-btn gw-icon gw-dismiss", type: "button", "aria-label": "Dismiss",
+        onclick: () => item.remove() }, "×"));
+    list.append(item);
+    while (list.children.length > 4) list.firstChild.remove();
+    if (level === "info") setTimeout(() => item.remove(), 6000);
+  };
+  model.on("msg:custom", onMessage);
+  return () => {
+    model.off("msg:custom", onMessage);
+    list.remove();
+  };
+}
+
+/** What the animation column says while there is no video of the current run. */
+export function outputPlaceholder(status, format = "gif") {
+  const name = format === "mp4" ? "MP4" : "GIF";
+  switch (status?.state) {
+    case "loading":
+    case "rendering":
+      return status.total ? `The ${name} appears here when all ${status.total} frames are done.`
+        : `The ${name} appears here when the frames are done.`;
+    case "cancelled":
+      return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far `
+        + "come from the cache.";
+    case "failed":
+      return `No ${name}: the render failed.`;
+    default:
+      return `The finished ${name} appears here after a render.`;
+  }
+}
+
+/** The finished GIF or MP4 from the `output` bytes; until there is one, a line that says what will come. */
+function mountOutput(el, model) {
+  let url = null;
+  const holder = h("div", { class: "gw-output-media" });
+  const placeholder = h("div", { class: "gw-output-empty" });
+  const download = h("a", { class: "gw-btn", download: "animation.gif" }, "Download");
+  const caption = h("span", { class: "gw-count" });
+  const box = h("div", { class: "gw-output" },
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Animation"), caption,
+      h("span", { class: "gw-spacer" }), download), holder, placeholder);
+  el.append(box);
+  const stopMedia = watch(model, ["output", "output_mime"], () => {
+    if (url) URL.revokeObjectURL(url);
+    const mime = model.get("output_mime") || "image/gif";
+    url = blobUrl(model.get("output"), mime);
+    for (const part of [holder, download, caption]) part.hidden = !url;
+    placeholder.hidden = Boolean(url);
+    if (!url) {
+      holder.replaceChildren();
+      return;
+    }
+    const isVideo = mime.startsWith("video/");
+    const media = isVideo
+      ? h("video", { src: url, controls: true, loop: true, playsInline: true })
+      : h("img", { src: url, alt: "The finished animation" });
+    // The box takes the animation's shape, so a wide one gets no bands above and below.
+    media.addEventListener(isVideo ? "loadedmetadata" : "load", () => {
+      const [width, height] = isVideo ? [media.videoWidth, media.videoHeight] : [media.naturalWidth, media.naturalHeight];
+      if (width && height) holder.style.setProperty("--gw-output-aspect", String(width / height));
+    });
+    holder.replaceChildren(media);
+    const ext = isVideo ? "mp4" : "gif";
+    download.href = url;
+    download.download = `animation.${ext}`;
+    const size = model.get("output")?.byteLength ?? 0;
+    caption.textContent = `${ext.toUpperCase()} · ${(size / 1024).toFixed(size > 1e6 ? 0 : 1)} KB`;
+  });
+  const stopWords = watch(model, ["status", "project"], () => {
+    const status = model.get("status") ?? {};
+    const project = getProject(model);
+    placeholder.textContent = outputPlaceholder(status, project?.output_format);
+    // Once a run has frames, the placeholder takes the animation's size, so its arrival moves nothing.
+    placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
+    if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));
+  });
+  return () => {
+    stopMedia();
+    stopWords();
+    if (url) URL.revokeObjectURL(url);
+    box.remove();
+  };
+}
+
+export function mount(el, model, bus) {
+  const cleanup = cleanupList();
+  cleanup.add(mountHeader(el, model, bus));
+  cleanup.add(mountErrorBanner(el, model));
+  cleanup.add(mountNotices(el, model));
+
+  // Each card's first toolbar names it. The frames and the animation share a row from the start, so nothing
+  // moves when the finished animation arrives.
+  const waveBox = h("div", { class: "gw-wave-slot" });
+  const prompts = h("section", { class: "gw-card gw-prompts" });
+  const scrubBox = h("div", { class: "gw-scrub-slot" });
+  const outBox = h("div", { class: "gw-out-slot" });
+  const results = h("section", { class: "gw-card gw-frames" }, scrubBox, outBox);
+  const settings = h("section", { class: "gw-card" },
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")));
+  el.append(prompts, results, settings);
+
+  cleanup.add(mountWaveform(waveBox, model, bus));
+  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: waveBox }));
+  cleanup.add(mountScrubber(scrubBox, model, bus, { studio: true }));
+  cleanup.add(mountOutput(outBox, model));
+  cleanup.add(mountSettings(settings, model, bus));
+
+  // Playback runs at the project's fps (the scrubber sets how far: the whole animation, rendered or not).
+  cleanup.add(watch(model, ["project"], () => { bus.state.fps = getProject(model)?.fps || 10; }));
+  cleanup.add(watch(model, ["frame"], () => {
+    if (!bus.state.playing) bus.set("frame", model.get("frame") ?? 0);
+  }));
+  return () => cleanup.run();
+}
+
+export default {
+  render({ model, el }) {
+    const bus = createBus();
+    bus.player = createPlayer(bus);
+    const root = rootElement(el, "studio", "gw-studio");
+    const stop = mount(root.body, model, bus);
+    return () => {
+      stop();
+      bus.player.dispose();
+      root.dispose();
+    };
+  },
+};

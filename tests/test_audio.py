@@ -1,0 +1,266 @@
+"""Audio analysis on generated files: onsets, keyframes, energy, peaks, playback and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import media_factory as mf
+from giffusion_widgets.errors import MediaError
+from giffusion_widgets.media.audio import (
+    AudioAnalysis,
+    AudioKeyframe,
+    analyze_audio,
+    audio_keyframes,
+    keyframes_text,
+    last_audio_frame,
+)
+from giffusion_widgets.project import Keyframe
+from giffusion_widgets.prompts import parse_prompts
+
+CLICKS = [0.5, 1.13, 1.71, 2.42, 3.05, 3.9]
+DURATION = 4.5
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("audio")
+
+
+@pytest.fixture(scope="module")
+def clicks(folder) -> AudioAnalysis:
+    return analyze_audio(mf.clicks_file(folder, CLICKS, DURATION))
+
+
+@pytest.fixture(scope="module")
+def mix(folder) -> AudioAnalysis:
+    """Clicks over a steady note."""
+    samples = mf.click_track(CLICKS, DURATION) + mf.harmonic_tone(DURATION)
+    return analyze_audio(mf.write_audio(folder / "mix.wav", samples))
+
+
+def onset_keyframes(keyframes: list[AudioKeyframe]) -> list[AudioKeyframe]:
+    return [k for k in keyframes if k.strength > 0]
+
+
+# ---------------------------------------------------------------- onsets and keyframes
+
+
+@pytest.mark.parametrize("fps", [12, 24])
+def test_click_onsets_land_within_one_frame(clicks, fps):
+    keyframes = audio_keyframes(clicks, fps)
+    onsets = onset_keyframes(keyframes)
+    assert len(onsets) == len(CLICKS)
+    for keyframe, truth in zip(onsets, CLICKS):
+        assert abs(keyframe.frame - round(truth * fps)) <= 1
+        assert abs(keyframe.time - truth) <= 1 / fps
+        assert keyframe.frame == min(round(keyframe.time * fps), last_audio_frame(DURATION, fps))
+
+
+@pytest.mark.parametrize("ext", ["wav", "flac", "ogg", "mp3"])
+def test_every_format_loads_and_finds_the_clicks(folder, ext):
+    path = mf.write_audio(folder / f"stereo-clicks.{ext}", mf.click_track(CLICKS, DURATION), channels=2)
+    analysis = analyze_audio(path)
+    assert analysis.sr == 22050
+    assert analysis.samples.dtype == np.float32 and analysis.samples.ndim == 1
+    assert analysis.duration == pytest.approx(DURATION, abs=0.06)  # MP3 frames round the length a little
+    assert np.allclose(analysis.onsets("percussive"), CLICKS, atol=1 / 24)
+
+
+def test_resamples_to_the_requested_rate(folder):
+    path = folder / "clicks-44k.wav"
+    sf.write(path, mf.click_track(CLICKS, DURATION, sr=44100), 44100)
+    analysis = analyze_audio(path, sr=16000)
+    assert analysis.sr == 16000 and len(analysis.samples) == pytest.approx(DURATION * 16000, abs=2)
+    assert np.allclose(analysis.onsets("percussive"), CLICKS, atol=1 / 24)
+
+
+def test_a_steady_note_has_no_percussive_onsets(folder):
+    analysis = analyze_audio(mf.tone_file(folder, duration=4.0))
+    assert len(analysis.onsets("percussive")) == 0
+    assert all(t < 0.5 for t in analysis.onsets("harmonic"))  # at most the note's start
+    frames = [k.frame for k in audio_keyframes(analysis, 12, "harmonic")]
+    assert frames[0] == 0 and frames[-1] == 47
+
+
+def test_the_split_sends_clicks_and_note_to_their_own_components(mix):
+    assert np.allclose(mix.onsets("percussive"), CLICKS, atol=1 / 24)
+    for click in CLICKS:
+        assert not np.any(np.abs(mix.onsets("harmonic") - click) < 0.1)
+    percussive, harmonic = mix.component("percussive"), mix.component("harmonic")
+    assert np.allclose(percussive + harmonic, mix.component("combined"), atol=1e-4)
+    assert mix.component("combined") is mix.samples
+
+    def rms(x):
+        return float(np.sqrt(np.mean(x**2)))
+
+    clicks, note = mf.click_track(CLICKS, DURATION), mf.harmonic_tone(DURATION)
+    assert rms(percussive - clicks) < 0.2 * rms(clicks)  # STFT frames smear the clicks a little
+    assert rms(harmonic - note) < 0.1 * rms(note)
+
+
+def test_changing_fps_changes_frames_not_times(clicks):
+    at12, at24 = audio_keyframes(clicks, 12), audio_keyframes(clicks, 24)
+    assert [k.time for k in at12] == [k.time for k in at24]
+    assert [k.frame for k in at12] != [k.frame for k in at24]
+    for k in onset_keyframes(at24):
+        assert k.frame == round(k.time * 24)
+
+
+def test_start_and_end_frames_are_present_and_frames_are_unique(folder):
+    # Two clicks on one frame at 12 fps (2.0 s and 2.035 s), and one so near the end that round(time * fps) is past
+    # the last frame.
+    samples = mf.click_track([1.0, 2.0, 3.0], 3.5, amplitude=0.4) + mf.click_track([2.035, 3.48], 3.5)
+    analysis = analyze_audio(mf.write_audio(folder / "crowded.wav", samples))
+    keyframes = audio_keyframes(analysis, 12)
+    frames = [k.frame for k in keyframes]
+    assert frames[0] == 0 and frames[-1] == last_audio_frame(3.5, 12) == 41
+    assert frames == sorted(set(frames))
+    for keyframe in keyframes:  # the one kept on each frame is the strongest that landed there
+        landed = [s for t, s in zip(analysis.onsets(), analysis.onset_strengths())
+                  if min(round(t * 12), 41) == keyframe.frame]
+        assert keyframe.strength == pytest.approx(max(landed, default=0.0), abs=1e-4)
+    assert keyframes[0] == AudioKeyframe(0, 0.0, 0.0)
+    assert keyframes[-1].strength > 0 and keyframes[-1].time == pytest.approx(3.48, abs=0.03)  # took the end's place
+
+
+@pytest.mark.parametrize("duration, fps, last", [(4.5, 12, 53), (2.0, 12, 23), (2.0, 10, 19), (0.05, 12, 0)])
+def test_last_audio_frame_is_the_frame_the_audio_ends_in(duration, fps, last):
+    assert last_audio_frame(duration, fps) == last
+    assert last / fps < duration <= (last + 1) / fps
+
+
+# ---------------------------------------------------------------- prompt text
+
+
+def test_keyframes_text_placeholders_parse(clicks):
+    keyframes = audio_keyframes(clicks, 12)
+    text = keyframes_text(keyframes)
+    parsed = parse_prompts(text)
+    assert [k.frame for k in parsed] == [k.frame for k in keyframes]
+    lines = text.splitlines()
+    assert lines[2] == f"# {keyframes[1].time:.2f} s"
+    assert lines[3] == f"{keyframes[1].frame}: <your prompt at {keyframes[1].time:.2f} s>"
+
+
+def test_keyframes_text_fills_prompts_forward():
+    audio = [AudioKeyframe(0, 0.0, 0.0), AudioKeyframe(12, 1.0, 0.5), AudioKeyframe(30, 2.5, 1.0),
+             AudioKeyframe(41, 3.4, 0.0)]
+    prompts = [Keyframe(5, "a corgi", negative="blurry", seed=3), Keyframe(30, "a lion | roaring", seed=7)]
+    parsed = parse_prompts(keyframes_text(audio, prompts))
+    assert [(k.frame, k.prompt, k.negative, k.seed) for k in parsed] == [
+        (0, "a corgi", "blurry", None),  # before the first prompt keyframe: the first prompt
+        (12, "a corgi", "blurry", None),
+        (30, "a lion | roaring", None, 7),  # a seed stays on its own frame
+        (41, "a lion | roaring", None, None),
+    ]
+
+
+# ---------------------------------------------------------------- energy, peaks, playback
+
+
+def test_frame_energy_measures_power_per_frame(folder):
+    sr, amplitude = 22050, 0.5
+    t = np.arange(3 * sr) / sr
+    sine = (amplitude * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    analysis = analyze_audio(mf.write_audio(folder / "sine.flac", sine))
+    energy = analysis.frame_energy("combined", 10, 40)
+    assert energy.shape == (40,) and np.all(energy >= 0)
+    assert np.allclose(energy[2:28], amplitude**2 / 2, rtol=0.1)  # RMS^2 of a sine
+    assert np.all(energy[30:] == 0)  # past the end
+
+
+def test_frame_energy_peaks_on_the_clicks(clicks):
+    fps = 12
+    energy = clicks.frame_energy("percussive", fps, 60)
+    loudest = set(np.argsort(energy)[-len(CLICKS):])
+    assert all(any(abs(frame - int(t * fps)) <= 1 for frame in loudest) for t in CLICKS)
+    assert energy[int(0.3 * fps)] < 0.01 * energy.max()
+
+
+def test_peaks_are_small_and_follow_the_waveform(clicks):
+    peaks = clicks.peaks(columns=900)
+    assert peaks["columns"] == len(peaks["min"]) == len(peaks["max"]) == 900
+    assert peaks["duration"] == pytest.approx(DURATION, abs=1e-3) and peaks["sample_rate"] == 22050
+    assert all(lo <= hi for lo, hi in zip(peaks["min"], peaks["max"]))
+    column = int(CLICKS[0] / DURATION * 900)
+    assert max(peaks["max"][column:column + 2]) > 0.3 and peaks["max"][column - 20] == 0
+    assert np.allclose(peaks["onsets"]["percussive"], CLICKS, atol=1 / 24)
+    assert set(peaks["onsets"]) == {"percussive", "harmonic", "combined"}
+    assert len(json.dumps(peaks)) < 25_000
+    assert clicks.peaks(columns=10**9)["columns"] == len(clicks.samples)  # never more columns than samples
+
+
+def test_playback_bytes_are_the_file_when_a_browser_plays_it(folder, clicks):
+    data, mime = clicks.playback_bytes()
+    assert mime == "audio/wav" and data == clicks.path.read_bytes()
+    mp3 = analyze_audio(mf.clicks_file(folder, CLICKS, DURATION, ext="mp3", name="play"))
+    assert mp3.playback_bytes() == (mp3.path.read_bytes(), "audio/mpeg")
+
+
+def test_other_formats_decode_through_ffmpeg_and_play_as_mp3(folder):
+    m4a = mf.audio_only_mp4(folder, mf.clicks_file(folder, CLICKS, DURATION, name="for-m4a"))
+    analysis = analyze_audio(m4a)
+    assert analysis.duration == pytest.approx(DURATION, abs=0.06)
+    assert np.allclose(analysis.onsets("percussive"), CLICKS, atol=1 / 24)
+    data, mime = analysis.playback_bytes()
+    assert mime == "audio/mpeg"
+    decoded, sr = sf.read(io.BytesIO(data))
+    assert len(decoded) / sr == pytest.approx(DURATION, abs=0.1)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_silence_is_refused_with_the_file_named(folder):
+    path = mf.silence_file(folder)
+    with pytest.raises(MediaError, match="silent") as error:
+        audio_keyframes(path, 12)
+    assert str(path) in str(error.value)
+
+
+def test_a_silent_component_is_refused(folder):
+    analysis = analyze_audio(mf.tone_file(folder, duration=2.0, ext="flac"))
+    with pytest.raises(MediaError, match="percussive part of the audio is silent") as error:
+        audio_keyframes(analysis, 12, "percussive")
+    assert str(analysis.path) in str(error.value)
+    assert [k.frame for k in audio_keyframes(analysis, 12, "harmonic")][-1] == 23
+
+
+def _bad_audio_files(folder):
+    good = {ext: mf.clicks_file(folder, CLICKS, DURATION, ext=ext, name=f"whole-{ext}")
+            for ext in ("wav", "flac", "ogg", "mp3")}
+    return {
+        "empty": mf.empty_file(folder, "empty.wav"),
+        "junk wav": mf.junk_file(folder, "junk.wav"),
+        "junk mp3": mf.junk_file(folder, "junk.mp3"),
+        "text": folder / "notes.ogg",
+        "header only": mf.truncated_copy(good["wav"], size=44, name="header.wav"),
+        "cut header": mf.truncated_copy(good["wav"], size=20, name="cut-header.wav"),
+        **{f"truncated {ext}": mf.truncated_copy(path) for ext, path in good.items()},
+        "missing": folder / "missing.wav",
+        "folder": folder,
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "junk wav", "junk mp3", "text", "header only", "cut header",
+                                  "truncated wav", "truncated flac", "truncated ogg", "truncated mp3",
+                                  "missing", "folder"])
+def test_bad_files_raise_media_error_naming_the_file(tmp_path, case):
+    (tmp_path / "notes.ogg").write_text("not audio at all\n" * 50)
+    path = _bad_audio_files(tmp_path)[case]
+    with pytest.raises(MediaError) as error:
+        analyze_audio(path)
+    assert str(path) in str(error.value)
+    assert isinstance(error.value, ValueError)
+
+
+def test_unknown_component_and_bad_fps_are_refused(clicks):
+    with pytest.raises(ValueError, match="component"):
+        audio_keyframes(clicks, 12, "drums")
+    with pytest.raises(ValueError, match="fps"):
+        audio_keyframes(clicks, 0)

@@ -1,0 +1,68 @@
+"""The embedded default pipeline's VAE: it reconstructs a picture's colours and layout, image-to-image renders keep a
+trace of their input, and the build is deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+from safetensors.torch import load_file
+
+from giffusion_widgets import Keyframe, Project, render
+from giffusion_widgets.engine.builtin import builtin_path
+
+
+def picture(background, disc, size=128) -> Image.Image:
+    """A vertical gradient of `background`, a disc of `disc` and a yellow box: colours and a coarse layout."""
+    yy, xx = np.mgrid[0:size, 0:size] / size
+    image = np.asarray(background, float) * (0.5 + 0.5 * yy)[..., None]
+    image[(xx - 0.35) ** 2 + (yy - 0.35) ** 2 < 0.2 ** 2] = disc
+    image[(xx > 0.55) & (xx < 0.9) & (yy > 0.6) & (yy < 0.9)] = (240, 220, 40)
+    return Image.fromarray(image.round().astype(np.uint8))
+
+
+def to_tensor(image: Image.Image) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(image, np.float32) / 127.5 - 1).permute(2, 0, 1)[None]
+
+
+def test_the_vae_reconstructs_colours_and_layout(pipe):
+    x = to_tensor(picture((40, 120, 230), (230, 40, 40)))
+    with torch.no_grad():
+        posterior = pipe.vae.encode(x).latent_dist
+        y = pipe.vae.decode(posterior.sample(torch.Generator().manual_seed(0))).sample.clamp(-1, 1)
+    psnr = 10 * np.log10(4 / float(((x - y) ** 2).mean()))  # values span 2
+    colour_error = (x.mean((2, 3)) - y.mean((2, 3))).abs().max() * 127.5  # in 0-255 levels
+    assert psnr > 17, psnr  # measured 20.4 (sharp edges blur at 8x8); random weights give 8.9
+    assert colour_error < 5, colour_error  # measured 2.1 (borders); random weights give 60
+    latents = posterior.mean * pipe.vae.config.scaling_factor
+    assert 0.3 < float(latents.std()) < 3  # about unit scale, as the noise schedule expects
+
+
+def test_image_to_image_keeps_the_input(pipe, tmp_path):
+    inputs = {"blue": picture((40, 120, 230), (230, 40, 40)), "green": picture((40, 200, 60), (120, 40, 200))}
+    outputs = {}
+    for name, image in inputs.items():
+        image.save(tmp_path / f"{name}.png")
+        project = Project(keyframes=[Keyframe(0, "a red circle"), Keyframe(1, "a blue square")],
+                          num_inference_steps=10, batch_size=2, image_input=str(tmp_path / f"{name}.png"),
+                          strength=0.3)
+        frame = render(project, pipe, runs_dir=tmp_path / "runs").frames[0]
+        outputs[name] = np.asarray(Image.open(frame).convert("RGB"), float)
+    arrays = {name: np.asarray(image, float) for name, image in inputs.items()}
+    for own, other in (("blue", "green"), ("green", "blue")):
+        to_own = np.abs(outputs[own] - arrays[own]).mean()
+        to_other = np.abs(outputs[own] - arrays[other]).mean()
+        assert to_own < 0.6 * to_other, (own, to_own, to_other)  # measured 0.31 and 0.35
+
+
+def test_building_twice_gives_identical_weights(tmp_path, monkeypatch):
+    folders = []
+    for name in ("first", "second"):
+        monkeypatch.setenv("GIFFUSION_CACHE", str(tmp_path / name))
+        folders.append(builtin_path())
+    files = sorted(p.relative_to(folders[0]) for p in folders[0].rglob("*.safetensors"))
+    assert {"vae", "unet", "text_encoder"} <= {f.parts[0] for f in files}
+    for file in files:
+        first, second = load_file(folders[0] / file), load_file(folders[1] / file)
+        assert first.keys() == second.keys()
+        assert all(torch.equal(first[k], second[k]) for k in first), file

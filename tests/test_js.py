@@ -1,0 +1,96 @@
+"""The front end from the Python suite: the JS tests pass, the committed bundle is what the sources build to, and
+the Python and JS prompt grammars agree on every case in tests/fixtures/grammar_cases.json."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from giffusion_widgets import Keyframe, PromptSyntaxError, format_prompts, parse_prompts
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "js"
+STATIC = ROOT / "giffusion_widgets" / "static"
+FIXTURE = ROOT / "tests" / "fixtures" / "grammar_cases.json"
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+
+
+def _cases_module():
+    spec = importlib.util.spec_from_file_location("make_grammar_cases", JS / "tests" / "make_grammar_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _need_esbuild() -> None:
+    if not (JS / "node_modules" / "esbuild").is_dir():
+        pytest.fail("js/node_modules is missing: run `cd js && npm ci` (the build is part of set-up)")
+
+
+def test_the_grammar_fixture_is_what_the_python_parser_gives_now():
+    module = _cases_module()
+    assert FIXTURE.read_text(encoding="utf-8") == module.render(module.build_cases()), (
+        "tests/fixtures/grammar_cases.json is out of date: run python js/tests/make_grammar_cases.py")
+
+
+def test_every_grammar_case_holds_in_python():
+    cases = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert len(cases["parse"]) > 100
+    for case in cases["parse"]:
+        if "error" in case:
+            with pytest.raises(PromptSyntaxError) as info:
+                parse_prompts(case["text"])
+            err = info.value
+            assert {"line": err.line, "column": err.column, "reason": err.reason, "message": str(err)} == case["error"]
+        else:
+            assert [k.to_dict() for k in parse_prompts(case["text"])] == case["keyframes"], case["text"]
+    for case in cases["format"]:
+        assert format_prompts([Keyframe(**k) for k in case["keyframes"]]) == case["text"]
+
+
+@needs_node
+def test_js_unit_tests_pass():
+    result = subprocess.run([NODE, "--test", "js/tests/"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "# fail 0" in result.stdout
+
+
+@needs_node
+def test_the_committed_bundle_is_a_fresh_build(tmp_path):
+    _need_esbuild()
+    result = subprocess.run([NODE, "build.mjs", "--outdir", str(tmp_path)], cwd=JS, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert built == ["scrubber.js", "studio.js", "style.css", "timeline.js", "waveform.js"]
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path, STATIC, built, shallow=False)
+    assert not mismatch and not errors, (
+        f"giffusion_widgets/static differs from a fresh build ({mismatch + errors}): run `node js/build.mjs`")
+
+
+def test_grammar_case_script_check_mode():
+    result = subprocess.run([sys.executable, str(JS / "tests" / "make_grammar_cases.py"), "--check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_settings_panel_has_a_field_for_every_project_setting():
+    import dataclasses
+    import re
+
+    from giffusion_widgets import Project
+
+    source = (JS / "src" / "settings.js").read_text(encoding="utf-8")
+    fields = set(re.findall(r'add\("(\w+)"', source))
+    media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
+    edited_elsewhere = {"keyframes"}  # the timeline and the prompt text
+    missing = {f.name for f in dataclasses.fields(Project)} - fields - media - edited_elsewhere
+    assert not missing, f"settings.js has no field for {sorted(missing)}"

@@ -1,0 +1,603 @@
+"""The widgets' Python side with real widget objects and no browser: messages go in through ipywidgets' own
+dispatch (`_handle_msg`, as the kernel delivers them) and everything the widget sends is captured at `_send`."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from giffusion_widgets import Keyframe, Project
+from giffusion_widgets.widgets import Scrubber, Studio, Timeline, Waveform
+from giffusion_widgets.widgets.assets import STATIC, STYLE, esm
+from giffusion_widgets.keyinfo import fit_keyframes_to_frames
+from giffusion_widgets.widgets.media_inputs import safe_name, save_upload
+
+from media_factory import clicks_file, code_video
+
+
+class Wire:
+    """What a widget sends to the browser."""
+
+    def __init__(self, widget, monkeypatch):
+        self.sent: list[tuple[dict, list]] = []
+        self.lock = threading.Lock()
+        monkeypatch.setattr(widget, "_send", self._record)
+
+    def _record(self, msg, buffers=None):
+        with self.lock:
+            self.sent.append((copy.deepcopy(msg), [bytes(b) for b in (buffers or [])]))
+
+    def custom(self, kind=None):
+        return [(m["content"], b) for m, b in self.sent
+                if m["method"] == "custom" and (kind is None or m["content"].get("type") == kind)]
+
+    def updates(self, key):
+        return [m["state"][key] for m, _ in self.sent if m["method"] == "update" and key in m["state"]]
+
+    def clear(self):
+        self.sent.clear()
+
+
+def from_browser(widget, **state):
+    """A state update from the browser, through the same entry point the comm uses."""
+    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+                        "buffers": []})
+
+
+def send(widget, content, buffers=()):
+    """A custom message from the browser (model.send)."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": list(buffers)})
+
+
+def edited(widget, **changes):
+    """The project dict as the browser would send it after an edit: a changed copy of what it holds."""
+    data = widget.project.to_dict()
+    data.update(changes)
+    return data
+
+
+def png_bytes(color=(200, 30, 30), size=(40, 24)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# ---------------------------------------------------------------------------- bundle
+
+
+def test_each_widget_loads_its_built_module_and_the_shared_stylesheet():
+    for cls, name in [(Studio, "studio"), (Timeline, "timeline"), (Waveform, "waveform"), (Scrubber, "scrubber")]:
+        widget = cls()
+        source = esm(name).read_text(encoding="utf-8")
+        assert widget._esm == source and "export" in source and "render" in source
+        assert widget._css == STYLE.read_text(encoding="utf-8")
+        widget.close()
+    assert ".gw-root" in STYLE.read_text(encoding="utf-8")
+    assert sorted(p.name for p in STATIC.iterdir() if not p.name.startswith(".")) == [
+        "scrubber.js", "studio.js", "style.css", "timeline.js", "waveform.js"]
+
+
+# ---------------------------------------------------------------------------- project <-> panel
+
+
+def test_state_holds_the_project_as_a_plain_dict():
+    project = Project(fps=12)
+    widget = Timeline(project)
+    state = widget.get_state()
+    assert state["project"] == project.to_dict()
+    json.dumps(state["project"])  # travels as JSON
+    assert widget.project is project
+
+
+def test_a_panel_edit_changes_the_same_project_object(monkeypatch):
+    project = Project()
+    keyframes_before = project.keyframes
+    widget = Timeline(project)
+    wire = Wire(widget, monkeypatch)
+    data = edited(widget, fps=12)
+    data["keyframes"][1]["prompt"] = "a picture of a tiger"
+    from_browser(widget, project=data)
+    assert widget.project is project
+    assert project.fps == 12 and project.keyframes[1].prompt == "a picture of a tiger"
+    assert isinstance(project.keyframes[1], Keyframe)
+    assert keyframes_before is not project.keyframes  # a changed field is a new value ...
+    from_browser(widget, project=edited(widget, seed=5))
+    assert project.seed == 5 and project.fps == 12  # ... an unchanged one is left alone
+    assert widget.error == ""
+    assert widget.sync() is False, "the panel already has this"
+    assert wire.updates("project") == []
+
+
+def test_a_code_change_reaches_the_panel_on_sync(monkeypatch):
+    widget = Timeline()
+    wire = Wire(widget, monkeypatch)
+    widget.project.fps = 24
+    widget.project.keyframes.append(Keyframe(90, "a picture of a whale"))
+    assert widget.sync() is True
+    [sent] = wire.updates("project")
+    assert sent["fps"] == 24 and sent["keyframes"][-1] == {"frame": 90, "prompt": "a picture of a whale",
+                                                          "negative": None, "seed": None}
+    assert widget.sync() is False
+    assert len(wire.updates("project")) == 1
+
+
+def test_a_cell_that_changes_the_project_updates_the_panel_after_it_runs(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        widget = Timeline()
+        wire = Wire(widget, monkeypatch)
+        shell.user_ns["timeline"] = widget
+        shell.run_cell("timeline.project.fps = 7")
+        assert [u["fps"] for u in wire.updates("project")] == [7]
+        shell.run_cell("x = 1")
+        assert len(wire.updates("project")) == 1, "nothing changed: nothing sent"
+        widget.close()
+        assert not [cb for cb in shell.events.callbacks["post_run_cell"] if getattr(cb, "_ref", None)
+                    and cb._ref() is widget]
+    finally:
+        shell.user_ns.pop("timeline", None)
+        InteractiveShell.clear_instance()
+
+
+def test_assigning_another_project_swaps_it_and_updates_the_panel(monkeypatch):
+    widget = Timeline()
+    wire = Wire(widget, monkeypatch)
+    other = Project(fps=5, keyframes=[Keyframe(0, "a"), Keyframe(9, "b")])
+    widget.project = other
+    assert widget.project is other
+    assert wire.updates("project")[-1] == other.to_dict()
+    from_browser(widget, project=edited(widget, fps=6))
+    assert other.fps == 6
+
+
+def test_a_value_a_render_would_refuse_is_kept_and_named(monkeypatch):
+    widget = Timeline()
+    wire = Wire(widget, monkeypatch)
+    from_browser(widget, project=edited(widget, fps=0, strength=2.0))
+    assert widget.project.fps == 0 and widget.project.strength == 2.0  # the edit is not lost
+    assert "fps must be at least 1, got 0" in widget.error
+    assert "strength must be in (0, 1], got 2.0" in widget.error
+    assert wire.updates("error")[-1] == widget.error
+    from_browser(widget, project=edited(widget, fps=8, strength=0.5))
+    assert widget.error == ""
+
+
+def test_a_duplicate_keyframe_from_the_panel_is_named():
+    widget = Timeline()
+    data = edited(widget)
+    data["keyframes"][1]["frame"] = 0
+    from_browser(widget, project=data)
+    assert widget.error == "two keyframes share frame 0"
+    assert [k.frame for k in widget.project.keyframes] == [0, 0]
+
+
+def test_settings_that_cannot_be_a_project_leave_it_as_it_was(monkeypatch):
+    widget = Timeline()
+    before = widget.project.to_dict()
+    wire = Wire(widget, monkeypatch)
+    from_browser(widget, project={**before, "fps": 30, "frobnicate": True})
+    assert widget.project.to_dict() == before
+    assert widget.error == "the panel's settings were not applied: unknown project setting(s): frobnicate"
+    bad_keyframe = edited(widget)
+    bad_keyframe["keyframes"] = [{"frame": 0}]
+    from_browser(widget, project=bad_keyframe)
+    assert widget.error.startswith("the panel's settings were not applied: malformed project")
+    # The next cell does not push the old settings over what the user typed; a valid edit clears the message.
+    assert widget.sync() is False
+    assert wire.updates("project") == []
+    from_browser(widget, project=edited(widget, fps=30))
+    assert widget.project.fps == 30 and widget.error == ""
+
+
+def test_an_unknown_message_is_answered_with_a_notice(monkeypatch):
+    widget = Timeline()
+    wire = Wire(widget, monkeypatch)
+    send(widget, {"type": "frobnicate"})
+    [(notice, _)] = wire.custom("notice")
+    assert notice["level"] == "error" and "'frobnicate'" in notice["message"]
+
+
+# ---------------------------------------------------------------------------- frames
+
+
+def fake_animation(tmp_path, count=5):
+    from giffusion_widgets.animation import Animation
+
+    run_dir = tmp_path / "runs" / "20260101-000000-abcd"
+    (run_dir / "frames").mkdir(parents=True)
+    frames = []
+    for i in range(count):
+        path = run_dir / "frames" / f"{i:05d}.png"
+        path.write_bytes(png_bytes((i * 40, 10, 10)))
+        frames.append(path)
+    project = Project(keyframes=[Keyframe(0, "a"), Keyframe(count - 1, "b")])
+    return Animation(run_dir=run_dir, project=project, frames=frames, path=None, rendered=count, cancelled=True)
+
+
+def test_a_scrubber_sends_each_frame_once_with_the_bytes_on_disk(tmp_path, monkeypatch):
+    animation = fake_animation(tmp_path)
+    scrubber = Scrubber()
+    wire = Wire(scrubber, monkeypatch)
+    scrubber.show(animation)
+    [(run, _)] = wire.custom("run")
+    assert run == {"type": "run", "run": animation.run_dir.name, "total": 5}
+    frames = wire.custom("frame")
+    assert [c["index"] for c, _ in frames] == [0, 1, 2, 3, 4]
+    for content, buffers in frames:
+        assert content["run"] == animation.run_dir.name and content["mime"] == "image/png"
+        assert buffers == [animation.frames[content["index"]].read_bytes()]
+    assert scrubber.frame_count == 5 and scrubber.run_id == animation.run_dir.name
+    assert scrubber.status["state"] == "cancelled"
+
+
+def test_a_reloaded_view_gets_the_frames_it_asks_for(tmp_path, monkeypatch):
+    animation = fake_animation(tmp_path)
+    scrubber = Scrubber(animation)
+    wire = Wire(scrubber, monkeypatch)
+    send(scrubber, {"type": "frames", "from": 3})
+    assert [(c["index"], b) for c, b in wire.custom("frame")] == [
+        (3, [animation.frames[3].read_bytes()]), (4, [animation.frames[4].read_bytes()])]
+    assert wire.custom("run") == []
+
+
+def test_a_scrubber_sends_a_frame_back_as_the_image_input(tmp_path, monkeypatch):
+    animation = fake_animation(tmp_path)
+    scrubber = Scrubber(animation)
+    wire = Wire(scrubber, monkeypatch)
+    send(scrubber, {"type": "send_frame_to_image", "frame": 2})
+    assert scrubber.project.image_input == str(animation.frames[2].resolve())
+    assert wire.updates("project")[-1]["image_input"] == str(animation.frames[2])
+    send(scrubber, {"type": "send_video_to_video"})
+    assert "no finished video" in scrubber.error
+    send(scrubber, {"type": "send_frame_to_image", "frame": 99})
+    assert scrubber.error == "frame 99 has not been rendered yet, so it cannot be the initial image"
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+@pytest.fixture
+def studio(pipe, tiny_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    widget = Studio(pipeline=pipe, project=tiny_project, runs_dir=tmp_path / "runs")
+    yield widget
+    widget.cancel()
+    widget.wait(60)
+    widget.close()
+
+
+def test_the_render_button_renders_in_the_background_and_streams_frames(studio, monkeypatch):
+    wire = Wire(studio, monkeypatch)
+    caller = threading.current_thread()
+    seen_threads = set()
+    original = studio._on_render_event
+
+    def spy(event):
+        seen_threads.add(threading.current_thread())
+        original(event)
+
+    monkeypatch.setattr(studio, "_on_render_event", spy)
+    send(studio, {"type": "render"})
+    assert studio.wait(120)
+    assert caller not in seen_threads, "the render ran off the kernel's thread"
+    animation = studio.animation
+    assert studio.status["state"] == "finished" and studio.status["done"] == 9 and studio.status["total"] == 9
+    [(run, _)] = wire.custom("run")
+    assert run["run"] == animation.run_dir.name and run["total"] == 9
+    frames = wire.custom("frame")
+    assert sorted(c["index"] for c, _ in frames) == list(range(9)), "each frame once"
+    for content, buffers in frames:
+        assert buffers == [animation.frames[content["index"]].read_bytes()]
+        assert buffers[0][:8] == b"\x89PNG\r\n\x1a\n"
+    assert studio.frame_count == 9 and studio.run_id == animation.run_dir.name
+    assert studio.output == animation.path.read_bytes() and studio.output_mime == "image/gif"
+    states = [s["state"] for s in wire.updates("status")]
+    assert states[0] in ("rendering", "loading") and states[-1] == "finished"
+    assert studio.error == ""
+
+
+def test_render_from_a_cell_returns_the_animation_and_reuses_frames(studio, monkeypatch):
+    first = studio.render()
+    assert first.rendered == 9 and first.path.exists()
+    wire = Wire(studio, monkeypatch)
+    studio.project.keyframes[2].prompt = "a yellow star"  # the frames after the middle keyframe change
+    second = studio.render()
+    assert second.run_dir != first.run_dir
+    assert second.reused >= 4 and second.rendered >= 4 and second.reused + second.rendered == 9
+    assert studio.status["reused"] == second.reused
+    assert wire.updates("project")[0]["keyframes"][2]["prompt"] == "a yellow star", "synced before rendering"
+    assert sorted(c["index"] for c, _ in wire.custom("frame")) == list(range(9))
+
+
+def test_cancel_stops_a_render_and_keeps_its_frames(studio, monkeypatch):
+    studio.project.batch_size = 1
+    wire = Wire(studio, monkeypatch)
+    original = studio._on_render_event
+
+    def cancel_after_three(event):
+        original(event)
+        if event.kind == "frame" and event.done == 3:
+            send(studio, {"type": "cancel"})
+
+    monkeypatch.setattr(studio, "_on_render_event", cancel_after_three)
+    send(studio, {"type": "render"})
+    assert studio.wait(120)
+    assert studio.status["state"] == "cancelled"
+    kept = studio.animation
+    assert kept.cancelled and 3 <= len(kept.frames) < 9
+    assert all(p.exists() for p in kept.frames)
+    assert studio.frame_count == len(kept.frames) == len(wire.custom("frame"))
+    assert studio.output == b"", "a cancelled run has no output file"
+    send(studio, {"type": "send_video_to_video"})
+    assert "no finished video" in studio.error
+
+
+def test_a_new_run_clears_the_last_runs_video_even_when_cancelled(studio, monkeypatch):
+    first = studio.render()
+    assert studio.output == first.path.read_bytes() and studio.output_mime == "image/gif"
+    studio.project.keyframes[0].prompt = "something else entirely"  # nothing comes from the cache
+    studio.project.batch_size = 1
+    seen_at_start = []
+    original = studio._on_render_event
+
+    def cancel_after_one(event):
+        original(event)
+        if event.kind == "started":
+            seen_at_start.append((studio.output, studio.output_mime, studio.animation))
+        if event.kind == "frame" and event.done == 1:
+            send(studio, {"type": "cancel"})
+
+    monkeypatch.setattr(studio, "_on_render_event", cancel_after_one)
+    send(studio, {"type": "render"})
+    assert studio.wait(120)
+    assert seen_at_start == [(b"", "", None)], "the old video is gone as soon as the new run starts"
+    assert studio.status["state"] == "cancelled"
+    assert studio.output == b"" and studio.output_mime == ""
+    send(studio, {"type": "send_video_to_video"})
+    assert "no finished video" in studio.error
+    assert studio.project.video_input is None
+
+
+def test_a_second_render_request_while_one_runs_is_refused_politely(studio, monkeypatch):
+    wire = Wire(studio, monkeypatch)
+    gate = threading.Event()
+    original = studio._on_render_event
+
+    def slow(event):
+        original(event)
+        if event.kind == "started":
+            gate.wait(30)
+
+    monkeypatch.setattr(studio, "_on_render_event", slow)
+    send(studio, {"type": "render"})
+    send(studio, {"type": "render"})
+    with pytest.raises(Exception, match="already running"):
+        studio.render()
+    gate.set()
+    assert studio.wait(120)
+    assert [c["message"] for c, _ in wire.custom("notice")] == [
+        "A render is already running: wait for it or press Cancel."]
+    assert len(wire.custom("run")) == 1
+
+
+def test_render_refuses_an_invalid_project_with_words(studio, monkeypatch):
+    wire = Wire(studio, monkeypatch)
+    from_browser(studio, project=edited(studio, num_inference_steps=0))
+    send(studio, {"type": "render"})
+    assert studio.wait(10)
+    assert studio.error == "num_inference_steps must be at least 1, got 0"
+    assert wire.custom("run") == []
+
+
+def test_a_failing_render_says_why(studio, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the GPU caught fire")
+
+    monkeypatch.setattr(type(studio._get_renderer()), "render", broken)
+    send(studio, {"type": "render"})
+    assert studio.wait(30)
+    assert studio.status["state"] == "failed" and studio.status["message"] == "the GPU caught fire"
+    assert studio.error == "RuntimeError: the GPU caught fire"
+    assert not studio.rendering
+
+
+def test_send_frame_and_video_back_as_inputs(studio, monkeypatch):
+    animation = studio.render()
+    wire = Wire(studio, monkeypatch)
+    send(studio, {"type": "send_frame_to_image", "frame": 4})
+    assert studio.project.image_input == str(animation.frames[4].resolve())
+    assert studio.media["image"] == {"name": "00004.png", "width": 64, "height": 64}
+    assert Image.open(io.BytesIO(studio.image_preview)).size == (64, 64)
+    send(studio, {"type": "send_video_to_video"})
+    assert studio.project.video_input == str(animation.path.resolve())
+    assert studio.media["video"]["frame_count"] == 9 and studio.media["video"]["name"] == "output.gif"
+    assert wire.updates("project")[-1]["video_input"] == str(animation.path)
+    assert studio.error == ""
+
+
+def test_finished_renders_go_to_comet_when_asked(studio, monkeypatch):
+    logged = []
+
+    class Result:
+        ok = True
+
+        def __str__(self):
+            return "logged to Comet offline"
+
+    monkeypatch.setattr("giffusion_widgets.tracking.log_to_comet", lambda a: logged.append(a) or Result())
+    wire = Wire(studio, monkeypatch)
+    from_browser(studio, log_to_comet=True)
+    animation = studio.render()
+    assert logged == [animation]
+    assert ("logged to Comet offline", "info") in [(c["message"], c["level"]) for c, _ in wire.custom("notice")]
+
+
+# ---------------------------------------------------------------------------- media inputs
+
+
+def test_an_uploaded_image_is_saved_beside_the_notebook_and_used(in_tmp, monkeypatch):
+    studio = Studio()
+    wire = Wire(studio, monkeypatch)
+    data = png_bytes()
+    send(studio, {"type": "upload", "kind": "image", "name": "../../etc/red dot.png"}, [memoryview(data)])
+    saved = Path("uploads/red dot.png")
+    assert saved.read_bytes() == data
+    assert studio.project.image_input == str(saved)
+    assert studio.media["image"] == {"name": "red dot.png", "width": 40, "height": 24}
+    assert studio.image_preview[:4] == b"\x89PNG"
+    assert wire.updates("project")[-1]["image_input"] == str(saved)
+    send(studio, {"type": "upload", "kind": "image", "name": "red dot.png"}, [data])
+    assert sorted(p.name for p in Path("uploads").iterdir()) == ["red dot.png"], "same bytes: same file"
+    send(studio, {"type": "upload", "kind": "image", "name": "red dot.png"}, [png_bytes((0, 0, 255))])
+    assert studio.project.image_input == str(Path("uploads/red dot-1.png")), "other bytes: never overwritten"
+    send(studio, {"type": "clear_media", "kind": "image"})
+    assert studio.project.image_input is None and studio.media["image"] is None and studio.image_preview == b""
+
+
+def test_an_unreadable_upload_is_an_error_in_words(in_tmp):
+    studio = Studio()
+    send(studio, {"type": "upload", "kind": "image", "name": "broken.png"}, [b"not a picture"])
+    assert "broken.png" in studio.error
+    send(studio, {"type": "upload", "kind": "spreadsheet", "name": "x.csv"}, [b"1,2"])
+    assert studio.error == "cannot upload a file of kind 'spreadsheet'"
+
+
+def test_audio_reaches_the_browser_once_as_peaks_and_playable_bytes(tmp_path):
+    path = clicks_file(tmp_path, [0.5, 1.0, 1.5, 2.0], duration=3.0)
+    waveform = Waveform(audio=path)
+    assert waveform.wait(120), waveform.error
+    assert waveform.error == ""
+    peaks = waveform.peaks
+    assert peaks["duration"] == pytest.approx(3.0, abs=0.01)
+    assert peaks["columns"] == len(peaks["min"]) == len(peaks["max"]) >= 2000
+    assert set(peaks["onsets"]) == {"percussive", "harmonic", "combined"}
+    assert [round(t, 1) for t in peaks["onsets"]["percussive"]] == [0.5, 1.0, 1.5, 2.0]
+    assert waveform.audio == Path(path).read_bytes() and waveform.audio_mime == "audio/wav"
+    json.dumps(peaks)
+
+
+def test_keyframes_from_the_audio_onsets(in_tmp, monkeypatch):
+    path = clicks_file(in_tmp, [0.5, 1.0, 1.5], duration=2.0)
+    studio = Studio(project=Project(fps=10, keyframes=[Keyframe(0, "calm sea"), Keyframe(12, "storm")]))
+    send(studio, {"type": "upload", "kind": "audio", "name": "clicks.wav"}, [Path(path).read_bytes()])
+    assert studio.wait(120), studio.error
+    assert studio.media["audio"] == {"name": "clicks.wav", "duration": 2.0}
+    wire = Wire(studio, monkeypatch)
+    send(studio, {"type": "audio_keyframes"})
+    assert studio.wait(120)
+    frames = [k.frame for k in studio.project.keyframes]
+    assert frames == [0, 5, 10, 15, 19]
+    assert [k.prompt for k in studio.project.keyframes] == ["calm sea"] * 3 + ["storm"] * 2
+    assert [k["frame"] for k in wire.updates("project")[-1]["keyframes"]] == frames
+    assert "5 keyframes from the percussive onsets of clicks.wav" in wire.custom("notice")[-1][0]["message"]
+
+
+def test_keyframes_fitted_to_a_video(in_tmp):
+    path = code_video(in_tmp / "clip.mp4", num_frames=24, fps=12)
+    studio = Studio()
+    send(studio, {"type": "upload", "kind": "video", "name": "clip.mp4"}, [Path(path).read_bytes()])
+    assert studio.media["video"]["frame_count"] == 24 and studio.media["video"]["fps"] == pytest.approx(12)
+    send(studio, {"type": "video_keyframes"})
+    assert studio.error == ""
+    assert studio.project.fps == 12
+    assert [k.frame for k in studio.project.keyframes] == [0, 23]
+
+
+def test_keyframes_without_the_media_say_what_is_missing():
+    studio = Studio()
+    send(studio, {"type": "audio_keyframes"})
+    assert studio.error == "there is no audio input: choose an audio file first"
+    send(studio, {"type": "video_keyframes"})
+    assert studio.error == "there is no video input: choose a video file first"
+
+
+def test_fitting_keyframes_to_a_length():
+    ks = [Keyframe(0, "a"), Keyframe(30, "b", seed=3), Keyframe(60, "c")]
+    assert [k.frame for k in fit_keyframes_to_frames(ks, 121)] == [0, 60, 120]
+    assert fit_keyframes_to_frames(ks, 121)[1].seed == 3
+    assert [k.frame for k in fit_keyframes_to_frames(ks, 3)] == [0, 1, 2]
+    crowded = [Keyframe(0, "a"), Keyframe(1, "b"), Keyframe(2, "c"), Keyframe(60, "d")]
+    assert [k.frame for k in fit_keyframes_to_frames(crowded, 10)] == [0, 1, 2, 9]
+    assert [k.frame for k in fit_keyframes_to_frames([Keyframe(5, "x")], 10)] == [0]
+    with pytest.raises(Exception, match="fewer than the 3 keyframes"):
+        fit_keyframes_to_frames(ks, 2)
+
+
+def test_upload_names_and_never_overwriting(tmp_path):
+    assert safe_name("C:\\Users\\me\\song (final).mp3", "x") == "song _final_.mp3"
+    assert safe_name("../..", "audio.bin") == "audio.bin"
+    first = save_upload(tmp_path, "a.txt", b"1")
+    assert save_upload(tmp_path, "a.txt", b"1") == first
+    assert save_upload(tmp_path, "a.txt", b"2").name == "a-1.txt"
+    assert save_upload(tmp_path, "a.txt", b"3").name == "a-2.txt"
+    assert first.read_bytes() == b"1"
+
+
+# ---------------------------------------------------------------------------- project files, inspire, pipeline
+
+
+def test_save_and_load_a_project_file_keep_the_same_object(in_tmp):
+    studio = Studio()
+    project = studio.project
+    project.fps = 15
+    send(studio, {"type": "save_project", "path": "my project"})
+    assert Project.from_json(in_tmp / "my project.json").fps == 15
+    Project(fps=3, keyframes=[Keyframe(0, "x"), Keyframe(6, "y")]).save(in_tmp / "other.json")
+    send(studio, {"type": "load_project", "path": "other.json"})
+    assert studio.project is project and project.fps == 3 and [k.prompt for k in project.keyframes] == ["x", "y"]
+    send(studio, {"type": "load_project", "path": "missing.json"})
+    assert "cannot read project file missing.json" in studio.error
+    assert project.fps == 3
+
+
+def test_an_uploaded_project_file_is_loaded(in_tmp):
+    studio = Studio()
+    data = Project(fps=4, keyframes=[Keyframe(0, "p"), Keyframe(8, "q")]).to_json().encode()
+    send(studio, {"type": "upload", "kind": "project", "name": "shared.json"}, [data])
+    assert studio.project.fps == 4 and (in_tmp / "uploads" / "shared.json").exists()
+
+
+def test_inspire_replaces_or_appends_prompts(monkeypatch):
+    studio = Studio()
+    wire = Wire(studio, monkeypatch)
+    send(studio, {"type": "inspire", "topics": "lighthouses, auroras", "mode": "replace"})
+    prompts = [k.prompt for k in studio.project.keyframes]
+    assert len(prompts) == 2 and all(prompts) and studio.error == ""
+    assert any("lighthouse" in p or "aurora" in p for p in prompts)
+    send(studio, {"type": "inspire", "topics": "", "mode": "append"})
+    assert all(new.startswith(old.rstrip(" ,")) for new, old in
+               zip([k.prompt for k in studio.project.keyframes], prompts))
+    assert len(wire.updates("project")) == 2
+
+
+def test_loading_a_pipeline_from_the_panel(monkeypatch):
+    studio = Studio()
+    assert studio.pipeline_info["state"] == "unloaded"
+    wire = Wire(studio, monkeypatch)
+    send(studio, {"type": "load_pipeline", "checkpoint": "", "pipeline_class": "NoSuchPipeline"})
+    assert studio.wait(120)
+    assert studio.pipeline_info["state"] == "failed"
+    assert "unknown pipeline class 'NoSuchPipeline'" in studio.error
+    assert studio.project.pipeline_class == "NoSuchPipeline"
+    send(studio, {"type": "load_pipeline", "checkpoint": "", "pipeline_class": ""})
+    assert studio.wait(300)
+    info = studio.pipeline_info
+    assert info["state"] == "ready" and info["pipeline_class"] == "StableDiffusionPipeline"
+    assert "prompt_embeds" in info["accepts"] and studio.pipeline is not None
+    assert info["builtin"] is True and info["device"] and info["dtype"]  # the panel words them ("CPU")
+    assert [u["state"] for u in wire.updates("pipeline_info")][:2] == ["loading", "failed"]
+    assert studio.project.pipeline_class is None
