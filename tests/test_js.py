@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -56,10 +57,16 @@ def test_every_grammar_case_holds_in_python():
         assert format_prompts([Keyframe(**k) for k in case["keyframes"]]) == case["text"]
 
 
+def _failures(tap: str) -> str:
+    """Only the failing subtests of node's TAP output, each whole, so the message names what broke."""
+    blocks = re.findall(r"^(\s*not ok .*?)(?=^\s*(?:ok|not ok) \d|^1\.\.\d|\Z)", tap, flags=re.M | re.S)
+    return "\n".join(blocks)[-6000:] or tap[-4000:]
+
+
 @needs_node
 def test_js_unit_tests_pass():
     result = subprocess.run([NODE, "--test", "js/tests/"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.returncode == 0, _failures(result.stdout) + result.stderr[-2000:]
     assert "# fail 0" in result.stdout
 
 

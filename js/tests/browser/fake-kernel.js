@@ -54,8 +54,10 @@ export function defaultProject(changes = {}) {
   };
 }
 
-export async function framePng(index, total, size = 96) {
-  const canvas = new OffscreenCanvas(size, size);
+// Synchronous on purpose: with --virtual-time-budget, Chromium lets virtual time run out while the page waits on
+// real-time work such as an async PNG encode, so an await here made the smoke test flaky on a slow machine.
+export function framePng(index, total, size = 96) {
+  const canvas = Object.assign(document.createElement("canvas"), { width: size, height: size });
   const ctx = canvas.getContext("2d");
   const hue = (index / Math.max(1, total)) * 300;
   const gradient = ctx.createLinearGradient(0, 0, size, size);
@@ -67,8 +69,8 @@ export async function framePng(index, total, size = 96) {
   ctx.beginPath();
   ctx.arc(size / 2 + Math.sin(index / 5) * size / 4, size / 2, size / 6, 0, Math.PI * 2);
   ctx.fill();
-  const blob = await canvas.convertToBlob({ type: "image/png" });
-  return new DataView(await blob.arrayBuffer());
+  const bytes = Uint8Array.from(atob(canvas.toDataURL("image/png").split(",")[1]), (c) => c.charCodeAt(0));
+  return new DataView(bytes.buffer);
 }
 
 /** Peaks of a made-up beat: decaying bursts every half second. */
@@ -127,7 +129,7 @@ export class FakeKernel {
         return this.resend(content.from ?? 0);
       case "send_frame_to_image":
         m.set("media", { ...(m.get("media") ?? {}), image: { name: `frame-${content.frame}.png`, width: 96, height: 96 } });
-        m.set("image_preview", await framePng(content.frame, 60, 64));
+        m.set("image_preview", framePng(content.frame, 60, 64));
         return this.notice(`frame ${content.frame} is now the initial image`);
       default:
         return this.notice(`(harness) ${content.type}`);
@@ -145,8 +147,7 @@ export class FakeKernel {
     m.set("frame_count", 0);
     m.trigger("msg:custom", { type: "run", run, total: n }, []);
     m.set("status", { state: "rendering", message: "", done: 0, total: n, eta: null, rendered: 0, reused: 0 });
-    // Encode every frame first: in a screenshot run, time only moves on while the page is idle.
-    const pngs = await Promise.all(Array.from({ length: n }, (_, i) => framePng(i, n)));
+    const pngs = Array.from({ length: n }, (_, i) => framePng(i, n));
     for (let i = 0; i < n; i += 1) {
       if (this.cancelled || (stopAt !== null && i >= stopAt)) {
         if (this.cancelled) m.set("status", { ...m.get("status"), state: "cancelled" });
