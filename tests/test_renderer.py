@@ -84,6 +84,42 @@ def test_rerender_after_editing_the_last_keyframe_renders_only_its_segment(pipe,
     assert (pixels(first.frames[8]) == pixels(first.run_dir / "frames" / "00008.png")).all()
 
 
+def test_a_rerender_quantises_only_the_new_frames_for_its_gif(pipe, tiny_project, tmp_path, monkeypatch):
+    from giffusion_widgets.media import video
+
+    quantised = []
+    real = video.gif_palette_frame
+    monkeypatch.setattr(video, "gif_palette_frame", lambda image: quantised.append(1) or real(image))
+    r = Renderer(pipe, runs_dir=tmp_path)
+    first = r.render(tiny_project)
+    assert len(quantised) == 9
+    again = r.render(tiny_project)  # every frame from the cache, so every GIF frame too
+    assert len(quantised) == 9 and again.path.read_bytes() == first.path.read_bytes()
+    edited = tiny_project.copy()
+    edited.keyframes[-1].prompt = "a yellow star"
+    second = r.render(edited)
+    assert len(quantised) == 9 + second.rendered == 13
+    # The GIF of the edited run is the one a run with nothing cached writes.
+    fresh = Renderer(pipe, runs_dir=tmp_path / "fresh").render(edited)
+    assert second.path.read_bytes() == fresh.path.read_bytes()
+
+
+def test_a_damaged_gif_frame_in_the_cache_is_made_again(pipe, tiny_project, tmp_path):
+    r = Renderer(pipe, runs_dir=tmp_path)
+    first = r.render(tiny_project)
+    kept = sorted((tmp_path / ".frame-cache").glob("*/*.gif1.png"))
+    assert len(kept) == 9  # one per distinct frame
+    kept[0].write_bytes(b"not a png")
+    again = r.render(tiny_project)
+    assert again.path.read_bytes() == first.path.read_bytes()
+    assert Image.open(kept[0]).mode == "P"
+
+
+def test_an_mp4_render_keeps_no_gif_frames(pipe, tiny_project, tmp_path):
+    render(tiny_project.copy(output_format="mp4"), pipe, runs_dir=tmp_path)
+    assert not list((tmp_path / ".frame-cache").glob("*/*.gif1.png"))
+
+
 def test_held_frames_and_stills_are_rendered_once(pipe, tmp_path):
     anim = render(Project(keyframes=[Keyframe(5, "only")], height=64, width=64, num_inference_steps=2),
                   pipe, runs_dir=tmp_path)

@@ -14,6 +14,7 @@ from giffusion_widgets.errors import MediaError
 from giffusion_widgets.media.video import (
     VideoReader,
     animation_frame_count,
+    gif_palette_frame,
     probe_video,
     read_animation_frame,
     write_gif,
@@ -166,6 +167,15 @@ def test_writers_refuse_no_frames_and_mixed_sizes(folder, writer):
     with pytest.raises(ValueError, match="frame 2 is 32x16"):
         writer(mixed, target, 12)
     assert not target.exists()
+
+
+def test_gif_frames_given_in_palette_form_are_written_as_they_are(folder):
+    rgb = list(mf.code_images(6))
+    palette_form = [gif_palette_frame(im) for im in rgb]
+    assert all(im.mode == "P" and len(im.getpalette()) <= 768 for im in palette_form)
+    a = write_gif(iter(rgb), folder / "from-rgb.gif", fps=12)
+    b = write_gif(iter(palette_form), folder / "from-palette.gif", fps=12)
+    assert a.read_bytes() == b.read_bytes()
 
 
 # ---------------------------------------------------------------- bad input

@@ -367,6 +367,17 @@ class _Run:
     def _cached(self, key: str) -> Path:
         return self.cache_dir / key[:2] / f"{key}.png"
 
+    def _cached_gif_frame(self, key: str) -> Path:
+        """Where the frame's GIF-ready form (palette and dithered indices) is kept, beside the frame itself.
+
+        The version in the name changes whenever gif_palette_frame does, so old forms are never mixed in.
+        """
+        return self.cache_dir / key[:2] / f"{key}.gif1.png"
+
+    @property
+    def writes_gif(self) -> bool:
+        return self.draft is not None or self.project.output_format != "mp4"
+
     def _store(self, key: str, indices: list[int], image: Any = None, source: Path | None = None) -> None:
         """Put one picture at every frame index that shares its key, and into the cache."""
         first = self._frame_path(indices[0])
@@ -585,6 +596,8 @@ class _OutputStream:
 
     Frames are handed over in output order as soon as each next one is on disk, read back from their PNG files
     (so memory holds a frame or two, whatever the length); ffmpeg runs in its own process on another core.
+    For a GIF, each frame's palette form is kept in the frame cache: quantising is most of a GIF's cost, and a
+    re-render after an edit then quantises only the frames that changed.
     """
 
     _DONE, _ABORT = object(), object()
@@ -602,8 +615,10 @@ class _OutputStream:
     def offer(self, written: set[int]) -> None:
         """Hand over every frame that is next in order and on disk."""
         while self.next < len(self.order) and self.order[self.next] in written:
-            self.queue.put(self.run._frame_path(self.order[self.next]))
+            index = self.order[self.next]
+            self.queue.put((self.run._frame_path(index), self.run.manifest.get(index)))
             self.next += 1
+
 
     def finish(self) -> Path:
         self.queue.put(self._DONE)
@@ -625,7 +640,32 @@ class _OutputStream:
                 return
             if item is self._ABORT:
                 raise RenderCancelled("output abandoned")
-            yield _open_rgb(item)
+            path, key = item
+            yield self._gif_frame(path, key) if self.run.writes_gif else _open_rgb(path)
+
+    def _gif_frame(self, path: Path, key: str | None) -> Any:
+        from PIL import Image
+
+        from ..media.video import gif_palette_frame
+
+        kept = self.run._cached_gif_frame(key) if key else None
+        if kept is not None and kept.exists():
+            try:
+                with Image.open(kept) as im:
+                    im.load()
+                    if im.mode == "P":
+                        return im
+            except OSError:  # a damaged file is made again below
+                pass
+        frame = gif_palette_frame(_open_rgb(path))
+        if kept is not None:
+            tmp = kept.with_name(f"{kept.name}.{threading.get_ident()}.tmp")
+            try:
+                frame.save(tmp, format="PNG", compress_level=1)
+                tmp.replace(kept)  # complete or absent, as the frames are
+            except OSError:  # a read-only or full cache costs speed, never the render
+                tmp.unlink(missing_ok=True)
+        return frame
 
     def _write(self) -> None:
         try:

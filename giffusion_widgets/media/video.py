@@ -165,7 +165,8 @@ def animation_frame_count(path: str | os.PathLike) -> int:
 
 
 def write_gif(frames: Iterable[Image.Image], path: str | os.PathLike, fps: float) -> Path:
-    """Write a looping GIF, streaming: each frame is quantised to its own 256-colour palette as it comes.
+    """Write a looping GIF, streaming: each frame is quantised to its own 256-colour palette as it comes
+    (frames already in "P" mode, such as gif_palette_frame's, are written with their palette as they are).
 
     Frame delays are whole hundredths of a second, alternated so the average rate is `fps` (12 fps: 8, 9, 8 ...).
     Above 50 fps browsers would slow the GIF down to 10 fps, so it is written at 50 fps (with a warning).
@@ -179,15 +180,24 @@ def write_gif(frames: Iterable[Image.Image], path: str | os.PathLike, fps: float
     return _encode_gif(frames, Path(path), fps)
 
 
-def _palette_frame(image: Image.Image) -> bytes:
-    """One frame as ffmpeg's raw `pal8`: a byte per pixel, then 256 palette entries as little-endian 0xAARRGGBB.
+def gif_palette_frame(image: Image.Image) -> Image.Image:
+    """`image` as the GIF will hold it: a "P" image with its own 256-colour palette.
 
     Pillow's octree palette takes well under a millisecond a frame (ffmpeg's palettegen takes ~20 ms even at
-    64 px); Floyd-Steinberg dithering against it keeps gradients smooth instead of banded.
+    64 px); Floyd-Steinberg dithering against it keeps gradients smooth instead of banded. The dithering is most
+    of the cost, which is why the renderer keeps these frames next to its frame cache and a re-render reuses them.
     """
     rgb = image.convert("RGB")
     palette = rgb.quantize(256, method=Image.Quantize.FASTOCTREE)
-    indexed = rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+    return rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+
+
+def _palette_frame(image: Image.Image) -> bytes:
+    """One frame as ffmpeg's raw `pal8`: a byte per pixel, then 256 palette entries as little-endian 0xAARRGGBB.
+
+    A "P" image (from gif_palette_frame) is taken as it is; anything else is quantised first.
+    """
+    indexed = image if image.mode == "P" and "transparency" not in image.info else gif_palette_frame(image)
     colours = np.zeros((256, 4), dtype=np.uint8)
     values = np.array(indexed.getpalette() or [], dtype=np.uint8)[:768].reshape(-1, 3)
     colours[: len(values), :3] = values[:, ::-1]  # RGB -> BGR, then alpha: the bytes of 0xAARRGGBB in memory
