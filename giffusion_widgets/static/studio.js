@@ -746,7 +746,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    position.textContent = n ? `frame ${frame} of ${n - 1} · ${formatTime(frame / fps, 0.01)} · ${store.count}/${n} rendered` : "";
+    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${n} frames rendered` : "";
     Object.assign(section2.dataset, {
       frame: String(frame),
       rendered: String(store.count),

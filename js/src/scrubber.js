@@ -101,7 +101,7 @@ export function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
     position.textContent = n
-      ? `frame ${frame} of ${n - 1} · ${formatTime(frame / fps, 0.01)} · ${store.count}/${n} rendered`
+      ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${n} frames rendered`
       : "";
     Object.assign(section.dataset, { frame: String(frame), rendered: String(store.count), total: String(n),
       run: store.run ?? "" });

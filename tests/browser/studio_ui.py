@@ -18,8 +18,8 @@ STUDIO_CELL = (
     "studio"
 )
 
-# The position line a person reads, "frame 3 of 8 · 0.30 s · 9/9 rendered" (scrubber.js show())
-_POSITION = re.compile(r"frame (\d+) of (\d+) .*?(\d+)/(\d+) rendered")
+# The position line a person reads, "frame 3 · 0.30 s · 9 of 9 frames rendered" (scrubber.js show())
+_POSITION = re.compile(r"frame (\d+) · .*?(\d+) of (\d+) frames rendered")
 TRACK_Y = 50  # px from the top of the timeline canvas to the keyframe track (timeline.js TRACK_MID)
 
 # The scrubber's state from its data-* hooks, as {frame, last, rendered, total}.
@@ -65,8 +65,8 @@ def parse_position(text: str) -> dict | None:
     m = _POSITION.search(text or "")
     if not m:
         return None
-    frame, last, rendered, total = map(int, m.groups())
-    return {"frame": frame, "last": last, "rendered": rendered, "total": total}
+    frame, rendered, total = map(int, m.groups())
+    return {"frame": frame, "last": total - 1, "rendered": rendered, "total": total}
 
 
 class StudioUI:

@@ -119,7 +119,7 @@ def test_step_and_play_change_the_shown_frame(studio, shot):
     # play: the shown frame advances by itself (recorded in the page), pause stops it
     page.evaluate("""(el) => {
         window.__gwSeen = new Set();
-        const seen = () => { const m = /frame (\\d+) of/.exec(el.textContent); if (m) window.__gwSeen.add(+m[1]); };
+        const seen = () => { const m = /frame (\\d+) ·/.exec(el.textContent); if (m) window.__gwSeen.add(+m[1]); };
         window.__gwSeenObserver = new MutationObserver(seen);
         window.__gwSeenObserver.observe(el, {childList: true, characterData: true, subtree: true});
     }""", ui.position.element_handle())
