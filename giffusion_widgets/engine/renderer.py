@@ -619,7 +619,6 @@ class _OutputStream:
             self.queue.put((self.run._frame_path(index), self.run.manifest.get(index)))
             self.next += 1
 
-
     def finish(self) -> Path:
         self.queue.put(self._DONE)
         self.thread.join()
