@@ -376,6 +376,7 @@ class _Run:
 
     @property
     def writes_gif(self) -> bool:
+        """A draft is always a GIF; a render is the project's output_format."""
         return self.draft is not None or self.project.output_format != "mp4"
 
     def _store(self, key: str, indices: list[int], image: Any = None, source: Path | None = None) -> None:
@@ -519,11 +520,9 @@ class _Run:
         from ..media.video import write_gif, write_mp4
 
         p = self.project
-        if self.draft is not None:
-            return write_gif(frames, self.run_dir / "output.gif", self.draft.output_fps)
-        if p.output_format == "mp4":
+        if not self.writes_gif:
             return write_mp4(frames, self.run_dir / "output.mp4", p.fps, audio_path=p.audio_input)
-        return write_gif(frames, self.run_dir / "output.gif", p.fps)
+        return write_gif(frames, self.run_dir / "output.gif", self.draft.output_fps if self.draft else p.fps)
 
     # --------------------------------------------------------------- pipeline
     def _init_images(self, specs: list[FrameSpec], size: tuple[int, int]) -> list[Any] | None:
@@ -648,13 +647,13 @@ class _OutputStream:
         from ..media.video import gif_palette_frame
 
         kept = self.run._cached_gif_frame(key) if key else None
-        if kept is not None and kept.exists():
+        if kept is not None:
             try:
                 with Image.open(kept) as im:
                     im.load()
                     if im.mode == "P":
                         return im
-            except OSError:  # a damaged file is made again below
+            except OSError:  # not kept yet, or damaged: made (again) below
                 pass
         frame = gif_palette_frame(_open_rgb(path))
         if kept is not None:
