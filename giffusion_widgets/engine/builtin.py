@@ -10,10 +10,11 @@ lets image-to-image and video-to-video renders keep a trace of their input.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from ..paths import cache_root
 
 BUILTIN_VERSION = "tiny-sd-v2"
 DEFAULT_SIZE = 128  # pixels; the UNet's sample_size is this / 8
@@ -21,14 +22,6 @@ DEFAULT_SIZE = 128  # pixels; the UNet's sample_size is this / 8
 # pictures; this scales them to about 1, the scale the noise schedule expects.
 VAE_SCALING_FACTOR = 3.0
 BUILTIN_NAME = f"giffusion-widgets/{BUILTIN_VERSION}"
-
-
-def cache_root() -> Path:
-    """Where models built here live: $GIFFUSION_CACHE, else $XDG_CACHE_HOME/giffusion-widgets, else ~/.cache/..."""
-    if os.environ.get("GIFFUSION_CACHE"):
-        return Path(os.environ["GIFFUSION_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "giffusion-widgets"
 
 
 def _byte_level_tokenizer():

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 
 def _default_numba_cache() -> str:
-    base = os.environ.get("GIFFUSION_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "giffusion-widgets")
-    return os.path.join(base, "numba")
+    from ..paths import cache_root
+
+    return str(cache_root() / "numba")
 
 
 # librosa compiles numba code on first use (tens of seconds); a kept cache folder pays that once per machine, not
