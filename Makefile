@@ -8,7 +8,7 @@ export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 export GIFFUSION_CACHE ?= $(CURDIR)/.cache/giffusion-widgets
 export MPLBACKEND ?= Agg
 
-.PHONY: setup js js-deps demo test test-fast lab bench chromium screenshots clean
+.PHONY: setup js js-deps demo test test-fast lint lab bench chromium screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,11 @@ test: setup js-deps chromium
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not browser and not notebook"
+
+# Also run by the tests (tests/test_lint.py), so CI fails on a lint error.
+lint: setup js-deps
+	$(VENV)/bin/ruff check .
+	cd js && node_modules/.bin/biome lint
 
 lab: setup js
 	$(VENV)/bin/jupyter lab notebooks/quickstart.ipynb
