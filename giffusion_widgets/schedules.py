@@ -178,6 +178,12 @@ def _check_node(node: ast.AST, source: str, base: int, setting: str, allowed: Se
         fail(f"{type(node).__name__} is not part of the schedule language")
 
 
+def _variables_used(tree: ast.expr) -> list[ast.Name]:
+    """The variable names in a checked tree (called function names left out)."""
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called]
+
+
 def _split_entries(text: str, setting: str) -> list[tuple[str, int]]:
     """Split on commas outside parentheses; (entry, 0-based start) pairs. Unbalanced parentheses fail here."""
     entries, opened, start = [], [], 0
@@ -256,7 +262,7 @@ def parse_schedule(text: str, setting: str = "schedule") -> list[ScheduleKey]:
                 raise ScheduleError("a second ':' in one key: is a ',' missing before this key?", setting,
                                     value_start + frame_like.start() + 1)
         tree = _parse_expression(value, value_start, setting, VARIABLES, "value")
-        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        names = {n.id for n in _variables_used(tree)}
         keys.append(ScheduleKey(frame=frame, expression=value.strip(), frame_column=frame_column,
                                 column=value_start + len(value) - len(value.lstrip()) + 1, frame_tree=frame_tree,
                                 tree=tree, per_frame=bool(names & set(FRAME_VARIABLES))))
@@ -431,8 +437,8 @@ def evaluate_schedule(text: str | float, num_frames: int, *, fps: float, energy:
     energy, onsets, tempo = _audio_inputs(energy, onsets, tempo)
     given = {"energy": energy, "onsets": onsets, "tempo": tempo}
     for key in keys:
-        for node in ast.walk(key.tree):
-            if isinstance(node, ast.Name) and node.id in AUDIO_VARIABLES and given[AUDIO_VARIABLES[node.id]] is None:
+        for node in _variables_used(key.tree):
+            if node.id in AUDIO_VARIABLES and given[AUDIO_VARIABLES[node.id]] is None:
                 raise ScheduleError(f"{node.id!r} needs audio ({AUDIO_VARIABLES[node.id]} is not given)", setting,
                                     _node_column(node, key.expression, key.column - 1))
 
@@ -503,7 +509,7 @@ def schedule_points(text: str | float, setting: str = "schedule") -> list[tuple[
         if key.frame_tree is not None:
             raise ScheduleError(f"the frame {key.frame!r} is an expression; points need whole-number frames",
                                 setting, key.frame_column)
-        uses = sorted({n.id for n in ast.walk(key.tree) if isinstance(n, ast.Name)} - {"pi", "e"})
+        uses = sorted({n.id for n in _variables_used(key.tree)} - {"pi", "e"})
         if uses:
             raise ScheduleError(f"{key.expression!r} uses {', '.join(uses)}; only constant keys are points",
                                 setting, key.column)
