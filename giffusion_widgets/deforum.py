@@ -230,10 +230,12 @@ class _Import:
         for key, setting in taken.items():
             if key not in self.data:
                 continue
+            # errors point into the text as the user wrote it, so it is evaluated before it is rewritten
+            evaluate_schedule(str(self.data[key]), self.max_frames, fps=self.fps, setting=key)
             text = _rewrite_keys(str(self.data[key]), key, _seed_for_s(seed))
             if key == "strength_schedule":
                 text = _rewrite_keys(text, key, _kept_to_renoised)
-            evaluate_schedule(text, self.max_frames, fps=self.fps, setting=key)  # a bad schedule fails here
+            evaluate_schedule(text, self.max_frames, fps=self.fps, setting=key)
             out[setting] = text
         return out
 
