@@ -101,6 +101,7 @@ class ScheduleKey:
     frame_tree: ast.expr | None
     tree: ast.expr
     per_frame: bool  # uses a variable that changes from frame to frame
+    number: float | None = None  # the value, when the expression is a plain number
 
 
 def _column_of(source: str, lineno: int, offset: int, base: int) -> int:
@@ -187,7 +188,8 @@ def _variables_used(tree: ast.expr) -> list[ast.Name]:
 def _split_entries(text: str, setting: str) -> list[tuple[str, int]]:
     """Split on commas outside parentheses; (entry, 0-based start) pairs. Unbalanced parentheses fail here."""
     entries, opened, start = [], [], 0
-    for i, ch in enumerate(text):
+    for mark in _BRACKETS_AND_COMMAS.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch == "(":
             opened.append(i)
         elif ch == ")":
@@ -203,7 +205,13 @@ def _split_entries(text: str, setting: str) -> list[tuple[str, int]]:
     return entries
 
 
+_BRACKETS_AND_COMMAS = re.compile(r"[(),]")
+
+
 def _top_level_colon(entry: str) -> int:
+    colon = entry.find(":")
+    if colon < 0 or "(" not in entry[:colon]:
+        return colon
     depth = 0
     for i, ch in enumerate(entry):
         depth += ch == "("
@@ -214,6 +222,7 @@ def _top_level_colon(entry: str) -> int:
 
 
 _WHOLE = re.compile(r"\s*([+-]?\d+)\s*$")
+_LITERAL = re.compile(r"\s*\(?\s*([+-]?(?:\d+\.?\d*|\.\d+))\s*\)?\s*$")  # 1, -0.5, (.25)
 
 
 def _frame_part(part: str, base: int, setting: str) -> tuple[int | str, ast.expr | None, int]:
@@ -261,11 +270,19 @@ def parse_schedule(text: str, setting: str = "schedule") -> list[ScheduleKey]:
                 frame_like = re.search(r"[^\s()]*\s*$", value[:second])
                 raise ScheduleError("a second ':' in one key: is a ',' missing before this key?", setting,
                                     value_start + frame_like.start() + 1)
-        tree = _parse_expression(value, value_start, setting, VARIABLES, "value")
-        names = {n.id for n in _variables_used(tree)}
-        keys.append(ScheduleKey(frame=frame, expression=value.strip(), frame_column=frame_column,
-                                column=value_start + len(value) - len(value.lstrip()) + 1, frame_tree=frame_tree,
-                                tree=tree, per_frame=bool(names & set(FRAME_VARIABLES))))
+        literal = _LITERAL.match(value)
+        column = value_start + len(value) - len(value.lstrip()) + 1
+        if literal:  # a plain number, as Parseq writes on every frame: no parse tree to walk
+            number = float(literal.group(1))
+            if not math.isfinite(number):
+                raise ScheduleError(f"{literal.group(1)[:20]}... is too large a number", setting, column)
+            tree, per_frame = ast.Constant(number, lineno=1, col_offset=0, end_lineno=1, end_col_offset=0), False
+        else:
+            number = None
+            tree = _parse_expression(value, value_start, setting, VARIABLES, "value")
+            per_frame = bool({n.id for n in _variables_used(tree)} & set(FRAME_VARIABLES))
+        keys.append(ScheduleKey(frame=frame, expression=value.strip(), frame_column=frame_column, column=column,
+                                frame_tree=frame_tree, tree=tree, per_frame=per_frame, number=number))
     return keys
 
 
@@ -436,7 +453,7 @@ def evaluate_schedule(text: str | float, num_frames: int, *, fps: float, energy:
     keys = parse_schedule(text, setting)
     energy, onsets, tempo = _audio_inputs(energy, onsets, tempo)
     given = {"energy": energy, "onsets": onsets, "tempo": tempo}
-    for key in keys:
+    for key in (k for k in keys if k.number is None):
         for node in _variables_used(key.tree):
             if node.id in AUDIO_VARIABLES and given[AUDIO_VARIABLES[node.id]] is None:
                 raise ScheduleError(f"{node.id!r} needs audio ({AUDIO_VARIABLES[node.id]} is not given)", setting,
@@ -461,6 +478,9 @@ def evaluate_schedule(text: str | float, num_frames: int, *, fps: float, energy:
         end = order[i + 1] if i + 1 < len(order) else length
         if not key.per_frame:
             end = frame + 1
+        if key.number is not None:
+            known[frame] = key.number
+            continue
         part = {k: v[frame:end] if isinstance(v, np.ndarray) else v for k, v in names.items()}
         try:
             values = evaluator.evaluate(key.tree, part, end - frame)
@@ -515,7 +535,9 @@ def schedule_points(text: str | float, setting: str = "schedule") -> list[tuple[
                                 setting, key.column)
         if key.frame in points:
             raise ScheduleError(f"two keys on frame {key.frame}", setting, key.frame_column)
-        value = float(evaluator.evaluate(key.tree, {"pi": math.pi, "e": math.e}, 1)[0])
+        value = key.number
+        if value is None:
+            value = float(evaluator.evaluate(key.tree, {"pi": math.pi, "e": math.e}, 1)[0])
         if not math.isfinite(value):
             raise ScheduleError(f"{key.expression!r} gives {value}", setting, key.column)
         points[int(key.frame)] = value

@@ -233,6 +233,9 @@ def test_errors_come_before_any_evaluation():
 def test_huge_powers_stay_fast_and_fail_as_not_finite():
     with pytest.raises(ScheduleError, match="gives inf"):
         evaluate_schedule("0:(9**9**9**9)", 5, fps=10)
+    with pytest.raises(ScheduleError, match="too large a number") as info:
+        evaluate_schedule("0:(1), 5:(" + "9" * 400 + ")", 10, fps=10)
+    assert info.value.column == 10
 
 
 def test_bad_arguments_are_programming_errors():
