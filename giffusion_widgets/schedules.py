@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -364,6 +365,12 @@ def _interpolation(spec: str, setting: str) -> tuple[str, tuple[float, ...]]:
 def _fill(known: np.ndarray, kind: str, freqs: tuple[float, ...]) -> np.ndarray:
     """Fill the NaN frames of `known` from its points; ends hold the first and last values."""
     have = np.flatnonzero(~np.isnan(known))
+    largest = float(np.abs(known[have]).max())
+    if largest > 1e150 or 0 < largest < 1e-150:  # huge or tiny values overflow in slopes: scale them exactly
+        scale = math.ldexp(1.0, math.frexp(largest)[1] - 1)  # values scaled below 2
+        out = _fill(known / scale, kind, freqs) * scale
+        out[have] = known[have]
+        return out
     frames = np.arange(len(known))
     values = known[have]
     if kind == "step":
@@ -372,7 +379,10 @@ def _fill(known: np.ndarray, kind: str, freqs: tuple[float, ...]) -> np.ndarray:
     elif kind == "cubic" and len(have) > 2:
         from scipy.interpolate import PchipInterpolator  # monotone cubic: never overshoots the keys' values
 
-        out = PchipInterpolator(have, values)(np.clip(frames, have[0], have[-1]))
+        with np.errstate(all="ignore"):  # slopes of keys many magnitudes apart: scipy copes, numpy complains
+            out = PchipInterpolator(have, values)(np.clip(frames, have[0], have[-1]))
+        if not np.all(np.isfinite(out)):
+            out = np.interp(frames, have, values)
     else:
         out = np.interp(frames, have, values)
         if kind == "sine":
@@ -446,7 +456,7 @@ def evaluate_schedule(text: str | float, num_frames: int, *, fps: float, energy:
     if num_frames < 1 or not (math.isfinite(fps) and fps > 0):
         raise ValueError(f"a schedule needs num_frames >= 1 and fps > 0, got {num_frames} and {fps}")
     kind, freqs = _interpolation(interpolation, setting)
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
+    if isinstance(text, numbers.Real) and not isinstance(text, bool):
         if not math.isfinite(text):
             raise ScheduleError(f"the value {text} is not finite", setting)
         return np.full(num_frames, float(text))
@@ -521,7 +531,7 @@ def schedule_points(text: str | float, setting: str = "schedule") -> list[tuple[
 
     A key whose value changes with the frame, or whose frame is an expression, cannot be drawn as a point:
     ScheduleError at that key."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
+    if isinstance(text, numbers.Real) and not isinstance(text, bool):
         return [(0, float(text))]
     evaluator = _ArrayEvaluator()
     points: dict[int, float] = {}

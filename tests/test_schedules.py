@@ -66,6 +66,7 @@ def test_numbers_interpolate_linearly_between_keys_and_hold_at_the_ends():
 def test_a_bare_number_and_a_plain_number_are_constants():
     assert evaluate_schedule("0.35", 4, fps=10).tolist() == [0.35] * 4
     assert evaluate_schedule(7, 3, fps=10).tolist() == [7.0] * 3
+    assert evaluate_schedule(np.int64(2), 2, fps=10).tolist() == [2.0] * 2
     assert evaluate_schedule(" -1.5 ", 2, fps=10).tolist() == [-1.5] * 2
 
 
@@ -160,6 +161,16 @@ def test_cubic_passes_through_the_keys_smoothly_without_overshooting():
     linear = evaluate_schedule(text, 41, fps=10)
     # smooth: the slope changes gradually, unlike the linear curve's kinks at the keys
     assert np.abs(np.diff(values, 2)).max() < np.abs(np.diff(linear, 2)).max()
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "cubic", "sine"])
+def test_keys_of_extreme_magnitude_interpolate_without_overflowing(interpolation):
+    # found by the property test below: slopes between such keys overflowed (scipy raised, numpy gave inf)
+    for keys in ([(0, 1.7e308), (2, -1.7e308), (3, 0.0)], [(0, 0.0), (1, 0.0), (3, 4.1e-308)],
+                 [(0, 5.99e307), (1, 0.0), (2, 0.0), (5, 1.0)]):
+        values = evaluate_schedule(points_text(keys), 6, fps=10, interpolation=interpolation)
+        assert np.all(np.isfinite(values))
+        assert [values[f] for f, _ in keys] == [v for _, v in keys]
 
 
 def test_sine_follows_giffusions_oscillating_weights_between_keys():
@@ -299,3 +310,12 @@ def test_evaluating_the_points_text_passes_through_every_point_inside_the_animat
     for frame, value in points:
         if frame < num_frames:
             assert values[frame] == value or math.isclose(values[frame], value, rel_tol=1e-12, abs_tol=1e-300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(point_lists, st.integers(1, 80), st.sampled_from(["linear", "step", "cubic"]))
+def test_number_keys_never_leave_the_range_of_their_values(points, num_frames, interpolation):
+    values = evaluate_schedule(points_text(points), num_frames, fps=10, interpolation=interpolation)
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span = max(abs(low), abs(high)) * 1e-12
+    assert values.min() >= low - span and values.max() <= high + span
