@@ -188,6 +188,12 @@ class _Import:
     # ------------------------------------------------------------------------------------------ prompts
     def keyframes(self, seed: int) -> tuple[list[Keyframe], str]:
         prompts = self.get("prompts", self.get("animation_prompts"))
+        if isinstance(prompts, str):  # the web UI's prompt box holds the JSON as text
+            try:
+                prompts = json.loads(prompts)
+            except json.JSONDecodeError as exc:
+                raise ProjectError(f"Deforum prompts are not JSON at line {exc.lineno}, column {exc.colno}: "
+                                   f"{exc.msg}") from None
         if not isinstance(prompts, Mapping) or not prompts:
             raise ProjectError("Deforum settings have no prompts: expected \"prompts\": {\"0\": \"a prompt\", ...}")
         positive = str(self.get("positive_prompts", self.get("animation_prompts_positive", "")) or "").strip()
@@ -201,6 +207,8 @@ class _Import:
             if values.min() != values.max():
                 raise ScheduleError("a prompt's frame cannot change with t", setting)
             frame = math.floor(values[0])
+            if frame < 0:
+                raise ProjectError(f"Deforum prompts: the key {key!r} gives frame {frame}, before the first frame")
             if frame >= self.max_frames:
                 self.name(f"the prompt at frame {frame} (past max_frames {self.max_frames})")
                 continue

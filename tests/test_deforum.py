@@ -194,6 +194,15 @@ def test_settings_without_prompts_or_with_an_impossible_mode_are_refused():
         project_from_deforum(minimal(max_frames=0))
 
 
+def test_prompts_as_the_web_uis_json_text_and_keys_before_the_start():
+    imported, _ = load(minimal(prompts='{"0": "a", "max_f": "b"}'))
+    assert [(k.frame, k.prompt) for k in imported.project.keyframes] == [(0, "a"), (9, "b")]
+    with pytest.raises(ProjectError, match="'max_f-20' gives frame -11"):
+        project_from_deforum(minimal(prompts={"0": "a", "max_f-20": "b"}))
+    with pytest.raises(ProjectError, match="prompts are not JSON at line 1"):
+        project_from_deforum(minimal(prompts='{"0": "a",}'))
+
+
 def test_json_text_and_a_dict_import_the_same():
     text = json.dumps(minimal())
     assert project_from_deforum(text).project == project_from_deforum(minimal()).project
