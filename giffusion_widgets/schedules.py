@@ -51,6 +51,7 @@ AUDIO_VARIABLES = {"energy": "energy", "onset": "onsets", "beat": "tempo"}  # va
 VARIABLES = FRAME_VARIABLES + CONSTANT_VARIABLES
 INTERPOLATIONS = ("linear", "step", "cubic", "sine")
 ONSET_HALF_LIFE = 0.1  # seconds for `onset` to fall from 1 to 0.5 after an onset
+MAX_FRAME = 1_000_000  # keys past the end are evaluated densely up to their frame: 11.5 hours at 24 fps
 
 
 def _where(condition: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -238,8 +239,8 @@ def _frame_part(part: str, base: int, setting: str) -> tuple[int | str, ast.expr
     whole = _WHOLE.match(inner)
     if whole:
         frame = int(whole.group(1))
-        if frame < 0:
-            raise ScheduleError(f"a key's frame must be 0 or more, got {frame}", setting, column)
+        if not 0 <= frame < MAX_FRAME:
+            raise ScheduleError(f"a key's frame must be 0 or more and below {MAX_FRAME}, got {frame}", setting, column)
         return frame, None, column
     tree = _parse_expression(inner, col, setting, ("max_f", "fps", "pi", "e"), "frame")
     return inner.strip(), tree, column
@@ -423,9 +424,9 @@ def _frame_of(key: ScheduleKey, evaluator: _ArrayEvaluator, names: dict, setting
     if key.frame_tree is None:
         return int(key.frame)
     value = float(evaluator.evaluate(key.frame_tree, names, 1)[0])
-    if not math.isfinite(value) or value < 0:
-        raise ScheduleError(f"the frame {key.frame!r} gives {value:g}: a key's frame must be 0 or more",
-                            setting, key.frame_column)
+    if not (math.isfinite(value) and 0 <= value < MAX_FRAME):
+        raise ScheduleError(f"the frame {key.frame!r} gives {value:g}: a key's frame must be 0 or more and below "
+                            f"{MAX_FRAME}", setting, key.frame_column)
     return math.floor(value)
 
 

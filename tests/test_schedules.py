@@ -224,6 +224,8 @@ def test_unknown_interpolation_is_named():
     ("0:(caf\u00e9 + t) ", 4, "unknown name 'caf\u00e9'"),
     ("0:(t + caf\u00e9)", 8, "unknown name"),
     ("-5:(1)", 1, "0 or more"),
+    ("0:(1), 99999999999999:(2)", 8, "below 1000000"),
+    ("0:(1), max_f*1e9:(2)", 8, "below 1000000"),
     ("0:(1), 10:(energy)", 12, "'energy' needs audio"),
 ])
 def test_malformed_text_names_the_setting_the_column_and_the_problem(text, column, words):
