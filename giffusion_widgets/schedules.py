@@ -26,8 +26,10 @@ Expressions are evaluated by simpleeval, over numpy arrays: one evaluation per k
 eval is never called (numexpr, Deforum's evaluator, runs Python's eval on a sanitised string inside). On a
 1,000-frame schedule with four expression keys, measured once here: simpleeval over arrays 0.10 ms, numexpr over
 arrays 0.04 ms, per frame as Deforum does 13 ms (simpleeval) and 7 ms (numexpr): speed does not decide, safety and
-the column positions that come with the parse tree do. A malformed schedule raises ScheduleError with the setting
-and the column (from 1, in code points of the whole text) before anything is evaluated.
+the column positions that come with the parse tree do. The whole evaluate_schedule takes about 0.5 ms for that
+schedule and about 10 ms for a Parseq export with a number key on each of 1,000 frames (plain numbers skip the
+parse tree). A malformed schedule raises ScheduleError with the setting and the column (from 1, in code points of
+the whole text) before anything is evaluated.
 """
 
 from __future__ import annotations
