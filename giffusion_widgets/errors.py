@@ -22,6 +22,18 @@ class PromptSyntaxError(ProjectError):
         super().__init__(f"line {line}, column {column}: {message}")
 
 
+class ScheduleError(ProjectError):
+    """Schedule text that cannot be read or evaluated. `column` counts code points of the whole text from 1;
+    None when the problem is not at one place in the text (an unknown interpolation, say)."""
+
+    def __init__(self, message: str, setting: str, column: int | None = None) -> None:
+        self.reason = message
+        self.setting = setting
+        self.column = column
+        where = f", column {column}" if column is not None else ""
+        super().__init__(f"{setting}{where}: {message}")
+
+
 class PipelineError(GiffusionError):
     """A pipeline that cannot be loaded or does not accept what a render needs."""
 
