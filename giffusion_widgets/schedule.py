@@ -17,8 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from .project import Keyframe, Project
 
 EASING: dict[str, Callable[[float], float]] = {
     "linear": lambda t: t,
-    "sine": lambda t: (1 - math.cos(math.pi * t)) / 2,
+    "ease-in-out": lambda t: (1 - math.cos(math.pi * t)) / 2,  # half a cosine: slow at both keyframes
     "ease-in": lambda t: t * t,
     "ease-out": lambda t: 1 - (1 - t) * (1 - t),
 }
@@ -70,7 +71,7 @@ class FrameSpec:
 
         content = {
             "latent": pair(self.latent_seeds, self.latent_t),
-            "embed": pair(tuple(zip(self.prompts, self.negatives)), self.embed_t),
+            "embed": pair(tuple(zip(self.prompts, self.negatives, strict=True)), self.embed_t),
             "sampler": self.sampler_seed,
             "video": self.video_frame,
         }
