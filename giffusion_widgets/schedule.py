@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -127,6 +128,25 @@ def load_energy(project: Project, analysis: Any = None) -> np.ndarray | None:
 
         analysis = analyze_audio(project.audio_input)
     return analysis.frame_energy(project.audio_component, project.fps, project.num_frames)
+
+
+def check_inputs(project: Project) -> None:
+    """Open the project's media inputs far enough to know a render can use them; MediaError naming the file and
+    the problem otherwise. It costs one image decode, and for a video a packet count and one decoded frame, so a
+    render can call it before it makes a run folder (the audio is analysed before that anyway)."""
+    from .media.files import check_file
+
+    if project.image_input:
+        from .media.image import load_image
+
+        load_image(project.image_input)
+    if project.video_input:
+        from .media.video import VideoReader
+
+        with VideoReader(project.video_input) as reader:
+            reader.frame(0)
+    if project.audio_input:
+        check_file(Path(project.audio_input))
 
 
 def schedule(project: Project, energy: np.ndarray | Sequence[float] | None = None) -> Plan:
