@@ -393,10 +393,11 @@ class Project:
 
     @classmethod
     def from_json(cls, text_or_path: str | Path) -> Project:
-        """A project from JSON text or from a .json file. A `Path`, or text that does not open with `{` or `[`,
-        is a file name; errors about a file's content begin with the file's name."""
+        """A project from JSON text or from a .json file. A `Path`, or text that does not open with `{` or `[`
+        (or names a file that exists), is a file name; errors about a file's content begin with the file's name."""
         text = text_or_path if isinstance(text_or_path, str) else None
-        if text is None or not text.lstrip(" \t\r\n\ufeff").startswith(("{", "[")):
+        if (text is None or not text.lstrip(" \t\r\n\ufeff").startswith(("{", "["))
+                or ("\n" not in text and len(text) < 4096 and Path(text).is_file())):
             path = Path(text_or_path)
             return _from_text(cls, _read_text(path), f"{path}: ")
         return _from_text(cls, text, "")

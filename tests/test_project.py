@@ -169,6 +169,12 @@ def test_json_text_that_is_not_an_object_is_not_read_as_a_file_name(text):
         Project.from_json(text)
 
 
+def test_a_file_whose_name_opens_like_json_is_still_read_as_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Project(fps=7).save("[draft].json")
+    assert Project.from_json("[draft].json").fps == 7
+
+
 def test_a_byte_order_mark_is_ignored_in_text_and_in_files(tmp_path):
     project = Project(keyframes=[Keyframe(0, "a")], fps=12)
     assert Project.from_json("\ufeff" + project.to_json()) == project
