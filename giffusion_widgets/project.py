@@ -63,12 +63,13 @@ class Problem(NamedTuple):
 
 
 def _shown(value: Any) -> str:
-    """A wrong value as a message quotes it: its repr (cut short) and, where the type is the problem, its type."""
+    """A wrong value as a message quotes it: its repr, cut short."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _typed(value: Any) -> str:
+    """A value of the wrong type as a message quotes it: its repr and its type."""
     return f"{_shown(value)} ({type(value).__name__})" if value is not None else "None"
 
 
@@ -190,10 +191,11 @@ def _reject_unknown(cls: type, data: Mapping[str, Any], what: str) -> None:
         raise ProjectError(f"unknown {what}(s): {', '.join(sorted(map(str, unknown)))}")
 
 
-def _raise_all(problems: list[Problem], prefix: str = "") -> None:
+def _raise_all(problems: list[Problem]) -> None:
+    """ProjectError listing every problem (and holding them in `.problems`), when there is any."""
     if problems:
         head = f"{len(problems)} problems: " if len(problems) > 1 else ""
-        raise ProjectError(prefix + head + "; ".join(map(str, problems)), problems)
+        raise ProjectError(head + "; ".join(map(str, problems)), problems)
 
 
 @dataclass
