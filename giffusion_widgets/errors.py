@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class GiffusionError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
 class ProjectError(GiffusionError, ValueError):
-    """A setting that cannot be rendered (a negative fps, two keyframes on one frame, ...)."""
+    """A setting that cannot be rendered (a negative fps, two keyframes on one frame, ...).
+
+    `problems` holds the `Problem(field, message)` pairs behind it when validation found them, so a panel can mark
+    each field by name."""
+
+    def __init__(self, message: str, problems: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 class PromptSyntaxError(ProjectError):

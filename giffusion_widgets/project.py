@@ -2,50 +2,253 @@
 
 A Project is the single source of truth. The panel edits it, cells edit it, the scheduler reads it. It holds
 references to media (paths), never media itself, so it stays small enough to travel as widget state.
+
+Validation comes in two steps: `Project.from_dict` / `from_json` refuse values of the wrong type before anything is
+built, and `Project.problems()` lists every setting a render cannot use as `Problem(field, message)` pairs, each
+naming a field of Project and the bound it broke.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import os
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, NamedTuple
 
 from .errors import ProjectError
-
-OutputFormat = Literal["gif", "mp4"]
-AudioComponent = Literal["percussive", "harmonic", "combined"]
 
 OUTPUT_FORMATS = ("gif", "mp4")
 AUDIO_COMPONENTS = ("percussive", "harmonic", "combined")
 EMBEDDING_INTERPOLATIONS = ("lerp", "slerp")
-EASINGS = ("linear", "sine", "ease-in", "ease-out")
+EASINGS = ("linear", "ease-in-out", "ease-in", "ease-out")
+# Old names still read from project files and code. "sine" was a half-cosine ease (slow at both keyframes), not
+# GIFfusion's oscillating sine, so it now goes by the name of what it does.
+EASING_ALIASES = {"sine": "ease-in-out"}
+
+# What a render can use. Each bound is named in the message that refuses a value beyond it.
+MAX_FRAMES = 100_000  # frames in one animation: keyframes sit on frames 0 .. MAX_FRAMES - 1
+MAX_STEPS = 1000  # diffusers schedulers are trained on 1000 timesteps
+MAX_SIDE = 4096  # pixels, height or width
+MAX_SEED = 2**53 - 1  # the largest whole number the panel (JavaScript numbers) holds exactly; torch takes < 2**64
+MAX_GUIDANCE = 100.0
+MAX_FPS = 120
+MAX_BATCH = 256
+MAX_LATENT_CHANNELS = 64
+
+# Characters the prompt grammar treats as blank around a value: tab and the Unicode space separators (category
+# Zs). Written out, not taken from str.isspace, so the panel's grammar uses the very same set.
+BLANK = "\t \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Categories with no visible mark: separators, controls, format characters (zero-width space, joiners, BOM, ...).
+_INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
 
-def _reject_unknown(cls: type, data: dict[str, Any], what: str) -> None:
+def invisible(text: str) -> bool:
+    """True when `text` has no character that shows (empty, blanks, zero-width and format characters only)."""
+    return all(unicodedata.category(ch) in _INVISIBLE for ch in text)
+
+
+class Problem(NamedTuple):
+    """A setting a render cannot use: `field` is the Project field's name, `message` a sentence naming it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as a message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _typed(value: Any) -> str:
+    """A value of the wrong type as a message quotes it: its repr and its type."""
+    return f"{_shown(value)} ({type(value).__name__})" if value is not None else "None"
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What one setting takes: a type (`accepts`, described by `expected`) and, for a value of that type, the
+    range a render can use (`check` returns the broken bound's sentence, or None)."""
+
+    accepts: Callable[[Any], bool]
+    expected: str
+    check: Callable[[str, Any], str | None] = lambda name, value: None
+
+    def problem(self, name: str, value: Any) -> str | None:
+        if not self.accepts(value):
+            return f"{name} must be {self.expected}, got {_typed(value)}"
+        return self.check(name, value)
+
+    def type_problem(self, name: str, value: Any) -> str | None:
+        return None if self.accepts(value) else f"{name} must be {self.expected}, got {_typed(value)}"
+
+
+def _whole(low: int, high: int, *, optional: bool = False, step: int = 1) -> _Rule:
+    def check(name: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if value < low:
+            return f"{name} must be at least {low}, got {value}"
+        if value > high:
+            return f"{name} must be at most {high}, got {_shown(value)}"
+        if value % step:
+            return f"{name} must be a multiple of {step}, got {value}"
+        return None
+
+    kind = "a whole number" if step == 1 else f"a multiple of {step}"
+    return _Rule(lambda v: _is_whole(v) or (optional and v is None),
+                 f"{kind} from {low} to {high}{' or None' if optional else ''}", check)
+
+
+def _number(low: float, high: float, *, low_open: bool = False) -> _Rule:
+    span = f"in {'(' if low_open else '['}{low:g}, {high:g}]"
+
+    def check(name: str, value: Any) -> str | None:
+        below = value <= low if low_open else value < low
+        if not math.isfinite(value) or below or value > high:
+            return f"{name} must be {span}, got {value!r}"
+        return None
+
+    return _Rule(_is_number, f"a number {span}", check)
+
+
+def _choice(options: tuple[str, ...]) -> _Rule:
+    listed = ", ".join(map(repr, options))
+
+    def check(name: str, value: Any) -> str | None:
+        return None if value in options else f"{name} must be one of {listed}, got {value!r}"
+
+    return _Rule(lambda v: isinstance(v, str), f"one of {listed}", check)
+
+
+_TEXT = _Rule(lambda v: isinstance(v, str), "text")
+_OPTIONAL_TEXT = _Rule(lambda v: v is None or isinstance(v, str), "text or None")
+_FLAG = _Rule(lambda v: isinstance(v, bool), "true or false")
+
+
+def _batch_check(name: str, value: Any) -> str | None:
+    return None if value == "auto" else _whole(1, MAX_BATCH).check(name, value)
+
+
+# Every setting of Project but the keyframes, which have rules of their own.
+_RULES: dict[str, _Rule] = {
+    "negative_prompt": _TEXT,
+    "use_fixed_latent": _FLAG,
+    "use_prompt_embeds": _FLAG,
+    "embedding_interpolation": _choice(EMBEDDING_INTERPOLATIONS),
+    "easing": _choice(EASINGS),
+    "seed": _whole(0, MAX_SEED),
+    "num_inference_steps": _whole(1, MAX_STEPS),
+    "guidance_scale": _number(0, MAX_GUIDANCE),
+    "strength": _number(0, 1, low_open=True),
+    "scheduler": _OPTIONAL_TEXT,
+    "batch_size": _Rule(lambda v: _is_whole(v) or v == "auto", "a whole number >= 1 or 'auto'",
+                        _batch_check),
+    "height": _whole(8, MAX_SIDE, optional=True, step=8),
+    "width": _whole(8, MAX_SIDE, optional=True, step=8),
+    "latent_channels": _whole(1, MAX_LATENT_CHANNELS, optional=True),
+    "output_format": _choice(OUTPUT_FORMATS),
+    "fps": _whole(1, MAX_FPS),
+    "pipeline_class": _OPTIONAL_TEXT,
+    "checkpoint": _OPTIONAL_TEXT,
+    "image_input": _OPTIONAL_TEXT,
+    "video_input": _OPTIONAL_TEXT,
+    "audio_input": _OPTIONAL_TEXT,
+    "audio_component": _choice(AUDIO_COMPONENTS),
+    "audio_timing": _FLAG,
+    "audio_smooth": _number(0, 1),
+}
+
+_KEYFRAME_RULES: dict[str, _Rule] = {
+    "frame": _whole(0, MAX_FRAMES - 1),
+    "prompt": _TEXT,
+    "negative": _OPTIONAL_TEXT,
+    "seed": _whole(0, MAX_SEED, optional=True),
+}
+_LINE_BREAKS = ("\n", "\r")
+
+
+def _reject_unknown(cls: type, data: Mapping[str, Any], what: str) -> None:
     """Name misspelled or foreign fields instead of silently dropping them."""
     unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
     if unknown:
-        raise ProjectError(f"unknown {what}(s): {', '.join(sorted(unknown))}")
+        raise ProjectError(f"unknown {what}(s): {', '.join(sorted(map(str, unknown)))}")
+
+
+def _raise_all(problems: list[Problem]) -> None:
+    """ProjectError listing every problem (and holding them in `.problems`), when there is any."""
+    if problems:
+        head = f"{len(problems)} problems: " if len(problems) > 1 else ""
+        raise ProjectError(head + "; ".join(map(str, problems)), problems)
 
 
 @dataclass
 class Keyframe:
-    """A prompt pinned to a frame. `negative` and `seed` override the project's when set."""
+    """A prompt pinned to a frame. `negative` and `seed` override the project's when set.
+
+    Blanks (spaces, tabs) around the prompt and negative are dropped, as prompt text drops them, so a keyframe
+    written as text and read back is the same keyframe."""
 
     frame: int
     prompt: str
     negative: str | None = None
     seed: int | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.prompt, str):
+            self.prompt = self.prompt.strip(BLANK)
+        if isinstance(self.negative, str):
+            self.negative = self.negative.strip(BLANK)
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Keyframe:
-        _reject_unknown(cls, data, "keyframe field")
+    def from_dict(cls, data: Mapping[str, Any]) -> Keyframe:
+        """A keyframe from a mapping such as JSON gives; ProjectError for missing, unknown or wrong-typed fields."""
+        problems = _keyframe_dict_problems(data)
+        if problems:
+            raise ProjectError("keyframe: " + "; ".join(problems), [Problem("keyframes", p) for p in problems])
         return cls(**data)
+
+    def problems(self) -> list[str]:
+        """Sentences naming what a render cannot use in this keyframe (the Project files them under 'keyframes')."""
+        frame_problem = _KEYFRAME_RULES["frame"].problem("frame", self.frame)
+        if frame_problem:
+            if _is_whole(self.frame) and self.frame >= MAX_FRAMES:
+                frame_problem += f" (an animation has at most {MAX_FRAMES} frames)"
+            return [f"keyframe {frame_problem}"]
+        where = f"keyframe at frame {self.frame}"
+        out = []
+        for name in ("prompt", "negative", "seed"):
+            value = getattr(self, name)
+            problem = _KEYFRAME_RULES[name].problem(name, value)
+            if problem:
+                out.append(f"{where}: {problem}")
+            elif isinstance(value, str) and any(br in value for br in _LINE_BREAKS):
+                out.append(f"{where}: the {name} holds a line break; prompt text has one line per keyframe, so "
+                           f"write it on one line")
+            elif name == "prompt" and not value:
+                out.append(f"{where} has an empty prompt")
+            elif name == "prompt" and invisible(value):
+                out.append(f"{where}: the prompt has only invisible characters ({_shown(value)})")
+        return out
 
 
 @dataclass
@@ -90,7 +293,13 @@ class Project:
     audio_smooth: float = 0.0
 
     def __post_init__(self) -> None:
-        self.keyframes = [Keyframe.from_dict(k) if isinstance(k, dict) else k for k in self.keyframes]
+        self.easing = EASING_ALIASES.get(self.easing, self.easing) if isinstance(self.easing, str) else self.easing
+        for name in ("checkpoint", "image_input", "video_input", "audio_input"):
+            value = getattr(self, name)
+            if isinstance(value, os.PathLike):  # a Path from code: kept as text, as JSON holds it
+                setattr(self, name, os.fspath(value))
+        if isinstance(self.keyframes, list):  # anything else is named by problems()
+            self.keyframes = [Keyframe.from_dict(k) if isinstance(k, Mapping) else k for k in self.keyframes]
 
     # ------------------------------------------------------------------ derived
     @property
@@ -113,49 +322,44 @@ class Project:
 
     # --------------------------------------------------------------- validation
     def validate(self) -> Project:
-        """Raise ProjectError naming the first impossible setting; return self when all is well."""
-        problems = self.problems()
-        if problems:
-            raise ProjectError(problems[0])
+        """Raise ProjectError listing every impossible setting (its `problems`); return self when all is well."""
+        _raise_all(self.problems())
         return self
 
-    def problems(self) -> list[str]:
-        out: list[str] = []
+    def problems(self) -> list[Problem]:
+        """Every setting a render cannot use, as (field, message) pairs; empty when the project can be rendered.
+
+        Values of the wrong type are problems too, never a TypeError."""
+        out = [Problem("keyframes", message) for message in self._keyframe_problems()]
+        for name, rule in _RULES.items():
+            message = rule.problem(name, getattr(self, name))
+            if name == "easing" and self.easing in EASING_ALIASES:
+                message = f"easing {self.easing!r} is now called {EASING_ALIASES[self.easing]!r}"
+            if message:
+                out.append(Problem(name, message))
+        return out
+
+    def _keyframe_problems(self) -> list[str]:
+        if not isinstance(self.keyframes, list):
+            hint = " (prompt text goes to `prompts`)" if isinstance(self.keyframes, str) else ""
+            return [f"keyframes must be a list of keyframes, got {_typed(self.keyframes)}{hint}"]
         if not self.keyframes:
-            out.append("the project has no keyframes: add at least one line like '0: a picture of a corgi'")
-        frames = [k.frame for k in self.keyframes]
-        if len(set(frames)) != len(frames):
-            dup = sorted({f for f in frames if frames.count(f) > 1})
-            out.append(f"two keyframes share frame {dup[0]}")
-        for k in self.keyframes:
-            if not isinstance(k.frame, int) or isinstance(k.frame, bool) or k.frame < 0:
-                out.append(f"keyframe frame must be a whole number >= 0, got {k.frame!r}")
-            if not isinstance(k.prompt, str) or not k.prompt.strip():
-                out.append(f"keyframe at frame {k.frame} has an empty prompt")
-            if k.seed is not None and (not isinstance(k.seed, int) or k.seed < 0):
-                out.append(f"keyframe at frame {k.frame}: seed must be a whole number >= 0, got {k.seed!r}")
-        checks = [
-            (self.num_inference_steps >= 1, f"num_inference_steps must be at least 1, got {self.num_inference_steps}"),
-            (self.guidance_scale >= 0, f"guidance_scale must be >= 0, got {self.guidance_scale}"),
-            (0 < self.strength <= 1, f"strength must be in (0, 1], got {self.strength}"),
-            (self.batch_size == "auto" or (isinstance(self.batch_size, int) and self.batch_size >= 1),
-             f"batch_size must be a whole number >= 1 or 'auto', got {self.batch_size!r}"),
-            (self.fps >= 1, f"fps must be at least 1, got {self.fps}"),
-            (isinstance(self.seed, int) and self.seed >= 0, f"seed must be a whole number >= 0, got {self.seed!r}"),
-            (self.output_format in OUTPUT_FORMATS, f"output_format must be one of {OUTPUT_FORMATS}, got {self.output_format!r}"),
-            (self.audio_component in AUDIO_COMPONENTS, f"audio_component must be one of {AUDIO_COMPONENTS}, got {self.audio_component!r}"),
-            (self.embedding_interpolation in EMBEDDING_INTERPOLATIONS,
-             f"embedding_interpolation must be one of {EMBEDDING_INTERPOLATIONS}, got {self.embedding_interpolation!r}"),
-            (self.easing in EASINGS, f"easing must be one of {EASINGS}, got {self.easing!r}"),
-            (0 <= self.audio_smooth <= 1, f"audio_smooth must be in [0, 1], got {self.audio_smooth}"),
-        ]
-        out += [msg for ok, msg in checks if not ok]
-        for name in ("height", "width"):
-            value = getattr(self, name)
-            if value is not None and (value < 8 or value % 8):
-                out.append(f"{name} must be a multiple of 8 and at least 8, got {value}")
-        if self.latent_channels is not None and self.latent_channels < 1:
-            out.append(f"latent_channels must be at least 1, got {self.latent_channels}")
+            return ["the project has no keyframes: add at least one line like '0: a picture of a corgi'"]
+        out: list[str] = []
+        frames = []
+        for number, k in enumerate(self.keyframes, start=1):
+            if not isinstance(k, Keyframe):
+                out.append(f"keyframe {number} must be a Keyframe (frame, prompt, negative, seed), got {_typed(k)}")
+                continue
+            out += k.problems()
+            frames.append(k.frame)
+        counts: dict[Any, int] = {}
+        for f in frames:
+            if _is_whole(f):
+                counts[f] = counts.get(f, 0) + 1
+        shared = sorted(f for f, n in counts.items() if n > 1)
+        if shared:
+            out.append(f"two keyframes share frame {shared[0]}")
         return out
 
     # ---------------------------------------------------------------- JSON I/O
@@ -163,12 +367,24 @@ class Project:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Project:
+    def from_dict(cls, data: Mapping[str, Any]) -> Project:
+        """A project from settings such as JSON gives. Every value is checked for its type first: ProjectError
+        names each wrong one, and nothing is built. (Ranges are for `problems()`: a project being edited may hold
+        values a render cannot use yet.)"""
+        if not isinstance(data, Mapping):
+            raise ProjectError(f"a project must be an object of settings, got {_typed(data)}")
         _reject_unknown(cls, data, "project setting")
-        try:
-            return cls(**data)
-        except TypeError as exc:  # a keyframe missing its frame or prompt
-            raise ProjectError(f"malformed project: {exc}") from None
+        data = dict(data)
+        if isinstance(data.get("easing"), str):
+            data["easing"] = EASING_ALIASES.get(data["easing"], data["easing"])
+        problems = []
+        for name, value in data.items():
+            if name == "keyframes":
+                problems += [Problem("keyframes", m) for m in _raw_keyframes_problems(value)]
+            elif message := _RULES[name].type_problem(name, value):
+                problems.append(Problem(name, message))
+        _raise_all(problems)
+        return cls(**data)
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
         """The project as JSON text; also written to `path` when given."""
@@ -179,21 +395,14 @@ class Project:
 
     @classmethod
     def from_json(cls, text_or_path: str | Path) -> Project:
-        """A project from JSON text or from a .json file."""
-        text = str(text_or_path)
-        if isinstance(text_or_path, Path) or not text.lstrip().startswith("{"):
+        """A project from JSON text or from a .json file. A `Path`, or text that does not open with `{` or `[`
+        (or names a file that exists), is a file name; errors about a file's content begin with the file's name."""
+        text = text_or_path if isinstance(text_or_path, str) else None
+        if (text is None or not text.lstrip(" \t\r\n\ufeff").startswith(("{", "["))
+                or ("\n" not in text and len(text) < 4096 and Path(text).is_file())):
             path = Path(text_or_path)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ProjectError(f"cannot read project file {path}: {exc.strerror or exc}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ProjectError(f"project JSON is malformed at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise ProjectError("project JSON must be an object of settings")
-        return cls.from_dict(data)
+            return _from_text(cls, _read_text(path), f"{path}: ")
+        return _from_text(cls, text, "")
 
     load = from_json
 
@@ -205,3 +414,57 @@ class Project:
     def copy(self, **changes: Any) -> Project:
         """A deep copy, with `changes` applied."""
         return dataclasses.replace(Project.from_dict(self.to_dict()), **changes)
+
+
+def _keyframe_dict_problems(data: Any) -> list[str]:
+    """What is wrong with a keyframe given as a mapping, before a Keyframe is built (empty when all is well)."""
+    if not isinstance(data, Mapping):
+        return [f"must be an object with frame and prompt, got {_typed(data)}"]
+    names = {f.name for f in dataclasses.fields(Keyframe)}
+    unknown = sorted(map(str, set(data) - names))
+    if unknown:
+        return [f"unknown keyframe field(s): {', '.join(unknown)}"]
+    missing = [name for name in ("frame", "prompt") if name not in data]
+    if missing:
+        return [f"needs {' and '.join(missing)}, got {_shown(dict(data))}"]
+    return [message for name, value in data.items() if (message := _KEYFRAME_RULES[name].type_problem(name, value))]
+
+
+def _raw_keyframes_problems(value: Any) -> list[str]:
+    """Type problems of keyframes as JSON gives them (a list of objects), before any Keyframe is built."""
+    if not isinstance(value, list):
+        hint = " (prompt text goes to `prompts`)" if isinstance(value, str) else ""
+        return [f"keyframes must be a list of keyframes, got {_typed(value)}{hint}"]
+    return [f"keyframe {number}: {message}" for number, k in enumerate(value, start=1)
+            if not isinstance(k, Keyframe) for message in _keyframe_dict_problems(k)]
+
+
+def _read_text(path: Path) -> str:
+    """A project file's text; ProjectError naming the file when it cannot be read or is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProjectError(f"cannot read project file {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                           f"project files are JSON in UTF-8") from None
+
+
+def _from_text(cls: type[Project], text: str, where: str) -> Project:
+    try:
+        data = json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise ProjectError(f"{where}project JSON is malformed at line {exc.lineno}, column {exc.colno}: "
+                           f"{exc.msg}") from None
+    except RecursionError:
+        raise ProjectError(f"{where}project JSON is nested too deeply") from None
+    if not isinstance(data, dict):
+        raise ProjectError(f"{where}project JSON must be an object of settings, got {type(data).__name__}")
+    try:
+        return cls.from_dict(data)
+    except ProjectError as exc:
+        if not where:
+            raise
+        raise ProjectError(f"{where}{exc}", exc.problems) from None

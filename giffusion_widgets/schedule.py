@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +28,7 @@ from .project import Keyframe, Project
 
 EASING: dict[str, Callable[[float], float]] = {
     "linear": lambda t: t,
-    "sine": lambda t: (1 - math.cos(math.pi * t)) / 2,
+    "ease-in-out": lambda t: (1 - math.cos(math.pi * t)) / 2,  # half a cosine: slow at both keyframes
     "ease-in": lambda t: t * t,
     "ease-out": lambda t: 1 - (1 - t) * (1 - t),
 }
@@ -70,7 +72,7 @@ class FrameSpec:
 
         content = {
             "latent": pair(self.latent_seeds, self.latent_t),
-            "embed": pair(tuple(zip(self.prompts, self.negatives)), self.embed_t),
+            "embed": pair(tuple(zip(self.prompts, self.negatives, strict=True)), self.embed_t),
             "sampler": self.sampler_seed,
             "video": self.video_frame,
         }
@@ -126,6 +128,25 @@ def load_energy(project: Project, analysis: Any = None) -> np.ndarray | None:
 
         analysis = analyze_audio(project.audio_input)
     return analysis.frame_energy(project.audio_component, project.fps, project.num_frames)
+
+
+def check_inputs(project: Project) -> None:
+    """Open the project's media inputs far enough to know a render can use them; MediaError naming the file and
+    the problem otherwise. It costs one image decode, and for a video a packet count and one decoded frame, so a
+    render can call it before it makes a run folder (the audio is analysed before that anyway)."""
+    from .media.files import check_file
+
+    if project.image_input:
+        from .media.image import load_image
+
+        load_image(project.image_input)
+    if project.video_input:
+        from .media.video import VideoReader
+
+        with VideoReader(project.video_input) as reader:
+            reader.frame(0)
+    if project.audio_input:
+        check_file(Path(project.audio_input))
 
 
 def schedule(project: Project, energy: np.ndarray | Sequence[float] | None = None) -> Plan:

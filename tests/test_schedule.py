@@ -46,7 +46,7 @@ def test_one_keyframe_is_a_still():
     assert len(plan) == 6 and len({s.key for s in plan.frames}) == 1
 
 
-@pytest.mark.parametrize("easing, mid", [("linear", 0.5), ("sine", 0.5), ("ease-in", 0.25), ("ease-out", 0.75)])
+@pytest.mark.parametrize("easing, mid", [("linear", 0.5), ("ease-in-out", 0.5), ("ease-in", 0.25), ("ease-out", 0.75)])
 def test_easing_shapes_the_weight_but_keeps_endpoints(easing, mid):
     plan = schedule(project((0, "a"), (4, "b"), easing=easing))
     ts = [s.t for s in plan.frames]
@@ -85,7 +85,7 @@ def test_negative_prompts_fall_back_to_the_global_one():
 def test_editing_the_last_keyframe_changes_only_the_last_segment():
     before = schedule(project((0, "a"), (4, "b"), (8, "c"), (12, "d"), (16, "e")))
     after = schedule(project((0, "a"), (4, "b"), (8, "c"), (12, "d"), (16, "e!")))
-    changed = [i for i, (x, y) in enumerate(zip(before.frames, after.frames)) if x.key != y.key]
+    changed = [i for i, (x, y) in enumerate(zip(before.frames, after.frames, strict=True)) if x.key != y.key]
     assert changed == [13, 14, 15, 16]
 
 

@@ -195,7 +195,7 @@ def test_settings_that_cannot_be_a_project_leave_it_as_it_was(monkeypatch):
     bad_keyframe = edited(widget)
     bad_keyframe["keyframes"] = [{"frame": 0}]
     from_browser(widget, project=bad_keyframe)
-    assert widget.error.startswith("the panel's settings were not applied: malformed project")
+    assert widget.error.startswith("the panel's settings were not applied: keyframe 1: needs prompt")
     # The next cell does not push the old settings over what the user typed; a valid edit clears the message.
     assert widget.sync() is False
     assert wire.updates("project") == []

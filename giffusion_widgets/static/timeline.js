@@ -608,70 +608,39 @@ var PromptSyntaxError = class extends Error {
   }
 };
 var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
-var SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
-var LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/u;
-var DIGIT = new RegExp("^\\p{Nd}$", "u");
-var isSpace = (ch) => SPACE.test(ch);
-var isDigit = (ch) => DIGIT.test(ch);
-function digitValue(ch) {
-  let cp = ch.codePointAt(0);
-  let run = 0;
-  while (cp - run - 1 >= 0 && isDigit(String.fromCodePoint(cp - run - 1))) run += 1;
-  return run % 10;
-}
-function toBigInt(chars) {
-  let sign = 1n;
-  let i = 0;
-  if (chars[0] === "+" || chars[0] === "-") {
-    if (chars[0] === "-") sign = -1n;
-    i = 1;
-  }
-  let value = 0n;
-  for (; i < chars.length; i += 1) value = value * 10n + BigInt(digitValue(chars[i]));
-  return sign * value;
-}
+var MAX_FRAMES = 1e5;
+var MAX_FRAME = MAX_FRAMES - 1;
+var MAX_SEED = Number.MAX_SAFE_INTEGER;
+var BLANK = new Set("	                　");
+var INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}]*$/u;
+var isBlank = (ch) => BLANK.has(ch);
+var invisible = (text) => INVISIBLE.test(text);
+var str = (chars) => chars.join("");
 function splitLines(text) {
-  const lines = text.split(LINE_BREAK);
-  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
-function lstripLen(chars, from = 0, to = chars.length) {
-  let i = from;
-  while (i < to && isSpace(chars[i])) i += 1;
-  return i - from;
+function quote(text) {
+  const shown = (ch) => {
+    if (ch === '"' || ch === "\\") return "\\" + ch;
+    return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
+  };
+  return `"${Array.from(text, shown).join("")}"`;
+}
+function leadingBlanks(chars) {
+  let i = 0;
+  while (i < chars.length && isBlank(chars[i])) i += 1;
+  return i;
 }
 function strip(chars) {
   let a = 0;
   let b = chars.length;
-  while (a < b && isSpace(chars[a])) a += 1;
-  while (b > a && isSpace(chars[b - 1])) b -= 1;
+  while (a < b && isBlank(chars[a])) a += 1;
+  while (b > a && isBlank(chars[b - 1])) b -= 1;
   return chars.slice(a, b);
 }
-var str = (chars) => chars.join("");
-function rstrip(text) {
-  const chars = Array.from(text);
-  let b = chars.length;
-  while (b > 0 && isSpace(chars[b - 1])) b -= 1;
-  return str(chars.slice(0, b));
-}
-function pyRepr(text) {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0);
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "	") out += "\\t";
-    else if (isPrintable(ch)) out += ch;
-    else if (cp < 256) out += "\\x" + cp.toString(16).padStart(2, "0");
-    else if (cp < 65536) out += "\\u" + cp.toString(16).padStart(4, "0");
-    else out += "\\U" + cp.toString(16).padStart(8, "0");
-  }
-  return out + quote;
-}
-var NON_PRINTABLE = /^[\p{C}\p{Z}]$/u;
-var isPrintable = (ch) => ch === " " || !NON_PRINTABLE.test(ch);
+var tooBig = (digits, limit) => Number(digits) > limit;
 function splitUnescaped(body, startCol) {
   const pieces = [];
   let buf = [];
@@ -696,18 +665,7 @@ function splitUnescaped(body, startCol) {
   pieces.push([buf, pieceCol]);
   return pieces;
 }
-function stripWithCol(chars, col) {
-  return [strip(chars), col + lstripLen(chars)];
-}
-function indexOf(chars, ch, from = 0) {
-  for (let i = from; i < chars.length; i += 1) if (chars[i] === ch) return i;
-  return -1;
-}
-function partitionColon(chars) {
-  const at = indexOf(chars, ":");
-  if (at < 0) return [chars, false, []];
-  return [chars.slice(0, at), true, chars.slice(at + 1)];
-}
+var stripWithCol = (chars, col) => [strip(chars), col + leadingBlanks(chars)];
 function parsePrompts(text) {
   const keyframes = [];
   const seen = /* @__PURE__ */ new Map();
@@ -718,70 +676,75 @@ function parsePrompts(text) {
     const line = Array.from(raw);
     const stripped = strip(line);
     if (!stripped.length || stripped[0] === "#") continue;
-    const indent = lstripLen(line);
+    const indent = leadingBlanks(line);
     const col0 = indent + 1;
     const fail = (reason, col) => new PromptSyntaxError(reason, lineno, col, raw);
-    let end = indent;
-    if (line[end] === "+" || line[end] === "-") end += 1;
-    const digitsStart = end;
-    while (end < line.length && isDigit(line[end])) end += 1;
-    if (end === digitsStart) {
-      const colon = indexOf(line, ":");
+    const match = /^([+-]?)([0-9]+)/.exec(str(line.slice(indent)));
+    if (!match) {
+      const colon = line.indexOf(":");
       if (colon < 0) {
         throw fail("missing ':' - each line reads '<frame>: <prompt>', e.g. '0: a picture of a corgi'", col0);
       }
-      throw fail(`frame must be a whole number, got ${pyRepr(str(strip(line.slice(indent, colon))))}`, col0);
+      throw fail(
+        `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, colon))))}`,
+        col0
+      );
     }
-    const after = end;
+    const [written, sign, digits] = match;
+    const after = indent + written.length;
     const rest = line.slice(after);
-    const gap = lstripLen(rest);
+    const gap = leadingBlanks(rest);
     if (rest[gap] !== ":") {
-      if (strip(rest).length && !(rest.length && isSpace(rest[0])) && rest.includes(":")) {
-        const word = str(strip(line.slice(indent, indexOf(line, ":"))));
-        throw fail(`frame must be a whole number, got ${pyRepr(word)}`, col0);
+      if (strip(rest).length && !isBlank(rest[0]) && rest.includes(":")) {
+        throw fail(
+          `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, line.indexOf(":")))))}`,
+          col0
+        );
       }
       throw fail("missing ':' after the frame number", after + gap + 1);
     }
-    const frameBig = toBigInt(line.slice(indent, after));
-    if (frameBig < 0n) throw fail(`frame must be 0 or more, got ${frameBig}`, col0);
-    const frameKey = frameBig.toString();
-    if (seen.has(frameKey)) {
-      throw fail(`frame ${frameKey} already has a keyframe on line ${seen.get(frameKey)}`, col0);
+    if (sign === "-" && /[1-9]/.test(digits)) throw fail("frame must be 0 or more", col0);
+    if (tooBig(digits, MAX_FRAME)) {
+      throw fail(`frame must be at most ${MAX_FRAME} (an animation has at most ${MAX_FRAMES} frames)`, col0);
     }
+    const frame = Number(digits);
+    if (seen.has(frame)) throw fail(`frame ${frame} already has a keyframe on line ${seen.get(frame)}`, col0);
     const bodyStart = after + gap + 1;
     const pieces = splitUnescaped(line.slice(bodyStart), bodyStart + 1);
-    const [prompt, promptCol] = stripWithCol(...pieces[0]);
-    if (!prompt.length) throw fail(`empty prompt for frame ${frameKey}`, promptCol);
+    const [promptChars, promptCol] = stripWithCol(...pieces[0]);
+    const prompt = str(promptChars);
+    if (!prompt) throw fail(`empty prompt for frame ${frame}`, promptCol);
+    if (invisible(prompt)) {
+      throw fail(`the prompt for frame ${frame} has only invisible characters (${quote(prompt)})`, promptCol);
+    }
     const options = {};
     for (const [piece, col] of pieces.slice(1)) {
-      const [key, sep, value] = partitionColon(piece);
-      const [keyS, keyCol] = stripWithCol(key, col);
-      const keyText = str(keyS);
+      const colon = piece.indexOf(":");
+      const key = colon < 0 ? piece : piece.slice(0, colon);
+      const [keyChars, keyCol] = stripWithCol(key, col);
+      const keyText = str(keyChars);
       const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
-      if (!sep || name === null) {
+      if (colon < 0 || name === null) {
         throw fail(
-          `unknown option ${pyRepr(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
+          `unknown option ${quote(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
           keyCol
         );
       }
       if (name in options) throw fail(`'${name}' is given twice`, keyCol);
-      const [valueS, valueCol] = stripWithCol(value, col + key.length + 1);
+      const [valueChars, valueCol] = stripWithCol(piece.slice(colon + 1), col + key.length + 1);
+      const value = str(valueChars);
       if (name === "seed") {
-        if (!valueS.length || !valueS.every(isDigit)) {
-          throw fail(`seed must be a whole number >= 0, got ${pyRepr(str(valueS))}`, valueCol);
+        if (!/^[0-9]+$/.test(value)) {
+          throw fail(`seed must be a whole number >= 0 (digits 0-9), got ${quote(value)}`, valueCol);
         }
-        options.seed = Number(toBigInt(valueS));
+        if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
+        options.seed = Number(value);
       } else {
-        options.negative = str(valueS);
+        options.negative = value;
       }
     }
-    seen.set(frameKey, lineno);
-    keyframes.push({
-      frame: Number(frameBig),
-      prompt: str(prompt),
-      negative: options.negative ?? null,
-      seed: options.seed ?? null
-    });
+    seen.set(frame, lineno);
+    keyframes.push({ frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null });
   }
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
@@ -789,7 +752,7 @@ function parsePrompts(text) {
 var escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
 function formatKeyframe(k) {
   let line = `${k.frame}: ${escape(k.prompt)}`;
-  if (k.negative !== null && k.negative !== void 0) line += rstrip(` | negative: ${escape(k.negative)}`);
+  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escape(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
   return line;
 }

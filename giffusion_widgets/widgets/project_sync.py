@@ -125,7 +125,7 @@ class ProjectSync(MessageRouter):
         except Exception as exc:  # noqa: BLE001 - a value of the wrong type makes the checks themselves fail
             problems = [f"a setting has a value of the wrong type: {exc}"]
         if problems:
-            self._set_error("; ".join(problems), source="project")
+            self._set_error("; ".join(map(str, problems)), source="project")
         elif self._error_source == "project":
             self._set_error("")
 

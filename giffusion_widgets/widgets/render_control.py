@@ -77,7 +77,7 @@ class RenderControl(SendBack, PipelineSlot):
     def _msg_render(self, _content: dict, _buffers: list[bytes]) -> None:
         problems = self.project.problems()
         if problems:
-            raise ProjectError("; ".join(problems))
+            raise ProjectError("; ".join(map(str, problems)), problems)
         try:
             cancel = self._claim()
         except RenderBusy:

@@ -1,12 +1,13 @@
-// The keyframe text grammar, a line-for-line mirror of giffusion_widgets/prompts.py:
+// The keyframe text grammar of giffusion_widgets/prompts.py, rule for rule:
 //
 //   # comments and blank lines are ignored
 //   0: a picture of a corgi
 //   60: a picture of a lion | negative: blurry | seed: 7
 //
-// Python counts columns in code points and uses Unicode rules for whitespace and digits, so this module works on
-// arrays of code points and copies those rules; tests/fixtures/grammar_cases.json (made by the Python parser) keeps
-// the two in step.
+// The rules are small so both languages state them the same way: lines end at \n, \r\n or \r; a leading
+// byte-order mark is ignored; blanks are tab and the Unicode space separators; frames and seeds use the digits 0-9;
+// a prompt needs a visible character. Columns count code points, as Python's do. tests/fixtures/grammar_cases.json
+// (made by the Python parser) keeps the two in step, bounds included.
 
 /** A line that breaks the grammar; `line` and `column` count from 1, in code points. */
 export class PromptSyntaxError extends Error {
@@ -21,86 +22,50 @@ export class PromptSyntaxError extends Error {
 }
 
 const OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
+// project.MAX_FRAMES and project.MAX_SEED (the fixture holds cases on both sides of each).
+const MAX_FRAMES = 100000;
+const MAX_FRAME = MAX_FRAMES - 1;
+const MAX_SEED = Number.MAX_SAFE_INTEGER;
+// project.BLANK: tab and the space separators (category Zs), written out as Python writes them.
+const BLANK = new Set("\t \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000");
+// project.invisible(): characters of the categories Zs, Zl, Zp, Cc, Cf.
+const INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}]*$/u;
 
-// str.isspace(): Unicode White_Space plus the separators Python also counts (0x1c-0x1f).
-const SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
-// str.splitlines() boundaries.
-const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/u;
-const DIGIT = /^\p{Nd}$/u;
+const isBlank = (ch) => BLANK.has(ch);
+const invisible = (text) => INVISIBLE.test(text);
+const str = (chars) => chars.join("");
 
-const isSpace = (ch) => SPACE.test(ch);
-const isDigit = (ch) => DIGIT.test(ch);
-
-/** Python's int() of one decimal digit of any script: digit runs in Unicode start at zero and come in tens. */
-function digitValue(ch) {
-  let cp = ch.codePointAt(0);
-  let run = 0;
-  while (cp - run - 1 >= 0 && isDigit(String.fromCodePoint(cp - run - 1))) run += 1;
-  return run % 10;
-}
-
-function toBigInt(chars) {
-  let sign = 1n;
-  let i = 0;
-  if (chars[0] === "+" || chars[0] === "-") {
-    if (chars[0] === "-") sign = -1n;
-    i = 1;
-  }
-  let value = 0n;
-  for (; i < chars.length; i += 1) value = value * 10n + BigInt(digitValue(chars[i]));
-  return sign * value;
-}
-
-function splitLines(text) {
-  const lines = text.split(LINE_BREAK);
-  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+/** The lines of prompt text: a leading byte-order mark dropped, ends at \n, \r\n or \r only. */
+export function splitLines(text) {
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
 
-function lstripLen(chars, from = 0, to = chars.length) {
-  let i = from;
-  while (i < to && isSpace(chars[i])) i += 1;
-  return i - from;
+/** Text as an error message quotes it: in double quotes, characters that do not show written \u{hex}. */
+export function quote(text) {
+  const shown = (ch) => {
+    if (ch === '"' || ch === "\\") return "\\" + ch;
+    return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
+  };
+  return `"${Array.from(text, shown).join("")}"`;
+}
+
+function leadingBlanks(chars) {
+  let i = 0;
+  while (i < chars.length && isBlank(chars[i])) i += 1;
+  return i;
 }
 
 function strip(chars) {
   let a = 0;
   let b = chars.length;
-  while (a < b && isSpace(chars[a])) a += 1;
-  while (b > a && isSpace(chars[b - 1])) b -= 1;
+  while (a < b && isBlank(chars[a])) a += 1;
+  while (b > a && isBlank(chars[b - 1])) b -= 1;
   return chars.slice(a, b);
 }
 
-const str = (chars) => chars.join("");
-
-function rstrip(text) {
-  const chars = Array.from(text);
-  let b = chars.length;
-  while (b > 0 && isSpace(chars[b - 1])) b -= 1;
-  return str(chars.slice(0, b));
-}
-
-/** Python's repr() of a str, as error messages quote the offending text with it. */
-export function pyRepr(text) {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0);
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (isPrintable(ch)) out += ch;
-    else if (cp < 0x100) out += "\\x" + cp.toString(16).padStart(2, "0");
-    else if (cp < 0x10000) out += "\\u" + cp.toString(16).padStart(4, "0");
-    else out += "\\U" + cp.toString(16).padStart(8, "0");
-  }
-  return out + quote;
-}
-
-// str.isprintable(): not in categories Other (C*) or Separator (Z*), except the plain space.
-const NON_PRINTABLE = /^[\p{C}\p{Z}]$/u;
-const isPrintable = (ch) => ch === " " || !NON_PRINTABLE.test(ch);
+const tooBig = (digits, limit) => Number(digits) > limit;
 
 /** Split on unescaped '|', unescaping `\|` and `\\`; each piece keeps the column where it starts. */
 function splitUnescaped(body, startCol) {
@@ -128,20 +93,7 @@ function splitUnescaped(body, startCol) {
   return pieces;
 }
 
-function stripWithCol(chars, col) {
-  return [strip(chars), col + lstripLen(chars)];
-}
-
-function indexOf(chars, ch, from = 0) {
-  for (let i = from; i < chars.length; i += 1) if (chars[i] === ch) return i;
-  return -1;
-}
-
-function partitionColon(chars) {
-  const at = indexOf(chars, ":");
-  if (at < 0) return [chars, false, []];
-  return [chars.slice(0, at), true, chars.slice(at + 1)];
-}
+const stripWithCol = (chars, col) => [strip(chars), col + leadingBlanks(chars)];
 
 /**
  * Parse keyframe text into keyframes sorted by frame ({frame, prompt, negative, seed}, with `null` where Python has
@@ -157,70 +109,70 @@ export function parsePrompts(text) {
     const line = Array.from(raw);
     const stripped = strip(line);
     if (!stripped.length || stripped[0] === "#") continue;
-    const indent = lstripLen(line);
+    const indent = leadingBlanks(line);
     const col0 = indent + 1;
     const fail = (reason, col) => new PromptSyntaxError(reason, lineno, col, raw);
 
-    // [+-]?\d+ at `indent`
-    let end = indent;
-    if (line[end] === "+" || line[end] === "-") end += 1;
-    const digitsStart = end;
-    while (end < line.length && isDigit(line[end])) end += 1;
-    if (end === digitsStart) {
-      const colon = indexOf(line, ":");
+    const match = /^([+-]?)([0-9]+)/.exec(str(line.slice(indent)));
+    if (!match) {
+      const colon = line.indexOf(":");
       if (colon < 0) {
         throw fail("missing ':' - each line reads '<frame>: <prompt>', e.g. '0: a picture of a corgi'", col0);
       }
-      throw fail(`frame must be a whole number, got ${pyRepr(str(strip(line.slice(indent, colon))))}`, col0);
+      throw fail(`frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, colon))))}`,
+        col0);
     }
-    const after = end;
+    const [written, sign, digits] = match;
+    const after = indent + written.length;
     const rest = line.slice(after);
-    const gap = lstripLen(rest);
+    const gap = leadingBlanks(rest);
     if (rest[gap] !== ":") {
-      if (strip(rest).length && !(rest.length && isSpace(rest[0])) && rest.includes(":")) {
-        const word = str(strip(line.slice(indent, indexOf(line, ":"))));
-        throw fail(`frame must be a whole number, got ${pyRepr(word)}`, col0);
+      if (strip(rest).length && !isBlank(rest[0]) && rest.includes(":")) {
+        throw fail(`frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, line.indexOf(":")))))}`,
+          col0);
       }
       throw fail("missing ':' after the frame number", after + gap + 1);
     }
-    const frameBig = toBigInt(line.slice(indent, after));
-    if (frameBig < 0n) throw fail(`frame must be 0 or more, got ${frameBig}`, col0);
-    const frameKey = frameBig.toString();
-    if (seen.has(frameKey)) {
-      throw fail(`frame ${frameKey} already has a keyframe on line ${seen.get(frameKey)}`, col0);
+    if (sign === "-" && /[1-9]/.test(digits)) throw fail("frame must be 0 or more", col0);
+    if (tooBig(digits, MAX_FRAME)) {
+      throw fail(`frame must be at most ${MAX_FRAME} (an animation has at most ${MAX_FRAMES} frames)`, col0);
     }
+    const frame = Number(digits);
+    if (seen.has(frame)) throw fail(`frame ${frame} already has a keyframe on line ${seen.get(frame)}`, col0);
     const bodyStart = after + gap + 1;
     const pieces = splitUnescaped(line.slice(bodyStart), bodyStart + 1);
-    const [prompt, promptCol] = stripWithCol(...pieces[0]);
-    if (!prompt.length) throw fail(`empty prompt for frame ${frameKey}`, promptCol);
+    const [promptChars, promptCol] = stripWithCol(...pieces[0]);
+    const prompt = str(promptChars);
+    if (!prompt) throw fail(`empty prompt for frame ${frame}`, promptCol);
+    if (invisible(prompt)) {
+      throw fail(`the prompt for frame ${frame} has only invisible characters (${quote(prompt)})`, promptCol);
+    }
     const options = {};
     for (const [piece, col] of pieces.slice(1)) {
-      const [key, sep, value] = partitionColon(piece);
-      const [keyS, keyCol] = stripWithCol(key, col);
-      const keyText = str(keyS);
+      const colon = piece.indexOf(":");
+      const key = colon < 0 ? piece : piece.slice(0, colon);
+      const [keyChars, keyCol] = stripWithCol(key, col);
+      const keyText = str(keyChars);
       const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
-      if (!sep || name === null) {
-        throw fail(
-          `unknown option ${pyRepr(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`, keyCol);
+      if (colon < 0 || name === null) {
+        throw fail(`unknown option ${quote(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
+          keyCol);
       }
       if (name in options) throw fail(`'${name}' is given twice`, keyCol);
-      const [valueS, valueCol] = stripWithCol(value, col + key.length + 1);
+      const [valueChars, valueCol] = stripWithCol(piece.slice(colon + 1), col + key.length + 1);
+      const value = str(valueChars);
       if (name === "seed") {
-        if (!valueS.length || !valueS.every(isDigit)) {
-          throw fail(`seed must be a whole number >= 0, got ${pyRepr(str(valueS))}`, valueCol);
+        if (!/^[0-9]+$/.test(value)) {
+          throw fail(`seed must be a whole number >= 0 (digits 0-9), got ${quote(value)}`, valueCol);
         }
-        options.seed = Number(toBigInt(valueS));
+        if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
+        options.seed = Number(value);
       } else {
-        options.negative = str(valueS);
+        options.negative = value;
       }
     }
-    seen.set(frameKey, lineno);
-    keyframes.push({
-      frame: Number(frameBig),
-      prompt: str(prompt),
-      negative: options.negative ?? null,
-      seed: options.seed ?? null,
-    });
+    seen.set(frame, lineno);
+    keyframes.push({ frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null });
   }
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
@@ -228,9 +180,10 @@ export function parsePrompts(text) {
 
 const escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
 
+/** One keyframe as a line of prompt text (no line end). */
 export function formatKeyframe(k) {
   let line = `${k.frame}: ${escape(k.prompt)}`;
-  if (k.negative !== null && k.negative !== undefined) line += rstrip(` | negative: ${escape(k.negative)}`);
+  if (k.negative !== null && k.negative !== undefined) line += k.negative ? ` | negative: ${escape(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== undefined) line += ` | seed: ${k.seed}`;
   return line;
 }

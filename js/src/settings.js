@@ -203,7 +203,7 @@ export function mount(el, model, bus) {
       hint: "Steadier animations; off lets the noise drift between keyframe seeds." }),
     h("div", { class: "gw-grid" },
       add("embedding_interpolation", "Blend", { kind: "select", options: ["lerp", "slerp"] }),
-      add("easing", "Easing", { kind: "select", options: ["linear", "sine", "ease-in", "ease-out"] })));
+      add("easing", "Easing", { kind: "select", options: ["linear", "ease-in-out", "ease-in", "ease-out"] })));
 
   const output = section("Output", (p) => `${p.output_format.toUpperCase()} · ${p.fps} fps`, true,
     h("div", { class: "gw-grid" },

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { formatPrompts, parsePrompts, PromptSyntaxError, pyRepr, tryParsePrompts } from "../src/grammar.js";
+import { formatPrompts, parsePrompts, PromptSyntaxError, quote, splitLines, tryParsePrompts } from "../src/grammar.js";
 
 const fixture = JSON.parse(
   readFileSync(fileURLToPath(new URL("../../tests/fixtures/grammar_cases.json", import.meta.url)), "utf8"));
@@ -66,10 +66,15 @@ test("tryParsePrompts reports instead of throwing", () => {
     message: "line 2, column 3: missing ':' after the frame number" });
 });
 
-test("pyRepr quotes like Python", () => {
-  assert.equal(pyRepr("abc"), "'abc'");
-  assert.equal(pyRepr("it's"), '"it\'s"');
-  assert.equal(pyRepr(`'"`), `'\\'"'`);
-  assert.equal(pyRepr("a\tb\\"), "'a\\tb\\\\'");
-  assert.equal(pyRepr("\u200b\x7f"), "'\\u200b\\x7f'");
+test("quote shows what does not show", () => {
+  assert.equal(quote("abc"), '"abc"');
+  assert.equal(quote('say "hi" \\'), '"say \\"hi\\" \\\\"');
+  assert.equal(quote("a\u200bb\tc d"), '"a\\u{200b}b\\u{9}c d"');
+  assert.equal(quote("\u{e0001}"), '"\\u{e0001}"');
+});
+
+test("lines end only at \\n, \\r\\n and \\r, after a leading byte-order mark", () => {
+  assert.deepEqual(splitLines("\ufeffa\r\nb\rc\nd\x0be\u2028f\x85g"), ["a", "b", "c", "d\x0be\u2028f\x85g"]);
+  assert.deepEqual(splitLines(""), []);
+  assert.deepEqual(splitLines("a\n\n"), ["a", ""]);
 });

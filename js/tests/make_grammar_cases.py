@@ -25,7 +25,7 @@ from giffusion_widgets.prompts import format_prompts, parse_prompts
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grammar_cases.json"
 
-# Hand-picked texts: every error path, escapes, comments, Unicode whitespace and digits, odd line breaks.
+# Hand-picked texts: every error path, escapes, comments, Unicode blanks and digits, line breaks, bounds.
 PARSE_TEXTS = [
     "",
     "\n\n",
@@ -102,6 +102,54 @@ PARSE_TEXTS = [
     "0\x1f: a",
     "10\u3000: ideographic space before colon",
     "1\n2: b",
+    # Only \n, \r\n and \r end a line: the breaks str.splitlines adds are ordinary characters.
+    "0: a\x0c5: b",
+    "0: a\x1c5: b",
+    "0: a\x1d\n5: b\x1e",
+    "0: a\x85 5: b",
+    "0: a\u2029 5: b",
+    "0:\x1ca",
+    "0: a\r\r\n\n5: b\r",
+    "0: a\n\r5: b",
+    "\x0b0: vertical tab indent",
+    "0: a\x0b",
+    # A byte-order mark is ignored at the start of the text only.
+    "\ufeff0: after a byte-order mark",
+    "\ufeff\ufeff0: two marks",
+    "0: a\n\ufeff5: b",
+    "\ufeff",
+    # Prompts that show nothing.
+    "0: \u200b",
+    "0: \u200b\u200d\ufeff | seed: 1",
+    "0: \u3000\u200b\u3000",
+    "0: \x00",
+    "0: \u2028",
+    "0: a\u200b",
+    "0: \u0301 combining mark",
+    "0: \U000e0001 tag",
+    # Digits other than 0-9 are not numbers here.
+    "\uff15: fullwidth five",
+    "1\u0663: mixed digits",
+    "\u00b2: superscript two",
+    "0: a | seed: \uff11",
+    "0: a | seed: 1\u0663",
+    # Bounds: the last frame an animation can have, the largest seed.
+    "99999: the last frame",
+    "100000: one past the last frame",
+    "0099999: leading zeros, last frame",
+    "1" + "0" * 40 + ": far beyond",
+    "9" * 5000 + ": thousands of digits",
+    "-" + "9" * 5000 + ": thousands of digits, negative",
+    "-00: minus zeros",
+    "0: a | seed: 9007199254740991",
+    "0: a | seed: 9007199254740992",
+    "0: a | seed: 00009007199254740991",
+    "0: a | seed: 18446744073709551616",
+    "0: a | seed: " + "9" * 5000,
+    # Quoting in messages: quotes, backslashes, invisible characters.
+    "x\"y\\z: a",
+    "\u200bx: a",
+    "0: a | \u200b: b",
 ]
 
 # Keyframes for the formatter: escapes, empty and whitespace negatives, seeds, unsorted input.
@@ -115,12 +163,16 @@ FORMAT_KEYFRAMES = [
     [Keyframe(0, "a", negative="trailing  ")],
     [Keyframe(0, "a", seed=0)],
     [Keyframe(5, "emoji \U0001f436", negative="\u00e9")],
+    [Keyframe(0, "form \x0c feed \u2028 and \x85", negative="\x1c")],
+    [Keyframe(99999, "last", seed=2**53 - 1)],
+    [Keyframe(0, "\u3000 blanks around \t", negative="\u00a0")],
 ]
 
 # Random lines from pieces that hit the grammar's edges, with a fixed seed so the fixture is stable.
 PIECES = [
     "0", "1", "12", "-", "+", ":", " ", "  ", "\t", "|", "\\", "\\|", "\\\\", "#", "a", "cat", "seed", "neg",
     "negative", "Seed", " | seed: ", " | negative: ", "\u00a0", "\u0663", "x", "7", "\n", "\u2028", "'", '"',
+    "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2029", "\ufeff", "\u200b", "\u3000", "\uff17",
 ]
 WORDS = ["a", "corgi", "lion", "in the rain", "caf\u00e9", "pipe\\|", "back\\\\slash", "#tag", "1:2", "'q'",
          "\U0001f436"]
@@ -150,7 +202,8 @@ def random_texts(count: int = 400, seed: int = 20261126) -> list[str]:
         lines = [random_line(rng, f) for f in frames]
         if rng.random() < 0.2:
             lines.insert(rng.randrange(len(lines) + 1), rng.choice(["", "# note", "  # indented note"]))
-        texts.append(rng.choice(["\n", "\n", "\r\n"]).join(lines))
+        text = rng.choice(["\n", "\n", "\r\n", "\r"]).join(lines)
+        texts.append(("\ufeff" if rng.random() < 0.05 else "") + text)
     return texts
 
 
