@@ -34,6 +34,7 @@ _LAZY = {
     "keyframes_from_audio": "keyinfo", "keyframes_from_video": "keyinfo",
     "log_to_comet": "tracking",
     "plot_schedule": "plots",
+    "Session": "session",
     "Studio": "widgets", "Timeline": "widgets", "Waveform": "widgets", "Scrubber": "widgets",
 }
 

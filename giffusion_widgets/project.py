@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ProjectError
+from .vocabulary import AUDIO_COMPONENTS, EASINGS, EMBEDDING_INTERPOLATIONS, OUTPUT_FORMATS
 
 OutputFormat = Literal["gif", "mp4"]
 AudioComponent = Literal["percussive", "harmonic", "combined"]
 
-OUTPUT_FORMATS = ("gif", "mp4")
-AUDIO_COMPONENTS = ("percussive", "harmonic", "combined")
-EMBEDDING_INTERPOLATIONS = ("lerp", "slerp")
-EASINGS = ("linear", "sine", "ease-in", "ease-out")
 
 
 def _reject_unknown(cls: type, data: dict[str, Any], what: str) -> None:
