@@ -412,6 +412,61 @@ def test_a_new_run_clears_the_last_runs_video_even_when_cancelled(studio, monkey
     assert studio.project.video_input is None
 
 
+def test_running_the_studio_cell_again_cancels_the_render_of_the_studio_it_replaces(pipe, tiny_project, tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.parent_header = {"metadata": {"cellId": "cell-1"}, "content": {}}  # as JupyterLab sends it
+        shell.user_ns.update(Studio=Studio, pipe=pipe, project=tiny_project.copy(batch_size=1), runs=tmp_path / "runs")
+        cell = "studio = Studio(pipeline=pipe, project=project.copy(), runs_dir=runs)"
+        shell.run_cell(cell, store_history=True)
+        first = shell.user_ns["studio"]
+        rendering = threading.Event()
+        original = first.session.on_render_event
+
+        def note(event):
+            original(event)
+            if event.kind == "frame":
+                rendering.set()
+
+        first.session.on_render_event = note
+        send(first, {"type": "render"})
+        assert rendering.wait(120)
+        shell.run_cell(cell, store_history=True)  # the same cell again
+        second = shell.user_ns["studio"]
+        assert first.wait(60), "the replaced studio's render stopped"
+        assert first.session.status["state"] == "cancelled" and first.comm is None
+        assert second.comm is not None and not second.rendering
+        shell.parent_header = {"metadata": {"cellId": "cell-2"}, "content": {}}
+        shell.run_cell("a = Studio(runs_dir=runs); b = Studio(runs_dir=runs)", store_history=True)
+        assert shell.user_ns["a"].comm is not None and shell.user_ns["b"].comm is not None, "one run, two studios"
+        assert second.comm is not None, "another cell's studio stays"
+    finally:
+        for name in ("studio", "a", "b"):
+            widget = shell.user_ns.pop(name, None)
+            if widget is not None:
+                widget.close()
+        InteractiveShell.clear_instance()
+
+
+def test_closing_the_studio_cancels_its_render(studio):
+    studio.project.batch_size = 1
+    rendering = threading.Event()
+    original = studio.session.on_render_event
+
+    def note(event):
+        original(event)
+        if event.kind == "frame":
+            rendering.set()
+
+    studio.session.on_render_event = note
+    send(studio, {"type": "render"})
+    assert rendering.wait(120)
+    studio.close()
+    assert studio.wait(60) and studio.session.status["state"] == "cancelled"
+
+
 def test_a_second_render_request_while_one_runs_is_refused_politely(studio, monkeypatch):
     wire = Wire(studio, monkeypatch)
     gate = threading.Event()

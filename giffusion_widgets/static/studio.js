@@ -981,6 +981,7 @@ function field(model, cleanup, key, label, {
       if (kind === "check") input.checked = Boolean(value);
       else input.value = value === null || value === void 0 ? "" : String(value);
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+      localWhy = "";
     }
     kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
     mark();

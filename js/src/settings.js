@@ -102,6 +102,7 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
       if (kind === "check") input.checked = Boolean(value);
       else input.value = value === null || value === undefined ? "" : String(value);
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+      localWhy = ""; // the box shows the kernel's value again, so what was wrong with the typed text is gone
     }
     kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
     mark();
