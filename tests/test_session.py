@@ -10,11 +10,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from media_factory import clicks_file
 
 from giffusion_widgets import Keyframe, Project, ProjectError
 from giffusion_widgets.session import Session
-
-from media_factory import clicks_file
 
 
 class Panel:
@@ -147,7 +146,7 @@ def test_onset_frames_come_from_python_and_match_the_audio_keyframes(tmp_path, p
     assert session.onsets["fps"] == fps and len(marks["times"]) == 4
     analysis = session.audio_analysis()
     placed = {k.time: k.frame for k in audio_keyframes(analysis, fps, "percussive")}
-    for time, frame in zip(marks["times"], marks["frames"]):
+    for time, frame in zip(marks["times"], marks["frames"], strict=True):
         assert frame == placed.get(time, frame) == round(time * fps)
     session.project.fps = fps * 2
     session.refresh()

@@ -10,15 +10,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from media_factory import clicks_file, code_video
 from PIL import Image
 
 from giffusion_widgets import Keyframe, Project, ProjectError
+from giffusion_widgets.keyinfo import fit_keyframes_to_frames
 from giffusion_widgets.widgets import Scrubber, Studio, Timeline, Waveform
 from giffusion_widgets.widgets.assets import STATIC, STYLE, esm
-from giffusion_widgets.keyinfo import fit_keyframes_to_frames
 from giffusion_widgets.widgets.uploads import safe_name, save_upload
-
-from media_factory import clicks_file, code_video
 
 
 class Wire:
@@ -734,7 +733,7 @@ def test_inspire_replaces_or_appends_prompts(monkeypatch):
     assert any("lighthouse" in p or "aurora" in p for p in prompts)
     send(studio, {"type": "inspire", "topics": "", "mode": "append"})
     assert all(new.startswith(old.rstrip(" ,")) for new, old in
-               zip([k.prompt for k in studio.project.keyframes], prompts))
+               zip([k.prompt for k in studio.project.keyframes], prompts, strict=True))
     assert len(wire.updates("project")) == 2
 
 
