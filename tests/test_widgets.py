@@ -755,6 +755,13 @@ def test_the_vocabulary_reaches_every_widget_once_and_the_panel_hard_codes_none(
             assert f'"{term.value}"' not in sources, f"js/src writes out {term.value!r}"
 
 
+def test_the_panels_test_page_has_the_vocabulary_the_kernel_sends():
+    from giffusion_widgets.vocabulary import for_panel
+
+    fixture = STATIC.parent.parent / "js" / "tests" / "fixtures" / "vocabulary.json"
+    assert json.loads(fixture.read_text(encoding="utf-8")) == for_panel(), "write it again from vocabulary.for_panel()"
+
+
 def test_loading_a_pipeline_from_the_panel(monkeypatch):
     studio = Studio()
     assert studio.pipeline_info["state"] == "unloaded"

@@ -50,6 +50,9 @@ test("the studio fits a narrow notebook in the dark", { skip }, async () => {
     { width: 560 });
   assert.equal(facts.scrollWidth, facts.width);
   assert.match(facts.status, /Rendering frame 38 of 61 · 7 from cache · about 10 s left/);
+  // Problems are data: the field they name is marked; one no field shows is listed under the error line.
+  assert.deepEqual(facts.markedFields, ["fps"]);
+  assert.deepEqual(facts.listedProblems, ["keyframes"]);
 });
 
 for (const widget of ["timeline", "waveform", "scrubber"]) {
