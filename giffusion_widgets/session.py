@@ -14,7 +14,6 @@ import atexit
 import logging
 import os
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,51 +21,30 @@ from typing import Any
 
 from .errors import GiffusionError, MediaError, ProjectError
 from .project import Keyframe, Project
-from .vocabulary import AUDIO_COMPONENTS, MEDIA_KINDS
-from .widgets.frame_log import FrameLog, frame_index
+from .vocabulary import MEDIA_KINDS
 from .widgets.jobs import Jobs
+from .widgets.media_view import MediaView
 from .widgets.panel_input import Problem, problems_as_data, project_from_panel, project_problems
 from .widgets.pipeline_source import PipelineSource
-from .widgets.uploads import check_kind, describe_image, describe_video, inside, safe_name, save_upload
+from .widgets.run_view import IDLE, RunView
+from .widgets.uploads import (
+    check_kind,
+    describe_image,
+    describe_video,
+    inside,
+    safe_name,
+    save_project_file,
+    save_upload,
+)
 
 log = logging.getLogger(__name__)
 
 StateListener = Callable[[str, Any], None]
 MessageListener = Callable[[dict, list], None]
-MIME = {".gif": "image/gif", ".mp4": "video/mp4", ".webm": "video/webm", ".png": "image/png"}
-PNG = "image/png"
-PROGRESS_INTERVAL = 0.1  # seconds between step-progress updates of `status`
-IDLE = {"state": "idle", "message": "", "done": 0, "total": 0, "eta": None}
-# Peak columns: enough to stay sharp when zoomed in on a few seconds, a few hundred kB of JSON at most.
-COLUMNS_PER_SECOND, MIN_COLUMNS, MAX_COLUMNS = 200, 2000, 20000
 
 
 class RenderBusy(GiffusionError):
     """A render was asked for while one is running."""
-
-
-def peak_columns(duration: float) -> int:
-    return int(min(MAX_COLUMNS, max(MIN_COLUMNS, -(-duration * COLUMNS_PER_SECOND // 1))))
-
-
-def onset_marks(analysis: Any, fps: int) -> dict:
-    """Each component's onsets with the frame a keyframe on it takes: the rule of `audio_keyframes` (round to the
-    nearest frame, half to even, never past the audio's last frame), so the panel never rounds a time itself."""
-    from .media.audio import last_audio_frame
-
-    last = last_audio_frame(analysis.duration, fps)
-    marks: dict[str, Any] = {"fps": fps}
-    for name in AUDIO_COMPONENTS:
-        times = [round(float(t), 4) for t in analysis.onsets(name)]
-        marks[name] = {"times": times, "frames": [min(round(t * fps), last) for t in times]}
-    return marks
-
-
-def describe_run(animation: Any) -> dict:
-    """The status of a finished or cancelled Animation."""
-    state = "cancelled" if animation.cancelled else "finished"
-    return {"state": state, "message": "", "done": len(animation.frames), "total": animation.project.num_frames,
-            "eta": 0.0, "rendered": animation.rendered, "reused": animation.reused, "run_dir": str(animation.run_dir)}
 
 
 def _ignore(*_: Any) -> None:
@@ -91,34 +69,24 @@ class Session:
         self.project = project if project is not None else Project()
         self.runs_dir, self.uploads_dir = Path(runs_dir), Path(uploads_dir)
         self.root = Path(root if root is not None else os.getcwd()).resolve()
-        self.describes = frozenset(describes)
         self.log_to_comet = False
         self._on_state, self._on_message = on_state, on_message
         self.jobs = Jobs(self.report)
         self.pipelines = PipelineSource(pipeline, on_info=lambda info: self._set("pipeline_info", info))
-        self.frames = FrameLog()
+        self.run = RunView(on_state, on_message)
         self._renderer: Any = None
         self._renderer_pipe: Any = None  # the pipeline the renderer was last given
         self._render_lock = threading.Lock()
         self._busy = False
         self._cancel = threading.Event()
         self._render_thread: threading.Thread | None = None
-        self._last_progress = 0.0
-        self._counts = {"rendered": 0, "reused": 0}
         self._error_from_render = False  # a render's failure is cleared by the next edit; other errors stay
-        self.animation: Any = None
-        # What the panel shows (each also goes to on_state under this name).
-        self.status: dict = dict(IDLE)
+        # What the panel shows (each also goes to on_state under this name; the run's state is in `run`).
         self.error = ""
         self.problems: list[dict] = []
         self.pipeline_info = self.pipelines.info
-        self.media: dict = dict.fromkeys(MEDIA_KINDS)
-        self.image_preview = b""
-        self.peaks: dict = {}
-        self.onsets: dict = {}
-        self.audio, self.audio_mime = b"", ""
-        self.output, self.output_mime = b"", ""
-        self.run_id, self.frame_count = "", 0
+        self.inputs = MediaView(on_state, self.audio_analysis, self.jobs, self.report, lambda: self.project,
+                                frozenset(describes))
         self._known = self.project.to_dict()  # the project as the panel last had it
         _OPEN.add(self)
         self._react({}, self._known)
@@ -128,8 +96,31 @@ class Session:
         setattr(self, name, value)
         self._on_state(name, value)
 
-    def _update_status(self, **changes: Any) -> None:
-        self._set("status", {**self.status, **changes})
+    @property
+    def status(self) -> dict:
+        return self.run.status
+
+    @property
+    def animation(self) -> Any:
+        """The Animation of the last render (finished or cancelled); None before one and while one runs."""
+        return self.run.animation
+
+    @property
+    def output(self) -> bytes:
+        """The finished GIF/MP4 of the current run (b"" while there is none)."""
+        return self.run.output
+
+    @property
+    def output_mime(self) -> str:
+        return self.run.output_mime
+
+    @property
+    def run_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def frame_count(self) -> int:
+        return self.run.frame_count
 
     def report(self, exc: BaseException) -> None:
         """An exception in words in `error` (a traceback in the log too when it is not one of ours)."""
@@ -201,57 +192,14 @@ class Session:
         if old and self._error_from_render:  # the last render's failure is about settings that changed since
             self.clear_error()
         if old and self.status.get("state") == "failed":
-            self._set("status", dict(IDLE))
-        for kind in ("image", "video"):
-            if kind in self.describes and old.get(f"{kind}_input") != new.get(f"{kind}_input"):
-                self._describe(kind, new.get(f"{kind}_input"))
-        if "audio" in self.describes and old.get("audio_input") != new.get("audio_input"):
-            self._load_audio(new.get("audio_input"))
-        elif old.get("fps") != new.get("fps") and self.peaks:
-            self.jobs.start(self._mark_onsets, new.get("audio_input"), name="onsets")
+            self.run.show_status(dict(IDLE))
+        self.inputs.follow(old, new)
 
     # ------------------------------------------------------------------ media
-    def _describe(self, kind: str, path: str | None) -> None:
-        info, preview = None, b""
-        if path:
-            try:
-                info, preview = describe_image(path) if kind == "image" else (describe_video(path), b"")
-            except GiffusionError as exc:
-                self.report(exc)
-        self._set("media", {**self.media, kind: info})
-        if kind == "image":
-            self._set("image_preview", preview)
-
     def audio_analysis(self, path: str | os.PathLike | None = None) -> Any:
         """The analysis of `path` (default: the project's audio), from the one cache the renders use too."""
         path = path if path is not None else self.project.audio_input
         return None if not path else self.renderer.audio_analysis(os.fspath(path))
-
-    def _load_audio(self, path: str | None) -> None:
-        if not path:
-            for name, empty in (("peaks", {}), ("onsets", {}), ("audio", b""), ("audio_mime", "")):
-                self._set(name, empty)
-            self._set("media", {**self.media, "audio": None})
-            return
-        self.jobs.start(self._show_audio, path, name="audio")
-
-    def _show_audio(self, path: str) -> None:
-        analysis = self.audio_analysis(path)
-        peaks = analysis.peaks(peak_columns(analysis.duration))
-        data, mime = analysis.playback_bytes()
-        if self.project.audio_input != path:  # the user moved on to another file meanwhile
-            return
-        self._set("audio_mime", mime)
-        self._set("audio", data)
-        self._set("peaks", peaks)
-        self._mark_onsets(path)
-        self._set("media", {**self.media, "audio": {"name": Path(path).name,
-                                                    "duration": round(float(analysis.duration), 3)}})
-
-    def _mark_onsets(self, path: str | None) -> None:
-        fps = self.project.fps
-        if path and path == self.project.audio_input and isinstance(fps, int) and fps >= 1:
-            self._set("onsets", onset_marks(self.audio_analysis(path), fps))
 
     def upload(self, kind: str, name: str, data: bytes) -> None:
         """Save a file from the panel in `uploads_dir` and make it the `kind` input, once it proved readable; a file
@@ -313,7 +261,7 @@ class Session:
         return os.path.relpath(resolved) if resolved.is_relative_to(self.root) else str(resolved)
 
     def send_frame_to_image(self, index: int) -> None:
-        path = self.frames.path(index)
+        path = self.run.frames.path(index)
         if path is None:
             raise MediaError(f"frame {index} has not been rendered yet, so it cannot be the initial image")
         # The run folder's lossless PNG; run folders are never overwritten, so the path stays valid.
@@ -340,20 +288,9 @@ class Session:
         return self.project
 
     def save_project(self, path: str | os.PathLike, *, from_panel: bool = False, overwrite: bool = False) -> Path:
-        """Write the project to a JSON file (".json" added when missing); return its path.
-
-        An existing file is replaced only when it is a project file of this package (or `overwrite`); from the
-        panel, only inside `root`."""
-        path = Path(path)
-        if path.suffix.lower() != ".json":
-            path = path.with_name(path.name + ".json")
-        if from_panel:
-            path, overwrite = inside(self.root, path), False
-        if path.exists() and not overwrite and not _is_project_file(path):
-            raise ProjectError(f"{path} exists and is not a project file of this package, so it is kept: "
-                               f"choose another name")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.project.save(path)
+        """Write the project to a JSON file (".json" added when missing); return its path. An existing file is
+        replaced only when it is a project file of this package (or `overwrite`); from the panel, only in `root`."""
+        path = save_project_file(self.project, path, root=self.root if from_panel else None, overwrite=overwrite)
         self.notice(f"Saved {path}.")
         return path
 
@@ -408,7 +345,7 @@ class Session:
         """Stop a running render after the current step; its finished frames are kept."""
         self._cancel.set()
         if self._busy:
-            self._update_status(message="Cancelling after the current step…")
+            self.run.update_status(message="Cancelling after the current step…")
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the render thread and background jobs; True when all have finished."""
@@ -452,21 +389,17 @@ class Session:
                 self.clear_error()
             project = self.project.copy()
             if self.pipeline_info.get("state") != "ready" or self.pipelines.pipeline is None:
-                self._set("status", {**IDLE, "state": "loading", "message": "Loading the pipeline…",
-                                     "total": project.num_frames})
+                self.run.loading(project.num_frames)
             pipe = self.pipelines.ready(project)
             renderer = self.renderer
             if self._renderer_pipe is not pipe:
                 renderer.pipeline, self._renderer_pipe = pipe, pipe
-            self._set("status", {**IDLE, "state": "rendering", "message": "Planning…", "total": project.num_frames,
-                                 "rendered": 0, "reused": 0})
-            self._counts = {"rendered": 0, "reused": 0}
+            self.run.planning(project.num_frames)
             return renderer.render(project, on_event=self.on_render_event, cancel=cancel)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:
-            if self.status.get("state") != "failed":
-                self._update_status(state="failed", message=str(exc) or type(exc).__name__)
+            self.run.failed(str(exc) or type(exc).__name__)
             self.report(exc)
             self._error_from_render = True
             raise
@@ -474,91 +407,16 @@ class Session:
             self._busy = False
 
     def on_render_event(self, event: Any) -> None:
-        """The engine's events as status, frame messages and the finished output."""
-        kind = event.kind
-        if kind == "started":
-            self.animation = None
-            self._set("output", b"")
-            self._set("output_mime", "")
-            self.start_run(event.run_id, event.total)
-            self._update_status(state="rendering", message="", done=0, total=event.total, eta=None,
-                                run_dir=str(event.run_dir))
-        elif kind == "progress":
-            now = time.monotonic()
-            if now - self._last_progress >= PROGRESS_INTERVAL or event.step == event.steps:
-                self._last_progress = now
-                self._update_status(step=event.step, steps=event.steps)
-        elif kind == "frame":
-            self.add_frame(event.index, Path(event.path))
-            self._counts["reused" if event.reused else "rendered"] += 1
-            self._update_status(done=event.done, total=event.total, eta=event.eta, **self._counts)
-        elif kind == "finished":
-            self._finished(event.animation)
-        elif kind == "cancelled":
-            self.animation = event.animation
-            self._update_status(state="cancelled", done=len(event.animation.frames), eta=None,
-                                message="finished frames are kept")
-        elif kind == "failed":
-            self._update_status(state="failed", message=event.message or str(event.error), eta=None)
-
-    def _finished(self, animation: Any) -> None:
-        self.animation = animation
-        if animation.path is not None:
-            path = Path(animation.path)
-            self._set("output_mime", MIME.get(path.suffix.lower(), "application/octet-stream"))
-            self._set("output", path.read_bytes())
-        self._set("status", describe_run(animation))
-        if self.log_to_comet:  # never on the render's thread: a slow network must not hold the next render
-            self.jobs.start(self._log_to_comet, animation, name="comet")
+        """The engine's events: to the run view, and a finished run to Comet when asked."""
+        self.run.on_event(event)
+        if event.kind == "finished" and self.log_to_comet:  # never on the render's thread: a slow network must
+            self.jobs.start(self._log_to_comet, event.animation, name="comet")  # not hold the next render
 
     def _log_to_comet(self, animation: Any) -> None:
         from .tracking import log_to_comet
 
         result = log_to_comet(animation)
         self.notice(str(result), level="info" if result.ok else "error")
-
-    # ------------------------------------------------------------------ frames
-    def start_run(self, run_id: str, total: int) -> None:
-        self.frames.start(run_id, total)
-        self._set("run_id", run_id)
-        self._set("frame_count", 0)
-        self._on_message({"type": "run", "run": run_id, "total": total}, [])
-
-    def add_frame(self, index: int, path: Path) -> None:
-        count = self.frames.add(index, path)
-        self._send_frame(index, path)
-        self._set("frame_count", count)
-
-    def _send_frame(self, index: int, path: Path) -> None:
-        content = {"type": "frame", "run": self.frames.run_id, "index": index, "total": self.frames.total, "mime": PNG}
-        self._on_message(content, [path.read_bytes()])
-
-    def resend_frames(self, start: int = 0) -> None:
-        """Frames `start`.. of the current run again (a view opened later asks for them)."""
-        for index, path in self.frames.since(start):
-            self._send_frame(index, path)
-
-    def show_animation(self, animation: Any) -> None:
-        """Show a finished or cancelled run's frames as the current run."""
-        self.animation = animation
-        frames = [Path(p) for p in animation.frames]
-        self.show_frames(Path(animation.run_dir).name, frames, total=max(len(frames), animation.project.num_frames))
-        self._set("status", describe_run(animation))
-
-    def show_frames(self, run_id: str, frames: list[Path], total: int | None = None) -> None:
-        """Show image files as the frames of a run (numbered by their names when those are numbers)."""
-        self.start_run(run_id, total if total is not None else len(frames))
-        for position, path in enumerate(frames):
-            self.add_frame(frame_index(path, position), path)
-        self._set("status", {**IDLE, "state": "finished", "done": len(frames), "total": self.frames.total, "eta": 0.0})
-
-
-def _is_project_file(path: Path) -> bool:
-    try:
-        Project.from_json(path)
-    except (GiffusionError, OSError, ValueError, TypeError):
-        return False
-    return True
 
 
 # Sessions still open, so a kernel that stops cancels their renders (the frames done so far are kept).

@@ -130,7 +130,7 @@ def test_the_waveform_and_the_render_share_one_audio_analysis(pipe, tmp_path, pa
     project = Project(keyframes=[Keyframe(0, "a"), Keyframe(6, "b")], height=64, width=64, num_inference_steps=2,
                       fps=4, audio_input=str(path), audio_timing=True)
     session = make(panel, tmp_path, project, pipeline=pipe)
-    assert session.wait(120) and session.peaks["columns"] > 0
+    assert session.wait(120) and session.inputs.peaks["columns"] > 0
     session.render()
     assert len(calls) == 1, "analysed once for the panel, and the render reused it"
 
@@ -142,8 +142,8 @@ def test_onset_frames_come_from_python_and_match_the_audio_keyframes(tmp_path, p
     path = clicks_file(tmp_path, [0.25, 0.55, 1.05, 1.45], duration=2.0)
     session = make(panel, tmp_path, Project(fps=fps, audio_input=str(path)), describes=("audio",))
     assert session.wait(120) and session.error == ""
-    marks = session.onsets["percussive"]
-    assert session.onsets["fps"] == fps and len(marks["times"]) == 4
+    marks = session.inputs.onsets["percussive"]
+    assert session.inputs.onsets["fps"] == fps and len(marks["times"]) == 4
     analysis = session.audio_analysis()
     placed = {k.time: k.frame for k in audio_keyframes(analysis, fps, "percussive")}
     for time, frame in zip(marks["times"], marks["frames"], strict=True):
@@ -151,8 +151,8 @@ def test_onset_frames_come_from_python_and_match_the_audio_keyframes(tmp_path, p
     session.project.fps = fps * 2
     session.refresh()
     assert session.wait(60)
-    assert session.onsets["fps"] == fps * 2
-    assert session.onsets["percussive"]["frames"] == [round(t * fps * 2) for t in marks["times"]]
+    assert session.inputs.onsets["fps"] == fps * 2
+    assert session.inputs.onsets["percussive"]["frames"] == [round(t * fps * 2) for t in marks["times"]]
 
 
 def test_a_failed_render_is_not_reported_after_the_settings_it_failed_on_change(pipe, tiny_project, tmp_path, panel):

@@ -9,9 +9,9 @@ from typing import Any
 import traitlets
 
 from ..project import Project
-from ..session import IDLE
 from .assets import esm
 from .panel import Handler, Panel
+from .run_view import IDLE
 
 
 class Scrubber(Panel):
@@ -37,19 +37,18 @@ class Scrubber(Panel):
     def messages(self) -> dict[str, Handler]:
         s = self.session
         return {
-            "frames": lambda c, b: s.resend_frames(int(c.get("from") or 0)),
+            "frames": lambda c, b: s.run.resend(int(c.get("from") or 0)),
             "send_frame_to_image": lambda c, b: s.send_frame_to_image(int(c.get("frame", self.frame))),
             "send_video_to_video": lambda c, b: s.send_video_to_video(),
         }
 
     def show(self, animation: Any) -> None:
         """Show an Animation's frames (a finished or cancelled run)."""
-        self.session.show_animation(animation)
+        self.session.run.show_animation(animation)
 
     def show_frames(self, paths: list[str | os.PathLike], run_id: str = "frames") -> None:
         """Show PNG files as frames 0.. (any list of image files the browser can display)."""
-        self.session.animation = None
-        self.session.show_frames(run_id, [Path(p) for p in paths])
+        self.session.run.show_frames(run_id, [Path(p) for p in paths])
 
     @property
     def animation(self) -> Any:

@@ -10,9 +10,9 @@ from typing import Any
 import traitlets
 
 from ..project import Keyframe, Project
-from ..session import IDLE
 from .assets import esm
 from .panel import Handler, Panel
+from .run_view import IDLE
 
 
 class Studio(Panel):
@@ -48,7 +48,7 @@ class Studio(Panel):
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", **kwargs: Any) -> None:
         session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir)
-        super().__init__(session, pipeline_info=session.pipeline_info, media=session.media, **kwargs)
+        super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media, **kwargs)
         _replace_earlier_studio_of_this_cell(self)
 
     def messages(self) -> dict[str, Handler]:
@@ -56,7 +56,7 @@ class Studio(Panel):
         return {
             "render": lambda c, b: s.start_render(),
             "cancel": lambda c, b: s.cancel(),
-            "frames": lambda c, b: s.resend_frames(int(c.get("from") or 0)),
+            "frames": lambda c, b: s.run.resend(int(c.get("from") or 0)),
             "load_pipeline": lambda c, b: s.jobs.start(
                 s.load_pipeline, str(c.get("checkpoint") or "").strip(), str(c.get("pipeline_class") or "").strip(),
                 name="load-pipeline"),

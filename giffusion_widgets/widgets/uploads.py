@@ -8,7 +8,8 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import MediaError, ProjectError
+from ..errors import GiffusionError, MediaError, ProjectError
+from ..project import Project
 
 PREVIEW_PX = 160
 
@@ -46,6 +47,32 @@ def inside(root: Path, path: str | os.PathLike) -> Path:
         raise ProjectError(f"{path}: the panel reads and writes project files only inside {root}; "
                            f"give a path in that folder or below it")
     return resolved
+
+
+def save_project_file(project: Project, path: str | os.PathLike, root: Path | None = None,
+                      overwrite: bool = False) -> Path:
+    """Write `project` as JSON (".json" added when missing) and return the path. An existing file is replaced only
+    when it is a project file of this package, or with `overwrite`; given `root`, only inside its folder tree (and
+    never `overwrite`: the panel cannot ask for it)."""
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        path = path.with_name(path.name + ".json")
+    if root is not None:
+        path, overwrite = inside(root, path), False
+    if path.exists() and not overwrite and not _is_project_file(path):
+        raise ProjectError(f"{path} exists and is not a project file of this package, so it is kept: "
+                           f"choose another name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    project.save(path)
+    return path
+
+
+def _is_project_file(path: Path) -> bool:
+    try:
+        Project.from_json(path)
+    except (GiffusionError, OSError, ValueError, TypeError):
+        return False
+    return True
 
 
 def describe_image(path: str | os.PathLike) -> tuple[dict, bytes]:

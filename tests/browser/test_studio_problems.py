@@ -7,9 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
-
 from lab import wait_until
+from PIL import Image
 from studio_ui import STUDIO_CELL, StudioUI
 
 pytestmark = pytest.mark.browser
