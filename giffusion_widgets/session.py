@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import GiffusionError, MediaError, ProjectError
 from .project import Keyframe, Project
-from .vocabulary import MEDIA_KINDS
+from .vocabulary import MEDIA_KINDS, compatible_schedulers
 from .widgets.jobs import Jobs
 from .widgets.media_view import MediaView
 from .widgets.panel_input import Problem, problems_as_data, project_from_panel, project_problems
@@ -72,7 +72,7 @@ class Session:
         self.log_to_comet = False
         self._on_state, self._on_message = on_state, on_message
         self.jobs = Jobs(self.report)
-        self.pipelines = PipelineSource(pipeline, on_info=lambda info: self._set("pipeline_info", info))
+        self.pipelines = PipelineSource(pipeline, on_info=self._pipeline_changed)
         self.run = RunView(on_state, on_message)
         self._renderer: Any = None
         self._renderer_pipe: Any = None  # the pipeline the renderer was last given
@@ -181,10 +181,21 @@ class Session:
                 setattr(self.project, name, value)
 
     def check(self) -> list[Problem]:
-        """The project's problems, also sent to the panel as (field, message) data."""
+        """The project's problems, also sent to the panel as (field, message) data: its own, and a scheduler the
+        loaded pipeline cannot take (the engine's rule: the pipeline's own scheduler class or a compatible one)."""
         problems = project_problems(self.project)
+        pipe, scheduler = self.pipelines.pipeline, self.project.scheduler
+        if pipe is not None and isinstance(scheduler, str) and scheduler:
+            accepted = compatible_schedulers(pipe)
+            if scheduler not in accepted:
+                problems.append(Problem("scheduler", f"{scheduler} does not work with this pipeline; it takes "
+                                                     f"{', '.join(sorted(accepted))}"))
         self._set("problems", problems_as_data(problems))
         return problems
+
+    def _pipeline_changed(self, info: dict) -> None:
+        self._set("pipeline_info", info)
+        self.check()  # what the scheduler may be depends on the pipeline
 
     def _react(self, old: dict, new: dict) -> None:
         """Follow a project change (`old` and `new` as dicts): problems, media descriptions, onsets, stale words."""

@@ -110,10 +110,18 @@ def for_panel() -> dict[str, list[dict[str, str]]]:
     return {name: [asdict(t) for t in terms] for name, terms in ALL.items()}
 
 
+def compatible_schedulers(pipe: object) -> set[str]:
+    """Every scheduler class the engine swaps into `pipe` (engine.pipelines.set_scheduler's rule): the class of the
+    scheduler the pipeline came with, and the classes that scheduler names compatible."""
+    from .engine.pipelines import pipeline_info
+
+    original = pipeline_info(pipe).original_scheduler
+    return {type(original).__name__} | {c.__name__ for c in getattr(original, "compatibles", [])}
+
+
 def schedulers_for(pipe: object) -> list[str]:
-    """The schedulers of this vocabulary the engine can swap into `pipe`: its own class and its compatibles."""
-    original = getattr(pipe, "scheduler", None)
-    compatible = {type(original).__name__} | {c.__name__ for c in getattr(original, "compatibles", [])}
+    """The schedulers of this vocabulary the engine can swap into `pipe`, in the vocabulary's order."""
+    compatible = compatible_schedulers(pipe)
     return [name for name in SCHEDULERS if name in compatible]
 
 

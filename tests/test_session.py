@@ -155,9 +155,9 @@ def test_onset_frames_come_from_python_and_match_the_audio_keyframes(tmp_path, p
     assert session.inputs.onsets["percussive"]["frames"] == [round(t * fps * 2) for t in marks["times"]]
 
 
-def test_a_failed_render_is_not_reported_after_the_settings_it_failed_on_change(pipe, tiny_project, tmp_path, panel):
+def test_a_failed_render_is_not_reported_after_the_settings_it_failed_on_change(tiny_project, tmp_path, panel):
     tiny_project.scheduler = "NoSuchScheduler"
-    session = make(panel, tmp_path, tiny_project, pipeline=pipe)
+    session = make(panel, tmp_path, tiny_project)  # the pipeline loads with the render, so the render fails
     with pytest.raises(Exception, match="NoSuchScheduler"):
         session.render()
     assert session.status["state"] == "failed" and "NoSuchScheduler" in session.error
@@ -184,6 +184,18 @@ def test_the_schedulers_offered_for_a_pipeline_are_the_ones_the_engine_accepts(p
     finally:
         pipe.scheduler = original
     assert "DDIMScheduler" in offered and "LCMScheduler" not in offered
+
+
+def test_a_scheduler_the_loaded_pipeline_cannot_take_is_marked_before_a_render(pipe, tiny_project, tmp_path, panel):
+    tiny_project.scheduler = "LCMScheduler"
+    session = make(panel, tmp_path, tiny_project, pipeline=pipe)
+    [problem] = session.problems
+    assert problem["field"] == "scheduler" and problem["message"].startswith("LCMScheduler does not work")
+    with pytest.raises(ProjectError, match="Render cannot start: LCMScheduler"):
+        session.render()
+    session.project.scheduler = "DDPMScheduler"  # not in the panel's list, but the engine takes it
+    session.refresh()
+    assert session.problems == []
 
 
 def test_the_vocabulary_is_the_one_validation_and_the_engine_use():
