@@ -55,6 +55,13 @@ test("the studio fits a narrow notebook in the dark", { skip }, async () => {
   assert.deepEqual(facts.listedProblems, ["keyframes"]);
 });
 
+test("counts are the run's even when an edit makes the project longer", { skip }, async () => {
+  const facts = await run("widget=studio&scenario=render-grow");
+  assert.match(facts.position, /61 of 61 frames rendered$/);
+  assert.equal(facts.scrubTotal, "91", "the scrub range still covers the project");
+  assert.match(facts.status, /^Finished: 61 frames/);
+});
+
 for (const widget of ["timeline", "waveform", "scrubber"]) {
   test(`${widget} alone`, { skip }, async () => {
     const facts = await run(`widget=${widget}&scenario=audio-render-select`);

@@ -50,6 +50,15 @@ try {
     if (cancelAt) model.set("status", { state: "cancelled", done: cancelAt, total: 61, message: "" });
     report.facts.frameSrcIsBlob = (q(".gw-frame-img")?.src ?? "").startsWith("blob:");
   }
+  if (scenario.includes("grow")) {
+    // An edit during or after a run makes the project longer than the run: counts stay the run's.
+    const project = structuredClone(model.get("project"));
+    project.keyframes.push({ frame: 90, prompt: "one more", negative: null, seed: null });
+    model.set("project", project);
+    await sleep(30);
+    report.facts.position = q(".gw-scrubber .gw-position")?.textContent ?? null;
+    report.facts.scrubTotal = q(".gw-scrubber")?.dataset.total ?? null;
+  }
   if (scenario.includes("midway")) {
     model.set("status", { state: "rendering", message: "", done: 37, total: 61, eta: 9.6, rendered: 30, reused: 7 });
     model.set("output", new DataView(new ArrayBuffer(0)));
