@@ -35,6 +35,7 @@ _LAZY = {
     "log_to_comet": "tracking",
     "plot_schedule": "plots",
     "evaluate_schedule": "schedules",
+    "Session": "session",
     "Studio": "widgets", "Timeline": "widgets", "Waveform": "widgets", "Scrubber": "widgets",
 }
 

@@ -21,11 +21,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ProjectError
+from .vocabulary import AUDIO_COMPONENTS, EASINGS, EMBEDDING_INTERPOLATIONS, OUTPUT_FORMATS
 
-OUTPUT_FORMATS = ("gif", "mp4")
-AUDIO_COMPONENTS = ("percussive", "harmonic", "combined")
-EMBEDDING_INTERPOLATIONS = ("lerp", "slerp")
-EASINGS = ("linear", "ease-in-out", "ease-in", "ease-out")
 # Old names still read from project files and code. "sine" was a half-cosine ease (slow at both keyframes), not
 # GIFfusion's oscillating sine, so it now goes by the name of what it does.
 EASING_ALIASES = {"sine": "ease-in-out"}

@@ -10,15 +10,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from media_factory import clicks_file, code_video
 from PIL import Image
 
-from giffusion_widgets import Keyframe, Project
+from giffusion_widgets import Keyframe, Project, ProjectError
+from giffusion_widgets.keyinfo import fit_keyframes_to_frames
 from giffusion_widgets.widgets import Scrubber, Studio, Timeline, Waveform
 from giffusion_widgets.widgets.assets import STATIC, STYLE, esm
-from giffusion_widgets.keyinfo import fit_keyframes_to_frames
-from giffusion_widgets.widgets.media_inputs import safe_name, save_upload
-
-from media_factory import clicks_file, code_video
+from giffusion_widgets.widgets.uploads import safe_name, save_upload
 
 
 class Wire:
@@ -164,25 +163,65 @@ def test_assigning_another_project_swaps_it_and_updates_the_panel(monkeypatch):
     assert other.fps == 6
 
 
-def test_a_value_a_render_would_refuse_is_kept_and_named(monkeypatch):
+def fields_marked(widget):
+    return [p["field"] for p in widget.problems]
+
+
+def test_panel_values_a_render_would_refuse_are_not_applied_and_each_field_is_marked(monkeypatch):
     widget = Timeline()
+    before = widget.project.to_dict()
     wire = Wire(widget, monkeypatch)
     from_browser(widget, project=edited(widget, fps=0, strength=2.0))
-    assert widget.project.fps == 0 and widget.project.strength == 2.0  # the edit is not lost
-    assert "fps must be at least 1, got 0" in widget.error
-    assert "strength must be in (0, 1], got 2.0" in widget.error
-    assert wire.updates("error")[-1] == widget.error
+    assert widget.project.to_dict() == before, "applied only when valid as a whole"
+    assert fields_marked(widget) == ["strength", "fps"]
+    assert [p["message"] for p in widget.problems] == ["strength must be in (0, 1], got 2.0",
+                                                        "fps must be at least 1, got 0"]
+    assert wire.updates("problems")[-1] == widget.problems
+    assert "not applied" in widget.error
     from_browser(widget, project=edited(widget, fps=8, strength=0.5))
-    assert widget.error == ""
+    assert widget.project.fps == 8 and widget.problems == [] and widget.error == ""
 
 
-def test_a_duplicate_keyframe_from_the_panel_is_named():
+def test_a_value_set_from_code_is_kept_and_its_field_marked(monkeypatch):
+    widget = Timeline()
+    widget.project.fps = 0
+    assert widget.sync() is True
+    assert widget.project.fps == 0 and fields_marked(widget) == ["fps"]
+    widget.project.fps = 12
+    widget.sync()
+    assert widget.problems == []
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"keyframes": "0: a"}, "keyframes"),
+    ({"keyframes": [[0, "a"]]}, "keyframes"),
+    ({"keyframes": [None]}, "keyframes"),
+    ({"fps": "10"}, "fps"),
+    ({"fps": None}, "fps"),
+    ({"height": "64"}, "height"),
+    ({"seed": True}, "seed"),
+    ({"guidance_scale": "7"}, "guidance_scale"),
+])
+def test_malformed_panel_settings_leave_the_project_exactly_as_it_was(changes, field, monkeypatch):
+    widget = Timeline()
+    project = widget.project
+    before = project.to_dict()
+    wire = Wire(widget, monkeypatch)
+    from_browser(widget, project=edited(widget, **changes))
+    assert widget.project is project and project.to_dict() == before
+    assert fields_marked(widget) == [field]
+    assert widget.problems[0]["message"].startswith(field)
+    assert widget.sync() is False and wire.updates("project") == [], "the next cell does not overwrite the edit"
+
+
+def test_a_duplicate_keyframe_from_the_panel_is_marked_and_not_applied():
     widget = Timeline()
     data = edited(widget)
     data["keyframes"][1]["frame"] = 0
     from_browser(widget, project=data)
-    assert widget.error == "two keyframes share frame 0"
-    assert [k.frame for k in widget.project.keyframes] == [0, 0]
+    assert [p["message"] for p in widget.problems] == ["two keyframes share frame 0"]
+    assert fields_marked(widget) == ["keyframes"]
+    assert [k.frame for k in widget.project.keyframes] == [0, 60]
 
 
 def test_settings_that_cannot_be_a_project_leave_it_as_it_was(monkeypatch):
@@ -191,16 +230,16 @@ def test_settings_that_cannot_be_a_project_leave_it_as_it_was(monkeypatch):
     wire = Wire(widget, monkeypatch)
     from_browser(widget, project={**before, "fps": 30, "frobnicate": True})
     assert widget.project.to_dict() == before
-    assert widget.error == "the panel's settings were not applied: unknown project setting(s): frobnicate"
+    assert widget.problems == [{"field": "frobnicate", "message": "frobnicate is not a setting of a project"}]
     bad_keyframe = edited(widget)
     bad_keyframe["keyframes"] = [{"frame": 0}]
     from_browser(widget, project=bad_keyframe)
-    assert widget.error.startswith("the panel's settings were not applied: keyframe 1: needs prompt")
+    assert fields_marked(widget) == ["keyframes"] and widget.project.to_dict() == before
     # The next cell does not push the old settings over what the user typed; a valid edit clears the message.
     assert widget.sync() is False
     assert wire.updates("project") == []
     from_browser(widget, project=edited(widget, fps=30))
-    assert widget.project.fps == 30 and widget.error == ""
+    assert widget.project.fps == 30 and widget.error == "" and widget.problems == []
 
 
 def test_an_unknown_message_is_answered_with_a_notice(monkeypatch):
@@ -284,13 +323,13 @@ def test_the_render_button_renders_in_the_background_and_streams_frames(studio, 
     wire = Wire(studio, monkeypatch)
     caller = threading.current_thread()
     seen_threads = set()
-    original = studio._on_render_event
+    original = studio.session.on_render_event
 
     def spy(event):
         seen_threads.add(threading.current_thread())
         original(event)
 
-    monkeypatch.setattr(studio, "_on_render_event", spy)
+    monkeypatch.setattr(studio.session, "on_render_event", spy)
     send(studio, {"type": "render"})
     assert studio.wait(120)
     assert caller not in seen_threads, "the render ran off the kernel's thread"
@@ -326,14 +365,14 @@ def test_render_from_a_cell_returns_the_animation_and_reuses_frames(studio, monk
 def test_cancel_stops_a_render_and_keeps_its_frames(studio, monkeypatch):
     studio.project.batch_size = 1
     wire = Wire(studio, monkeypatch)
-    original = studio._on_render_event
+    original = studio.session.on_render_event
 
     def cancel_after_three(event):
         original(event)
         if event.kind == "frame" and event.done == 3:
             send(studio, {"type": "cancel"})
 
-    monkeypatch.setattr(studio, "_on_render_event", cancel_after_three)
+    monkeypatch.setattr(studio.session, "on_render_event", cancel_after_three)
     send(studio, {"type": "render"})
     assert studio.wait(120)
     assert studio.status["state"] == "cancelled"
@@ -352,7 +391,7 @@ def test_a_new_run_clears_the_last_runs_video_even_when_cancelled(studio, monkey
     studio.project.keyframes[0].prompt = "something else entirely"  # nothing comes from the cache
     studio.project.batch_size = 1
     seen_at_start = []
-    original = studio._on_render_event
+    original = studio.session.on_render_event
 
     def cancel_after_one(event):
         original(event)
@@ -361,7 +400,7 @@ def test_a_new_run_clears_the_last_runs_video_even_when_cancelled(studio, monkey
         if event.kind == "frame" and event.done == 1:
             send(studio, {"type": "cancel"})
 
-    monkeypatch.setattr(studio, "_on_render_event", cancel_after_one)
+    monkeypatch.setattr(studio.session, "on_render_event", cancel_after_one)
     send(studio, {"type": "render"})
     assert studio.wait(120)
     assert seen_at_start == [(b"", "", None)], "the old video is gone as soon as the new run starts"
@@ -372,17 +411,72 @@ def test_a_new_run_clears_the_last_runs_video_even_when_cancelled(studio, monkey
     assert studio.project.video_input is None
 
 
+def test_running_the_studio_cell_again_cancels_the_render_of_the_studio_it_replaces(pipe, tiny_project, tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.parent_header = {"metadata": {"cellId": "cell-1"}, "content": {}}  # as JupyterLab sends it
+        shell.user_ns.update(Studio=Studio, pipe=pipe, project=tiny_project.copy(batch_size=1), runs=tmp_path / "runs")
+        cell = "studio = Studio(pipeline=pipe, project=project.copy(), runs_dir=runs)"
+        shell.run_cell(cell, store_history=True)
+        first = shell.user_ns["studio"]
+        rendering = threading.Event()
+        original = first.session.on_render_event
+
+        def note(event):
+            original(event)
+            if event.kind == "frame":
+                rendering.set()
+
+        first.session.on_render_event = note
+        send(first, {"type": "render"})
+        assert rendering.wait(120)
+        shell.run_cell(cell, store_history=True)  # the same cell again
+        second = shell.user_ns["studio"]
+        assert first.wait(60), "the replaced studio's render stopped"
+        assert first.session.status["state"] == "cancelled" and first.comm is None
+        assert second.comm is not None and not second.rendering
+        shell.parent_header = {"metadata": {"cellId": "cell-2"}, "content": {}}
+        shell.run_cell("a = Studio(runs_dir=runs); b = Studio(runs_dir=runs)", store_history=True)
+        assert shell.user_ns["a"].comm is not None and shell.user_ns["b"].comm is not None, "one run, two studios"
+        assert second.comm is not None, "another cell's studio stays"
+    finally:
+        for name in ("studio", "a", "b"):
+            widget = shell.user_ns.pop(name, None)
+            if widget is not None:
+                widget.close()
+        InteractiveShell.clear_instance()
+
+
+def test_closing_the_studio_cancels_its_render(studio):
+    studio.project.batch_size = 1
+    rendering = threading.Event()
+    original = studio.session.on_render_event
+
+    def note(event):
+        original(event)
+        if event.kind == "frame":
+            rendering.set()
+
+    studio.session.on_render_event = note
+    send(studio, {"type": "render"})
+    assert rendering.wait(120)
+    studio.close()
+    assert studio.wait(60) and studio.session.status["state"] == "cancelled"
+
+
 def test_a_second_render_request_while_one_runs_is_refused_politely(studio, monkeypatch):
     wire = Wire(studio, monkeypatch)
     gate = threading.Event()
-    original = studio._on_render_event
+    original = studio.session.on_render_event
 
     def slow(event):
         original(event)
         if event.kind == "started":
             gate.wait(30)
 
-    monkeypatch.setattr(studio, "_on_render_event", slow)
+    monkeypatch.setattr(studio.session, "on_render_event", slow)
     send(studio, {"type": "render"})
     send(studio, {"type": "render"})
     with pytest.raises(Exception, match="already running"):
@@ -394,20 +488,23 @@ def test_a_second_render_request_while_one_runs_is_refused_politely(studio, monk
     assert len(wire.custom("run")) == 1
 
 
-def test_render_refuses_an_invalid_project_with_words(studio, monkeypatch):
+def test_render_refuses_an_invalid_project_and_says_why(studio, monkeypatch):
     wire = Wire(studio, monkeypatch)
-    from_browser(studio, project=edited(studio, num_inference_steps=0))
+    studio.project.num_inference_steps = 0  # from code: kept, and marked
     send(studio, {"type": "render"})
     assert studio.wait(10)
-    assert studio.error == "num_inference_steps must be at least 1, got 0"
-    assert wire.custom("run") == []
+    assert studio.error == "Render cannot start: num_inference_steps must be at least 1, got 0"
+    assert fields_marked(studio) == ["num_inference_steps"]
+    assert wire.custom("run") == [] and not studio.rendering
+    with pytest.raises(ProjectError, match="Render cannot start"):
+        studio.render()
 
 
 def test_a_failing_render_says_why(studio, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("the GPU caught fire")
 
-    monkeypatch.setattr(type(studio._get_renderer()), "render", broken)
+    monkeypatch.setattr(type(studio.session.renderer), "render", broken)
     send(studio, {"type": "render"})
     assert studio.wait(30)
     assert studio.status["state"] == "failed" and studio.status["message"] == "the GPU caught fire"
@@ -419,13 +516,14 @@ def test_send_frame_and_video_back_as_inputs(studio, monkeypatch):
     animation = studio.render()
     wire = Wire(studio, monkeypatch)
     send(studio, {"type": "send_frame_to_image", "frame": 4})
-    assert studio.project.image_input == str(animation.frames[4].resolve())
+    # Inside the notebook's folder, relative like an upload's path.
+    assert studio.project.image_input == str(animation.frames[4].resolve().relative_to(Path.cwd().resolve()))
     assert studio.media["image"] == {"name": "00004.png", "width": 64, "height": 64}
     assert Image.open(io.BytesIO(studio.image_preview)).size == (64, 64)
     send(studio, {"type": "send_video_to_video"})
-    assert studio.project.video_input == str(animation.path.resolve())
+    assert studio.project.video_input == str(animation.path.resolve().relative_to(Path.cwd().resolve()))
     assert studio.media["video"]["frame_count"] == 9 and studio.media["video"]["name"] == "output.gif"
-    assert wire.updates("project")[-1]["video_input"] == str(animation.path)
+    assert wire.updates("project")[-1]["video_input"] == studio.project.video_input
     assert studio.error == ""
 
 
@@ -442,6 +540,7 @@ def test_finished_renders_go_to_comet_when_asked(studio, monkeypatch):
     wire = Wire(studio, monkeypatch)
     from_browser(studio, log_to_comet=True)
     animation = studio.render()
+    assert studio.wait(30)  # logging runs beside the render, never inside it
     assert logged == [animation]
     assert ("logged to Comet offline", "info") in [(c["message"], c["level"]) for c, _ in wire.custom("notice")]
 
@@ -468,12 +567,33 @@ def test_an_uploaded_image_is_saved_beside_the_notebook_and_used(in_tmp, monkeyp
     assert studio.project.image_input is None and studio.media["image"] is None and studio.image_preview == b""
 
 
-def test_an_unreadable_upload_is_an_error_in_words(in_tmp):
+@pytest.mark.parametrize("kind, name, junk", [
+    ("image", "broken.png", b"\x89PNG\r\n\x1a\n not really"),
+    ("video", "broken.mp4", b"\x00\x00\x00\x18ftypmp42 not really"),
+    ("audio", "notes.wav", b"RIFF this is text, not sound"),
+])
+def test_a_rejected_upload_leaves_the_input_as_it_was(kind, name, junk, in_tmp, monkeypatch):
     studio = Studio()
-    send(studio, {"type": "upload", "kind": "image", "name": "broken.png"}, [b"not a picture"])
-    assert "broken.png" in studio.error
+    good = {"image": png_bytes, "video": lambda: Path(code_video(in_tmp / "ok.mp4", num_frames=4, fps=4)).read_bytes(),
+            "audio": lambda: Path(clicks_file(in_tmp, [0.5], duration=1.0)).read_bytes()}[kind]()
+    send(studio, {"type": "upload", "kind": kind, "name": f"good{Path(name).suffix}"}, [good])
+    assert studio.wait(120) and studio.error == ""
+    before = studio.project.to_dict()
+    shown = studio.media[kind]
+    wire = Wire(studio, monkeypatch)
+    send(studio, {"type": "upload", "kind": kind, "name": name}, [junk])
+    assert studio.wait(120)
+    assert name in studio.error
+    assert studio.project.to_dict() == before and studio.media[kind] == shown
+    assert not (in_tmp / "uploads" / name).exists(), "the rejected copy is not kept"
+    assert wire.updates("project") == []
+    assert [c for c, _ in wire.custom("notice") if c["level"] == "info"] == [], "no success notice"
+
+
+def test_an_upload_of_an_unknown_kind_is_refused():
+    studio = Studio()
     send(studio, {"type": "upload", "kind": "spreadsheet", "name": "x.csv"}, [b"1,2"])
-    assert studio.error == "cannot upload a file of kind 'spreadsheet'"
+    assert studio.error == "cannot upload a file of kind 'spreadsheet'; the panel takes image, audio, video, project"
 
 
 def test_audio_reaches_the_browser_once_as_peaks_and_playable_bytes(tmp_path):
@@ -540,10 +660,10 @@ def test_fitting_keyframes_to_a_length():
 def test_upload_names_and_never_overwriting(tmp_path):
     assert safe_name("C:\\Users\\me\\song (final).mp3", "x") == "song _final_.mp3"
     assert safe_name("../..", "audio.bin") == "audio.bin"
-    first = save_upload(tmp_path, "a.txt", b"1")
-    assert save_upload(tmp_path, "a.txt", b"1") == first
-    assert save_upload(tmp_path, "a.txt", b"2").name == "a-1.txt"
-    assert save_upload(tmp_path, "a.txt", b"3").name == "a-2.txt"
+    first, new = save_upload(tmp_path, "a.txt", b"1")
+    assert new and save_upload(tmp_path, "a.txt", b"1") == (first, False)
+    assert save_upload(tmp_path, "a.txt", b"2")[0].name == "a-1.txt"
+    assert save_upload(tmp_path, "a.txt", b"3")[0].name == "a-2.txt"
     assert first.read_bytes() == b"1"
 
 
@@ -560,8 +680,41 @@ def test_save_and_load_a_project_file_keep_the_same_object(in_tmp):
     send(studio, {"type": "load_project", "path": "other.json"})
     assert studio.project is project and project.fps == 3 and [k.prompt for k in project.keyframes] == ["x", "y"]
     send(studio, {"type": "load_project", "path": "missing.json"})
-    assert "cannot read project file missing.json" in studio.error
+    assert "cannot read project file" in studio.error and "missing.json" in studio.error
     assert project.fps == 3
+
+
+def test_the_panel_keeps_project_files_inside_the_notebooks_folder(in_tmp):
+    (in_tmp / "nb").mkdir()
+    import os
+
+    os.chdir(in_tmp / "nb")
+    studio = Studio()
+    for outside in ("../escape.json", str(in_tmp / "elsewhere.json"), "sub/../../escape.json"):
+        send(studio, {"type": "save_project", "path": outside})
+        assert "only inside" in studio.error, outside
+        send(studio, {"type": "load_project", "path": outside})
+        assert "only inside" in studio.error
+    assert not (in_tmp / "escape.json").exists() and not (in_tmp / "elsewhere.json").exists()
+    send(studio, {"type": "save_project", "path": "sub/inside"})
+    assert Project.from_json(in_tmp / "nb" / "sub" / "inside.json") == studio.project
+
+
+def test_saving_from_the_panel_never_overwrites_a_file_that_is_not_a_project(in_tmp):
+    studio = Studio()
+    (in_tmp / "package.json").write_text('{"name": "my-app"}\n')
+    (in_tmp / "notes.json").write_bytes(b"\xff\xfe not even text")
+    for name in ("package.json", "notes.json"):
+        before = (in_tmp / name).read_bytes()
+        send(studio, {"type": "save_project", "path": name})
+        assert "is not a project file of this package" in studio.error
+        assert (in_tmp / name).read_bytes() == before
+    Project(fps=3).save(in_tmp / "mine.json")
+    studio.project.fps = 9
+    send(studio, {"type": "save_project", "path": "mine.json"})
+    assert Project.from_json(in_tmp / "mine.json").fps == 9, "a project file of this package is replaced"
+    studio.save_project("package.json", overwrite=True)  # from code, when asked
+    assert Project.from_json(in_tmp / "package.json").fps == 9
 
 
 def test_an_uploaded_project_file_is_loaded(in_tmp):
@@ -580,8 +733,33 @@ def test_inspire_replaces_or_appends_prompts(monkeypatch):
     assert any("lighthouse" in p or "aurora" in p for p in prompts)
     send(studio, {"type": "inspire", "topics": "", "mode": "append"})
     assert all(new.startswith(old.rstrip(" ,")) for new, old in
-               zip([k.prompt for k in studio.project.keyframes], prompts))
+               zip([k.prompt for k in studio.project.keyframes], prompts, strict=True))
     assert len(wire.updates("project")) == 2
+
+
+def test_the_vocabulary_reaches_every_widget_once_and_the_panel_hard_codes_none():
+    from giffusion_widgets import vocabulary
+
+    for cls in (Studio, Timeline, Waveform, Scrubber):
+        widget = cls()
+        assert widget.get_state()["vocabulary"] == vocabulary.for_panel()
+        widget.close()
+    names = dict(vocabulary.for_panel())
+    assert [t["value"] for t in names["inspiration_modes"]] == ["replace", "append"]
+    assert names["inspiration_modes"][1]["label"] == "append a style phrase to every prompt"
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (STATIC.parent.parent / "js" / "src").glob("*.js"))
+    for name, terms in vocabulary.ALL.items():
+        if name == "media_kinds":  # also trait keys and element names of the protocol; their labels come from here
+            continue
+        for term in terms:
+            assert f'"{term.value}"' not in sources, f"js/src writes out {term.value!r}"
+
+
+def test_the_panels_test_page_has_the_vocabulary_the_kernel_sends():
+    from giffusion_widgets.vocabulary import for_panel
+
+    fixture = STATIC.parent.parent / "js" / "tests" / "fixtures" / "vocabulary.json"
+    assert json.loads(fixture.read_text(encoding="utf-8")) == for_panel(), "write it again from vocabulary.for_panel()"
 
 
 def test_loading_a_pipeline_from_the_panel(monkeypatch):

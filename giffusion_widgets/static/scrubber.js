@@ -300,15 +300,25 @@ function mountErrorBanner(el, model) {
       }
     }, "×")
   );
-  el.append(banner);
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
   const stop = watch(model, ["error"], () => {
     const message = model.get("error") || "";
     text.textContent = message;
     banner.hidden = !message;
   });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
   return () => {
     stop();
+    stopProblems();
     banner.remove();
+    problems.remove();
   };
 }
 function standaloneView(el, model, widget) {
@@ -646,7 +656,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${n} frames rendered` : "";
+    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered` : "";
     Object.assign(section.dataset, {
       frame: String(frame),
       rendered: String(store.count),

@@ -137,6 +137,14 @@ function projectKeyframes(model) {
   const project = getProject(model);
   return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
 }
+var terms = (model, name) => model.get("vocabulary")?.[name] ?? [];
+var problemsOf = (model, field2) => (model.get("problems") ?? []).filter((p) => p.field === field2);
+function onsetMarks(model, component) {
+  const onsets = model.get("onsets") ?? {};
+  const marks = onsets[component];
+  if (!marks || onsets.fps !== getProject(model)?.fps) return [];
+  return marks.times.map((time, i) => ({ time, frame: marks.frames[i] }));
+}
 
 // src/icons.js
 var PATHS = {
@@ -295,15 +303,25 @@ function mountErrorBanner(el, model) {
       }
     }, "×")
   );
-  el.append(banner);
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
   const stop = watch(model, ["error"], () => {
     const message = model.get("error") || "";
     text.textContent = message;
     banner.hidden = !message;
   });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
   return () => {
     stop();
+    stopProblems();
     banner.remove();
+    problems.remove();
   };
 }
 
@@ -553,7 +571,6 @@ function makeAxis({ start = 0, pxPerFrame = 1, width = 0, length = 1, tailPx = 0
 var frameToX = (axis, frame) => (frame - axis.start) * axis.pxPerFrame;
 var xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
 var xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
-var timeToFrame = (seconds, fps) => Math.round(seconds * fps);
 var spanFrames = (axis) => Math.max(axis.length * (1 + OVERSCROLL), axis.length + 2);
 var tailPixels = (axis) => Math.min(axis.tailPx ?? 0, Math.max(0, axis.width - 2 * EDGE_PX) * MAX_TAIL_SHARE);
 function minPxPerFrame(axis) {
@@ -746,7 +763,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${n} frames rendered` : "";
+    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered` : "";
     Object.assign(section2.dataset, {
       frame: String(frame),
       rendered: String(store.count),
@@ -864,27 +881,11 @@ function describePipeline(info, project) {
 }
 
 // src/settings.js
-var PIPELINE_CLASSES = [
-  "StableDiffusionPipeline",
-  "StableDiffusionImg2ImgPipeline",
-  "StableDiffusionXLPipeline",
-  "StableDiffusionXLImg2ImgPipeline",
-  "AutoPipelineForText2Image",
-  "AutoPipelineForImage2Image",
-  "DiffusionPipeline"
-];
-var SCHEDULERS = [
-  "DDIMScheduler",
-  "EulerDiscreteScheduler",
-  "EulerAncestralDiscreteScheduler",
-  "DPMSolverMultistepScheduler",
-  "LMSDiscreteScheduler",
-  "PNDMScheduler",
-  "UniPCMultistepScheduler",
-  "HeunDiscreteScheduler",
-  "LCMScheduler"
-];
-var MEDIA_ACCEPT = { image: "image/*", audio: "audio/*,.wav,.mp3,.flac,.ogg", video: "video/*,.gif,.mp4,.webm,.mov" };
+function schedulerChoices(vocabulary, pipelineInfo) {
+  const known = vocabulary?.schedulers ?? [];
+  const accepted = pipelineInfo?.state === "ready" && Array.isArray(pipelineInfo.schedulers) ? new Set(pipelineInfo.schedulers) : null;
+  return accepted ? known.filter((t) => accepted.has(t.value)) : known;
+}
 var nextId = 0;
 var uid = (name) => `gw-${name}-${nextId += 1}`;
 function field(model, cleanup, key, label, {
@@ -904,7 +905,7 @@ function field(model, cleanup, key, label, {
     input = h(
       "select",
       { class: "gw-input gw-select", id },
-      options.map((o) => Array.isArray(o) ? h("option", { value: o[0] }, o[1]) : h("option", { value: o }, o))
+      options.map((t) => h("option", { value: t.value, title: t.hint || void 0 }, t.label))
     );
   } else if (kind === "check") {
     input = h("input", { type: "checkbox", id, class: "gw-check" });
@@ -924,7 +925,9 @@ function field(model, cleanup, key, label, {
     });
   }
   const valueLabel = kind === "range" ? h("output", { class: "gw-range-value", for: id }) : null;
-  const datalist = list ? h("datalist", { id: `${id}-list` }, list.map((v) => h("option", { value: v }))) : null;
+  const datalist = list ? h("datalist", { id: `${id}-list` }) : null;
+  const suggest = (items) => datalist?.replaceChildren(...items.map((v) => typeof v === "object" ? h("option", { value: v.value, label: v.label }) : h("option", { value: v })));
+  if (list) suggest(list);
   const note = h("div", { class: "gw-field-error" });
   function parse() {
     const raw = String(input.value).trim();
@@ -940,10 +943,19 @@ function field(model, cleanup, key, label, {
     }
     return { ok: true, value };
   }
+  let localWhy = "";
+  let kernelWhy = "";
+  function mark() {
+    const why = localWhy || kernelWhy;
+    note.textContent = why;
+    input.setAttribute("aria-invalid", why ? "true" : "false");
+    input.classList.toggle("gw-invalid", Boolean(why));
+    row.dataset.problem = why ? "true" : "false";
+  }
   function commit() {
     const result = parse();
-    note.textContent = result.ok ? "" : result.why;
-    input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+    localWhy = result.ok ? "" : result.why;
+    mark();
     if (!result.ok) return;
     if (getProject(model)?.[key] === result.value) return;
     editProject(model, (p) => {
@@ -963,15 +975,16 @@ function field(model, cleanup, key, label, {
   } else {
     cleanup.listen(input, "change", commit);
   }
-  function show(project, error) {
+  function show(project) {
     const value = project?.[key];
     if (!isEditing(input)) {
       if (kind === "check") input.checked = Boolean(value);
       else input.value = value === null || value === void 0 ? "" : String(value);
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+      localWhy = "";
     }
-    const flagged = Boolean(error) && new RegExp(`(^|; )${key} must`).test(error);
-    input.classList.toggle("gw-invalid", flagged);
+    kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
+    mark();
   }
   const labelEl = h("label", { for: id, class: "gw-label" }, label);
   const row = kind === "check" ? h(
@@ -989,7 +1002,8 @@ function field(model, cleanup, key, label, {
     hint ? h("div", { class: "gw-hint" }, hint) : null,
     note
   );
-  return { row, show, flush: () => typed?.flush(), input };
+  row.dataset.field = key;
+  return { key, row, show, suggest, flush: () => typed?.flush(), input };
 }
 function section(title, summary, open, ...children) {
   const summaryText = h("span", { class: "gw-summary-text" });
@@ -1002,7 +1016,8 @@ function section(title, summary, open, ...children) {
   return { details, summaryText, summary };
 }
 function uploadButton(model, kind, label) {
-  const input = h("input", { type: "file", accept: MEDIA_ACCEPT[kind] ?? ".json,application/json", hidden: true });
+  const accept = terms(model, "media_kinds").find((t) => t.value === kind)?.hint ?? ".json,application/json";
+  const input = h("input", { type: "file", accept, hidden: true });
   input.addEventListener("change", async () => {
     const file = input.files?.[0];
     if (!file) return;
@@ -1021,6 +1036,7 @@ function mount2(el, model, bus) {
     fields.push(f);
     return f.row;
   };
+  const fieldOf = (key) => fields.find((f) => f.key === key);
   const send = (content) => model.send(content);
   const pipelineState = h("span", { class: "gw-badge" });
   const pipelineMessage = h("div", { class: "gw-hint" });
@@ -1041,12 +1057,18 @@ function mount2(el, model, bus) {
         placeholder: "empty: the embedded demo pipeline",
         hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access."
       }),
-      add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto", list: PIPELINE_CLASSES })
+      add("pipeline_class", "Pipeline class", {
+        nullable: true,
+        placeholder: "auto",
+        list: terms(model, "pipeline_classes")
+      })
     ),
     h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage)
   );
   const media = {};
-  const mediaRow = (kind, title, extra = []) => {
+  const kindLabel = (kind) => terms(model, "media_kinds").find((t) => t.value === kind)?.label ?? kind;
+  const mediaRow = (kind, extra = []) => {
+    const title = kindLabel(kind);
     const name = h("span", { class: "gw-media-name" });
     const clear = h("button", {
       class: "gw-btn gw-icon",
@@ -1072,11 +1094,11 @@ function mount2(el, model, bus) {
     h(
       "div",
       { class: "gw-grid gw-grid-wide" },
-      mediaRow("image", "Initial image", [preview]),
+      mediaRow("image", [preview]),
       h(
         "div",
         {},
-        mediaRow("audio", "Audio", [
+        mediaRow("audio", [
           h("button", {
             class: "gw-btn",
             type: "button",
@@ -1086,11 +1108,11 @@ function mount2(el, model, bus) {
         ]),
         add("audio_component", "Audio component", {
           kind: "select",
-          options: ["percussive", "harmonic", "combined"],
+          options: terms(model, "audio_components"),
           hint: "Onsets of this part of the sound become keyframes."
         })
       ),
-      mediaRow("video", "Video", [
+      mediaRow("video", [
         h("button", {
           class: "gw-btn",
           type: "button",
@@ -1117,7 +1139,11 @@ function mount2(el, model, bus) {
         list: ["auto", "1", "2", "4", "8"],
         hint: "frames per pipeline call; auto finds what fits"
       }),
-      add("scheduler", "Scheduler", { nullable: true, placeholder: "the pipeline's", list: SCHEDULERS }),
+      add("scheduler", "Scheduler", {
+        nullable: true,
+        placeholder: "the pipeline's",
+        list: schedulerChoices(model.get("vocabulary"), model.get("pipeline_info"))
+      }),
       add("height", "Height", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
       add("width", "Width", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
       add("latent_channels", "Latent channels", { kind: "optint", min: 1, placeholder: "auto" })
@@ -1142,18 +1168,19 @@ function mount2(el, model, bus) {
     h(
       "div",
       { class: "gw-grid" },
-      add("embedding_interpolation", "Blend", { kind: "select", options: ["lerp", "slerp"] }),
-      add("easing", "Easing", { kind: "select", options: ["linear", "ease-in-out", "ease-in", "ease-out"] })
+      add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })
     )
   );
+  const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
   const output = section(
     "Output",
-    (p) => `${p.output_format.toUpperCase()} · ${p.fps} fps`,
+    (p) => `${formatName(p.output_format)} · ${p.fps} fps`,
     true,
     h(
       "div",
       { class: "gw-grid" },
-      add("output_format", "Format", { kind: "select", options: [["gif", "GIF"], ["mp4", "MP4 (with audio)"]] }),
+      add("output_format", "Format", { kind: "select", options: terms(model, "output_formats") }),
       add("fps", "Frames per second", { kind: "int", min: 1 })
     )
   );
@@ -1175,8 +1202,11 @@ function mount2(el, model, bus) {
     spellcheck: false
   });
   const modeName = uid("mode");
-  const modeReplace = h("input", { type: "radio", name: modeName, value: "replace", checked: true });
-  const modeAppend = h("input", { type: "radio", name: modeName, value: "append" });
+  const modes = terms(model, "inspiration_modes").map((t, i) => ({
+    term: t,
+    input: h("input", { type: "radio", name: modeName, value: t.value, checked: i === 0 })
+  }));
+  const chosenMode = () => modes.find((m) => m.input.checked)?.term.value;
   const inspire = section(
     "Inspire",
     () => "prompts from topics",
@@ -1185,13 +1215,12 @@ function mount2(el, model, bus) {
     h(
       "div",
       { class: "gw-row" },
-      h("label", { class: "gw-radio" }, modeReplace, " replace keyframes"),
-      h("label", { class: "gw-radio" }, modeAppend, " append after the last"),
+      modes.map(({ term, input }) => h("label", { class: "gw-radio", title: term.hint }, input, ` ${term.label}`)),
       h("span", { class: "gw-spacer" }),
       h("button", { class: "gw-btn", type: "button", onclick: () => send({
         type: "inspire",
         topics: topics.value,
-        mode: modeAppend.checked ? "append" : "replace"
+        mode: chosenMode()
       }) }, "Inspire me")
     )
   );
@@ -1250,10 +1279,9 @@ function mount2(el, model, bus) {
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
-  cleanup.add(watch(model, ["project", "error"], () => {
+  cleanup.add(watch(model, ["project", "problems"], () => {
     const project = getProject(model);
-    const error = model.get("error") || "";
-    fields.forEach((f) => f.show(project, error));
+    fields.forEach((f) => f.show(project));
     if (project) sections.forEach((s) => {
       s.summaryText.textContent = s.summary(project) || "";
     });
@@ -1264,6 +1292,7 @@ function mount2(el, model, bus) {
     pipelineState.textContent = { unloaded: "not loaded", loading: "loading…", ready: "ready", failed: "failed" }[state] ?? state;
     pipelineState.dataset.state = state;
     loadButton.disabled = state === "loading";
+    fieldOf("scheduler").suggest(schedulerChoices(model.get("vocabulary"), info));
     const words = describePipeline(info, getProject(model));
     pipelineMessage.textContent = words.line;
     pipelineMessage.title = words.details;
@@ -1272,7 +1301,7 @@ function mount2(el, model, bus) {
   }));
   cleanup.add(watch(model, ["media"], () => {
     const m = model.get("media") ?? {};
-    for (const kind of ["image", "audio", "video"]) {
+    for (const kind of Object.keys(media)) {
       const item = m[kind];
       media[kind].name.textContent = item ? describeMedia(kind, item) : "none";
       media[kind].name.classList.toggle("gw-muted", !item);
@@ -1303,7 +1332,7 @@ function describeMedia(kind, item) {
   return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
 }
 function mediaSummary(media) {
-  const names = ["image", "audio", "video"].filter((k) => media?.[k]);
+  const names = Object.keys(media ?? {}).filter((k) => media[k]);
   return names.length ? names.join(" + ") : "none";
 }
 
@@ -2352,7 +2381,6 @@ function mount3(el, model, bus, options = {}) {
 var HEIGHT2 = 84;
 var RULER2 = 16;
 var HIT_PX2 = 6;
-var COMPONENTS = ["percussive", "harmonic", "combined"];
 function columnRange(peaks, c0, c1) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -2367,6 +2395,7 @@ function mount4(el, model, bus) {
   let peaks = null;
   let audioUrl = null;
   let hoverOnset = null;
+  let marks = [];
   let drag = null;
   const audio = h("audio", { preload: "auto" });
   const playButton = h("button", {
@@ -2379,7 +2408,7 @@ function mount4(el, model, bus) {
   const component = h(
     "select",
     { class: "gw-input gw-select", "aria-label": "Onsets of" },
-    COMPONENTS.map((c) => h("option", { value: c }, c))
+    terms(model, "audio_components").map((t) => h("option", { value: t.value, title: t.hint }, t.label))
   );
   const info = h("span", { class: "gw-count" });
   const readout = h("span", { class: "gw-readout", "data-readout": "waveform", "aria-label": "Waveform pointer" });
@@ -2407,9 +2436,9 @@ function mount4(el, model, bus) {
   cleanup.add(() => view.dispose());
   view.onresize = (width) => syncAxis(bus, model, width);
   const fps = () => getProject(model)?.fps || 10;
-  const onsets = () => {
-    const name = getProject(model)?.audio_component ?? "percussive";
-    return peaks?.onsets?.[name] ?? [];
+  const updateMarks = () => {
+    marks = onsetMarks(model, getProject(model)?.audio_component);
+    if (hoverOnset && !marks.some((m) => m.time === hoverOnset.time)) hoverOnset = null;
   };
   function draw(ctx, width, height) {
     const c = themeColors(el);
@@ -2464,11 +2493,11 @@ function mount4(el, model, bus) {
     ctx.stroke();
     ctx.globalAlpha = 1;
     const keyframes = projectKeyframes(model);
-    for (const t of onsets()) {
-      const x = Math.round(frameToX(axis, t * rate)) + 0.5;
+    for (const mark of marks) {
+      const x = Math.round(frameToX(axis, mark.time * rate)) + 0.5;
       if (x < -4 || x > width + 4) continue;
-      const taken = Boolean(findKeyframe(keyframes, timeToFrame(t, rate)));
-      const hovered = hoverOnset === t;
+      const taken = Boolean(findKeyframe(keyframes, mark.frame));
+      const hovered = hoverOnset?.time === mark.time;
       ctx.strokeStyle = c.onset;
       ctx.globalAlpha = hovered ? 1 : 0.6;
       ctx.lineWidth = hovered ? 2 : 1;
@@ -2503,17 +2532,16 @@ function mount4(el, model, bus) {
     if (!axis) return null;
     let best = null;
     let bestD = HIT_PX2 + 1;
-    for (const t of onsets()) {
-      const d = Math.abs(frameToX(axis, t * fps()) - x);
+    for (const mark of marks) {
+      const d = Math.abs(frameToX(axis, mark.time * fps()) - x);
       if (d < bestD) {
-        best = t;
+        best = mark;
         bestD = d;
       }
     }
     return best;
   }
-  function addAtOnset(t) {
-    const frame = timeToFrame(t, fps());
+  function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
     const next = addKeyframe(keyframes, frame);
     if (next !== keyframes) setKeyframes(model, next);
@@ -2535,15 +2563,15 @@ function mount4(el, model, bus) {
       return;
     }
     const onset = hitOnset(x);
-    if (onset !== hoverOnset) {
+    if (onset?.time !== hoverOnset?.time) {
       hoverOnset = onset;
       view.requestDraw();
     }
     canvas.style.cursor = onset !== null ? "copy" : "default";
     const axis = bus.state.axis;
     if (!axis) return;
-    readout.dataset.frame = String(onset !== null ? timeToFrame(onset, fps()) : xToNearestFrame(axis, x));
-    readout.textContent = onset !== null ? `onset at ${formatTime(onset, 0.01)} → add a keyframe at frame ${timeToFrame(onset, fps())}` : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
+    readout.dataset.frame = String(onset !== null ? onset.frame : xToNearestFrame(axis, x));
+    readout.textContent = onset !== null ? `onset at ${formatTime(onset.time, 0.01)} → add a keyframe at frame ${onset.frame}` : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
   });
   cleanup.listen(canvas, "pointerup", (event) => {
     const d = drag;
@@ -2612,7 +2640,12 @@ function mount4(el, model, bus) {
     view.requestDraw();
   }));
   cleanup.add(watch(model, ["audio", "audio_mime"], loadAudio));
+  cleanup.add(watch(model, ["onsets"], () => {
+    updateMarks();
+    view.requestDraw();
+  }));
   cleanup.add(watch(model, ["project"], () => {
+    updateMarks();
     const p = getProject(model);
     if (p && component.value !== p.audio_component) component.value = p.audio_component;
     if (peaks) bus.set("audioFrames", Math.ceil(peaks.duration * fps()));
@@ -2637,7 +2670,7 @@ function formatEta(seconds) {
   if (seconds < 5400) return `about ${Math.round(seconds / 60)} min left`;
   return `about ${(seconds / 3600).toFixed(1)} h left`;
 }
-function describeStatus(status) {
+function describeStatus(status, problems = []) {
   const s = status ?? {};
   const done = s.done ?? 0;
   const total = s.total ?? 0;
@@ -2647,7 +2680,7 @@ function describeStatus(status) {
       return s.message || "Loading the pipeline…";
     case "rendering": {
       if (!total) return s.message || "Starting…";
-      const step = s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
+      const step = s.steps && s.step < s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
       const eta = formatEta(s.eta) ? ` · ${formatEta(s.eta)}` : "";
       const note = s.message ? ` · ${s.message}` : "";
       return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
@@ -2659,6 +2692,9 @@ function describeStatus(status) {
     case "failed":
       return s.message ? `Failed: ${s.message}` : "Failed.";
     default:
+      if (problems.length) {
+        return `Render cannot start: ${problems.length === 1 ? "one setting needs" : `${problems.length} settings need`} fixing (marked in the panel).`;
+      }
       return s.message || "Ready. Edit the keyframes, then press Render.";
   }
 }
@@ -2687,8 +2723,9 @@ function mountHeader(el, model, bus) {
     render
   );
   el.append(header, progress, words);
-  cleanup.add(watch(model, ["status", "pipeline_info"], () => {
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
     const status = model.get("status") ?? {};
+    const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
     render.disabled = busy;
     render.classList.toggle("gw-busy", busy);
@@ -2702,7 +2739,8 @@ function mountHeader(el, model, bus) {
     progress.classList.toggle("gw-indeterminate", status.state === "loading" || busy && !total);
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
-    words.textContent = describeStatus(status);
+    words.textContent = describeStatus(status, problems);
+    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}` : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
   }));
   return () => {
@@ -2739,8 +2777,7 @@ function mountNotices(el, model) {
     list.remove();
   };
 }
-function outputPlaceholder(status, format = "gif") {
-  const name = format === "mp4" ? "MP4" : "GIF";
+function outputPlaceholder(status, name = "GIF") {
   switch (status?.state) {
     case "loading":
     case "rendering":
@@ -2753,11 +2790,15 @@ function outputPlaceholder(status, format = "gif") {
       return `The finished ${name} appears here after a render.`;
   }
 }
+function downloadName(runDir, ext) {
+  const run = String(runDir ?? "").split(/[\\/]/).filter(Boolean).pop();
+  return `${run ? `giffusion-${run}` : "animation"}.${ext}`;
+}
 function mountOutput(el, model) {
   let url = null;
   const holder = h("div", { class: "gw-output-media" });
   const placeholder = h("div", { class: "gw-output-empty" });
-  const download = h("a", { class: "gw-btn", download: "animation.gif" }, "Download");
+  const download = h("a", { class: "gw-btn" }, "Download");
   const caption = h("span", { class: "gw-count" });
   const box = h(
     "div",
@@ -2791,16 +2832,16 @@ function mountOutput(el, model) {
       if (width && height) holder.style.setProperty("--gw-output-aspect", String(width / height));
     });
     holder.replaceChildren(media);
-    const ext = isVideo ? "mp4" : "gif";
+    const ext = mime.split("/")[1] || "bin";
     download.href = url;
-    download.download = `animation.${ext}`;
+    download.download = downloadName(model.get("status")?.run_dir, ext);
     const size = model.get("output")?.byteLength ?? 0;
     caption.textContent = `${ext.toUpperCase()} · ${(size / 1024).toFixed(size > 1e6 ? 0 : 1)} KB`;
   });
   const stopWords = watch(model, ["status", "project"], () => {
     const status = model.get("status") ?? {};
     const project = getProject(model);
-    placeholder.textContent = outputPlaceholder(status, project?.output_format);
+    placeholder.textContent = outputPlaceholder(status, String(project?.output_format ?? "").toUpperCase() || void 0);
     placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
     if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));
   });
@@ -2856,6 +2897,7 @@ var studio_default = {
 export {
   studio_default as default,
   describeStatus,
+  downloadName,
   formatEta,
   mount5 as mount,
   outputPlaceholder

@@ -1027,15 +1027,25 @@ function mountErrorBanner(el, model) {
       }
     }, "×")
   );
-  el.append(banner);
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
   const stop = watch(model, ["error"], () => {
     const message = model.get("error") || "";
     text.textContent = message;
     banner.hidden = !message;
   });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
   return () => {
     stop();
+    stopProblems();
     banner.remove();
+    problems.remove();
   };
 }
 function standaloneView(el, model, widget) {

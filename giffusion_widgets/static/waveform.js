@@ -36,6 +36,13 @@ function projectKeyframes(model) {
   const project = getProject(model);
   return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
 }
+var terms = (model, name) => model.get("vocabulary")?.[name] ?? [];
+function onsetMarks(model, component) {
+  const onsets = model.get("onsets") ?? {};
+  const marks = onsets[component];
+  if (!marks || onsets.fps !== getProject(model)?.fps) return [];
+  return marks.times.map((time, i) => ({ time, frame: marks.frames[i] }));
+}
 
 // src/timeaxis.js
 var MAX_PX_PER_FRAME = 48;
@@ -48,7 +55,6 @@ function makeAxis({ start = 0, pxPerFrame = 1, width = 0, length = 1, tailPx = 0
 var frameToX = (axis, frame) => (frame - axis.start) * axis.pxPerFrame;
 var xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
 var xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
-var timeToFrame = (seconds, fps) => Math.round(seconds * fps);
 var spanFrames = (axis) => Math.max(axis.length * (1 + OVERSCROLL), axis.length + 2);
 var tailPixels = (axis) => Math.min(axis.tailPx ?? 0, Math.max(0, axis.width - 2 * EDGE_PX) * MAX_TAIL_SHARE);
 function minPxPerFrame(axis) {
@@ -483,15 +489,25 @@ function mountErrorBanner(el, model) {
       }
     }, "×")
   );
-  el.append(banner);
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
   const stop = watch(model, ["error"], () => {
     const message = model.get("error") || "";
     text.textContent = message;
     banner.hidden = !message;
   });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
   return () => {
     stop();
+    stopProblems();
     banner.remove();
+    problems.remove();
   };
 }
 function standaloneView(el, model, widget) {
@@ -516,7 +532,6 @@ function standaloneView(el, model, widget) {
 var HEIGHT = 84;
 var RULER = 16;
 var HIT_PX = 6;
-var COMPONENTS = ["percussive", "harmonic", "combined"];
 function columnRange(peaks, c0, c1) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -531,6 +546,7 @@ function mount(el, model, bus) {
   let peaks = null;
   let audioUrl = null;
   let hoverOnset = null;
+  let marks = [];
   let drag = null;
   const audio = h("audio", { preload: "auto" });
   const playButton = h("button", {
@@ -543,7 +559,7 @@ function mount(el, model, bus) {
   const component = h(
     "select",
     { class: "gw-input gw-select", "aria-label": "Onsets of" },
-    COMPONENTS.map((c) => h("option", { value: c }, c))
+    terms(model, "audio_components").map((t) => h("option", { value: t.value, title: t.hint }, t.label))
   );
   const info = h("span", { class: "gw-count" });
   const readout = h("span", { class: "gw-readout", "data-readout": "waveform", "aria-label": "Waveform pointer" });
@@ -571,9 +587,9 @@ function mount(el, model, bus) {
   cleanup.add(() => view.dispose());
   view.onresize = (width) => syncAxis(bus, model, width);
   const fps = () => getProject(model)?.fps || 10;
-  const onsets = () => {
-    const name = getProject(model)?.audio_component ?? "percussive";
-    return peaks?.onsets?.[name] ?? [];
+  const updateMarks = () => {
+    marks = onsetMarks(model, getProject(model)?.audio_component);
+    if (hoverOnset && !marks.some((m) => m.time === hoverOnset.time)) hoverOnset = null;
   };
   function draw(ctx, width, height) {
     const c = themeColors(el);
@@ -628,11 +644,11 @@ function mount(el, model, bus) {
     ctx.stroke();
     ctx.globalAlpha = 1;
     const keyframes = projectKeyframes(model);
-    for (const t of onsets()) {
-      const x = Math.round(frameToX(axis, t * rate)) + 0.5;
+    for (const mark of marks) {
+      const x = Math.round(frameToX(axis, mark.time * rate)) + 0.5;
       if (x < -4 || x > width + 4) continue;
-      const taken = Boolean(findKeyframe(keyframes, timeToFrame(t, rate)));
-      const hovered = hoverOnset === t;
+      const taken = Boolean(findKeyframe(keyframes, mark.frame));
+      const hovered = hoverOnset?.time === mark.time;
       ctx.strokeStyle = c.onset;
       ctx.globalAlpha = hovered ? 1 : 0.6;
       ctx.lineWidth = hovered ? 2 : 1;
@@ -667,17 +683,16 @@ function mount(el, model, bus) {
     if (!axis) return null;
     let best = null;
     let bestD = HIT_PX + 1;
-    for (const t of onsets()) {
-      const d = Math.abs(frameToX(axis, t * fps()) - x);
+    for (const mark of marks) {
+      const d = Math.abs(frameToX(axis, mark.time * fps()) - x);
       if (d < bestD) {
-        best = t;
+        best = mark;
         bestD = d;
       }
     }
     return best;
   }
-  function addAtOnset(t) {
-    const frame = timeToFrame(t, fps());
+  function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
     const next = addKeyframe(keyframes, frame);
     if (next !== keyframes) setKeyframes(model, next);
@@ -699,15 +714,15 @@ function mount(el, model, bus) {
       return;
     }
     const onset = hitOnset(x);
-    if (onset !== hoverOnset) {
+    if (onset?.time !== hoverOnset?.time) {
       hoverOnset = onset;
       view.requestDraw();
     }
     canvas.style.cursor = onset !== null ? "copy" : "default";
     const axis = bus.state.axis;
     if (!axis) return;
-    readout.dataset.frame = String(onset !== null ? timeToFrame(onset, fps()) : xToNearestFrame(axis, x));
-    readout.textContent = onset !== null ? `onset at ${formatTime(onset, 0.01)} → add a keyframe at frame ${timeToFrame(onset, fps())}` : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
+    readout.dataset.frame = String(onset !== null ? onset.frame : xToNearestFrame(axis, x));
+    readout.textContent = onset !== null ? `onset at ${formatTime(onset.time, 0.01)} → add a keyframe at frame ${onset.frame}` : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
   });
   cleanup.listen(canvas, "pointerup", (event) => {
     const d = drag;
@@ -776,7 +791,12 @@ function mount(el, model, bus) {
     view.requestDraw();
   }));
   cleanup.add(watch(model, ["audio", "audio_mime"], loadAudio));
+  cleanup.add(watch(model, ["onsets"], () => {
+    updateMarks();
+    view.requestDraw();
+  }));
   cleanup.add(watch(model, ["project"], () => {
+    updateMarks();
     const p = getProject(model);
     if (p && component.value !== p.audio_component) component.value = p.audio_component;
     if (peaks) bus.set("audioFrames", Math.ceil(peaks.duration * fps()));

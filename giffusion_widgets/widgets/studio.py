@@ -1,20 +1,21 @@
-"""Studio: the whole panel, bound to a Project and a Renderer."""
+"""Studio: the whole panel, bound to a Session (project, pipeline, renderer, audio, jobs)."""
 
 from __future__ import annotations
 
 import os
+import weakref
+from pathlib import Path
 from typing import Any
 
-import anywidget
+import traitlets
 
 from ..project import Keyframe, Project
-from .assets import STYLE, esm
-from .jobs import Jobs
-from .media_inputs import MediaInputs
-from .render_control import RenderControl
+from .assets import esm
+from .panel import Handler, Panel
+from .run_view import IDLE
 
 
-class Studio(RenderControl, MediaInputs, anywidget.AnyWidget):
+class Studio(Panel):
     """The panel: keyframes, audio, frames, settings, Render.
 
     - `pipeline`: a loaded diffusers pipeline; None loads the project's checkpoint on the first render (none set:
@@ -22,34 +23,181 @@ class Studio(RenderControl, MediaInputs, anywidget.AnyWidget):
     - `project`: the Project to edit (a new default one if None). `studio.project` is the live object: the panel
       and cells see each other's changes.
     - `runs_dir`: where run folders and the frame cache go; `uploads_dir`: where files chosen in the panel are saved.
+      The panel reads and writes project files only inside the current folder's tree.
+
+    Running the cell that made a Studio again, closing it or stopping the kernel cancels its render.
     """
 
     _esm = esm("studio")
-    _css = STYLE
+
+    frame = traitlets.Int(0).tag(sync=True)
+    frame_count = traitlets.Int(0).tag(sync=True)
+    run_id = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Dict(dict(IDLE)).tag(sync=True)
+    pipeline_info = traitlets.Dict({}).tag(sync=True)
+    peaks = traitlets.Dict({}).tag(sync=True)
+    onsets = traitlets.Dict({}).tag(sync=True)
+    audio = traitlets.Bytes(b"").tag(sync=True)
+    audio_mime = traitlets.Unicode("").tag(sync=True)
+    media = traitlets.Dict({}).tag(sync=True)
+    image_preview = traitlets.Bytes(b"").tag(sync=True)
+    output = traitlets.Bytes(b"").tag(sync=True)
+    output_mime = traitlets.Unicode("").tag(sync=True)
+    log_to_comet = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", **kwargs: Any) -> None:
-        super().__init__(project=project if project is not None else Project(), **kwargs)
-        self._init_messages()
-        self._jobs = Jobs(self._report)
-        self._init_frames()
-        self._init_audio()
-        self._init_media(uploads_dir)
-        self._init_pipeline(pipeline)
-        self._init_render(runs_dir)
-        self._init_project_sync()
-        self._check_project()
-        self._project_edited({}, self._known)
+        session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir)
+        super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media, **kwargs)
+        _replace_earlier_studio_of_this_cell(self)
+
+    def messages(self) -> dict[str, Handler]:
+        s = self.session
+        return {
+            "render": lambda c, b: s.start_render(),
+            "cancel": lambda c, b: s.cancel(),
+            "frames": lambda c, b: s.run.resend(int(c.get("from") or 0)),
+            "load_pipeline": lambda c, b: s.jobs.start(
+                s.load_pipeline, str(c.get("checkpoint") or "").strip(), str(c.get("pipeline_class") or "").strip(),
+                name="load-pipeline"),
+            "upload": lambda c, b: s.upload(c.get("kind"), str(c.get("name") or ""), _one_file(b)),
+            "clear_media": lambda c, b: s.clear_media(c.get("kind")),
+            "audio_keyframes": lambda c, b: self._audio_keyframes(),
+            "video_keyframes": lambda c, b: s.keyframes_from_video(),
+            "send_frame_to_image": lambda c, b: s.send_frame_to_image(int(c.get("frame", self.frame))),
+            "send_video_to_video": lambda c, b: s.send_video_to_video(),
+            "save_project": lambda c, b: s.save_project(_path_of(c), from_panel=True),
+            "load_project": lambda c, b: s.load_project(_path_of(c), from_panel=True),
+            "inspire": lambda c, b: self._inspire(c),
+        }
+
+    # ------------------------------------------------------------------ the same from code
+    @property
+    def pipeline(self) -> Any:
+        """The loaded diffusers pipeline (None until loaded)."""
+        return self.session.pipelines.pipeline
+
+    @pipeline.setter
+    def pipeline(self, pipe: Any) -> None:
+        self.session.pipelines.give(pipe)
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.session.runs_dir
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.session.uploads_dir
+
+    @property
+    def animation(self) -> Any:
+        """The Animation of the last render (finished or cancelled); None before one and while one runs."""
+        return self.session.animation
+
+    @property
+    def rendering(self) -> bool:
+        return self.session.rendering
+
+    def render(self) -> Any:
+        """Render the project now and return the Animation (shown inline as the cell's result). Runs in the calling
+        thread; frames still stream to the panel. Frames rendered before with the same settings come from the cache."""
+        return self.session.render()
+
+    def cancel(self) -> None:
+        """Stop a running render after the current step; its finished frames are kept."""
+        self.session.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background render and other background work; True when all have finished."""
+        return self.session.wait(timeout)
+
+    def load_pipeline(self) -> Any:
+        """Load the project's checkpoint and pipeline class now (blocking); return the pipeline."""
+        return self.session.pipelines.load(self.project)
+
+    def keyframes_from_audio(self, component: str | None = None) -> list[Keyframe]:
+        """A keyframe on each onset of the audio's component (default: the project's); return the keyframes."""
+        return self.session.keyframes_from_audio(component)
+
+    def keyframes_from_video(self) -> list[Keyframe]:
+        """Match the project to its video: fps of the video, keyframes spread over its frames."""
+        return self.session.keyframes_from_video()
+
+    def load_project(self, path: str | os.PathLike) -> Project:
+        """Read settings from a project JSON file into the live project (the same object); return it."""
+        return self.session.load_project(path)
+
+    def save_project(self, path: str | os.PathLike, overwrite: bool = False) -> Path:
+        """Write the project to a JSON file; an existing file that is not a project file is kept unless `overwrite`."""
+        return self.session.save_project(path, overwrite=overwrite)
 
     def inspire(self, topics: str | list[str] | None = None, mode: str = "replace") -> list[Keyframe]:
-        """New prompts from `topics` ("replace" the keyframes, or "append" a style to each); return the keyframes."""
-        from ..inspire import inspire_keyframes
+        """New prompts from `topics`: "replace" the keyframes, or "append" a style phrase to every prompt."""
+        return self.session.inspire(topics, mode)
 
-        self.project.keyframes = inspire_keyframes(self.project, topics or None, mode=mode)
-        self.sync()
-        return self.project.keyframes
+    # ------------------------------------------------------------------ messages
+    @traitlets.observe("log_to_comet")
+    def _on_log_to_comet(self, change: dict) -> None:
+        self.session.log_to_comet = bool(change["new"])
 
-    def _msg_inspire(self, content: dict, _buffers: list[bytes]) -> None:
+    def _audio_keyframes(self) -> None:
+        if not self.project.audio_input:
+            from ..errors import MediaError
+
+            raise MediaError("there is no audio input: choose an audio file first")
+        self.session.jobs.start(self.session.keyframes_from_audio, name="audio-keyframes")
+
+    def _inspire(self, content: dict) -> None:
         mode = content.get("mode") or "replace"
-        keyframes = self.inspire(content.get("topics") or None, mode=mode)
-        self.notice(f"{len(keyframes)} inspired keyframes ({mode}).")
+        keyframes = self.session.inspire(content.get("topics") or None, mode=mode)
+        what = "new prompts" if mode == "replace" else "prompts with a style phrase appended"
+        self.notice(f"{len(keyframes)} keyframes, {what}.")
+
+
+def _one_file(buffers: list) -> bytes:
+    from ..errors import MediaError
+
+    if len(buffers) != 1:
+        raise MediaError("an upload carries exactly one file")
+    return buffers[0]
+
+
+def _path_of(content: dict) -> str:
+    from ..errors import ProjectError
+
+    path = str(content.get("path") or "").strip()
+    if not path:
+        raise ProjectError("give a file name for the project, e.g. project.json")
+    return path
+
+
+# The Studio each notebook cell made last, so running the cell again closes the one it replaces (its view is gone
+# with the old output, and a render of it would run on with no way to cancel it).
+_BY_CELL: dict[str, tuple[int, list[weakref.ref[Studio]]]] = {}
+
+
+def _cell() -> tuple[str, int] | None:
+    """(the running cell's id, or its code where the front end sends no id; the execution count), None outside."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    shell = get_ipython()
+    header = getattr(shell, "parent_header", None) or {}
+    key = (header.get("metadata") or {}).get("cellId") or (header.get("content") or {}).get("code")
+    return None if shell is None or not key else (str(key), int(shell.execution_count))
+
+
+def _replace_earlier_studio_of_this_cell(studio: Studio) -> None:
+    cell = _cell()
+    if cell is None:
+        return
+    key, count = cell
+    earlier_count, earlier = _BY_CELL.get(key, (count, []))
+    if earlier_count != count:  # the cell runs again: what its last run made is replaced
+        for ref in earlier:
+            old = ref()
+            if old is not None:
+                old.close()
+        earlier = []
+    _BY_CELL[key] = (count, [*earlier, weakref.ref(studio)])

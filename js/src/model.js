@@ -48,3 +48,18 @@ export function projectKeyframes(model) {
   const project = getProject(model);
   return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
 }
+
+/** One list of the vocabulary the kernel sends once (giffusion_widgets/vocabulary.py): [{value, label, hint}]. */
+export const terms = (model, name) => model.get("vocabulary")?.[name] ?? [];
+
+/** The kernel's problems with the project ([{field, message}]) about `field`. */
+export const problemsOf = (model, field) => (model.get("problems") ?? []).filter((p) => p.field === field);
+
+/** A keyframe's frame for each onset of one audio component, as the kernel computed them for the project's fps:
+ * [{time, frame}], empty while the kernel has not yet answered a change of fps (the panel never rounds a time). */
+export function onsetMarks(model, component) {
+  const onsets = model.get("onsets") ?? {};
+  const marks = onsets[component];
+  if (!marks || onsets.fps !== getProject(model)?.fps) return [];
+  return marks.times.map((time, i) => ({ time, frame: marks.frames[i] }));
+}

@@ -35,15 +35,29 @@ export function mountErrorBanner(el, model) {
         model.save_changes();
       },
     }, "×"));
-  el.append(banner);
+  // The kernel's problems with the project that no field of this view shows under itself (keyframes, settings
+  // of a widget without a settings panel), one line each.
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
   const stop = watch(model, ["error"], () => {
     const message = model.get("error") || "";
     text.textContent = message;
     banner.hidden = !message;
   });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? [])
+      .filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  // The fields mount after this line does: look once they are in place.
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
   return () => {
     stop();
+    stopProblems();
     banner.remove();
+    problems.remove();
   };
 }
 

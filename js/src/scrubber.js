@@ -100,8 +100,9 @@ export function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
+    // The count is of the run's frames, as in the status line (the scrub range may be longer after an edit).
     position.textContent = n
-      ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${n} frames rendered`
+      ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered`
       : "";
     Object.assign(section.dataset, { frame: String(frame), rendered: String(store.count), total: String(n),
       run: store.run ?? "" });

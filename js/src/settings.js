@@ -1,20 +1,19 @@
-// Settings: every field edits the `project` dict (copy, change, set, save_changes); the kernel checks the values
-// and names any problem in the `error` trait, which marks the field it is about.
+// Settings: every field edits the `project` dict (copy, change, set, save_changes). The kernel applies the whole
+// dict only when every value is valid and names each problem as {field, message} in the `problems` trait: the field
+// of that name shows the message under itself. Every list of choices comes from the `vocabulary` trait.
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
-import { editProject, getProject, watch } from "./model.js";
+import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { describePipeline } from "./pipeline-words.js";
 import { rootElement } from "./root.js";
 
-const PIPELINE_CLASSES = [
-  "StableDiffusionPipeline", "StableDiffusionImg2ImgPipeline", "StableDiffusionXLPipeline",
-  "StableDiffusionXLImg2ImgPipeline", "AutoPipelineForText2Image", "AutoPipelineForImage2Image", "DiffusionPipeline",
-];
-const SCHEDULERS = [
-  "DDIMScheduler", "EulerDiscreteScheduler", "EulerAncestralDiscreteScheduler", "DPMSolverMultistepScheduler",
-  "LMSDiscreteScheduler", "PNDMScheduler", "UniPCMultistepScheduler", "HeunDiscreteScheduler", "LCMScheduler",
-];
-const MEDIA_ACCEPT = { image: "image/*", audio: "audio/*,.wav,.mp3,.flac,.ogg", video: "video/*,.gif,.mp4,.webm,.mov" };
+/** The schedulers to suggest: those the loaded pipeline accepts, else every one the kernel knows. */
+export function schedulerChoices(vocabulary, pipelineInfo) {
+  const known = vocabulary?.schedulers ?? [];
+  const accepted = pipelineInfo?.state === "ready" && Array.isArray(pipelineInfo.schedulers)
+    ? new Set(pipelineInfo.schedulers) : null;
+  return accepted ? known.filter((t) => accepted.has(t.value)) : known;
+}
 
 let nextId = 0;
 const uid = (name) => `gw-${name}-${(nextId += 1)}`;
@@ -28,8 +27,9 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
   const id = uid(key);
   let input;
   if (kind === "select") {
+    // options: vocabulary terms [{value, label, hint}]
     input = h("select", { class: "gw-input gw-select", id },
-      options.map((o) => (Array.isArray(o) ? h("option", { value: o[0] }, o[1]) : h("option", { value: o }, o))));
+      options.map((t) => h("option", { value: t.value, title: t.hint || undefined }, t.label)));
   } else if (kind === "check") {
     input = h("input", { type: "checkbox", id, class: "gw-check" });
   } else {
@@ -43,7 +43,11 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
     });
   }
   const valueLabel = kind === "range" ? h("output", { class: "gw-range-value", for: id }) : null;
-  const datalist = list ? h("datalist", { id: `${id}-list` }, list.map((v) => h("option", { value: v }))) : null;
+  // list: suggestions, as plain values or vocabulary terms
+  const datalist = list ? h("datalist", { id: `${id}-list` }) : null;
+  const suggest = (items) => datalist?.replaceChildren(...items.map((v) => (typeof v === "object"
+    ? h("option", { value: v.value, label: v.label }) : h("option", { value: v }))));
+  if (list) suggest(list);
   const note = h("div", { class: "gw-field-error" });
 
   function parse() {
@@ -61,10 +65,20 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
     return { ok: true, value };
   }
 
+  let localWhy = ""; // what the browser itself found wrong with the typed text
+  let kernelWhy = ""; // what the kernel says about this field
+  function mark() {
+    const why = localWhy || kernelWhy;
+    note.textContent = why;
+    input.setAttribute("aria-invalid", why ? "true" : "false");
+    input.classList.toggle("gw-invalid", Boolean(why));
+    row.dataset.problem = why ? "true" : "false";
+  }
+
   function commit() {
     const result = parse();
-    note.textContent = result.ok ? "" : result.why;
-    input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+    localWhy = result.ok ? "" : result.why;
+    mark();
     if (!result.ok) return;
     if (getProject(model)?.[key] === result.value) return;
     editProject(model, (p) => { p[key] = result.value; });
@@ -82,16 +96,16 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
     cleanup.listen(input, "change", commit);
   }
 
-  function show(project, error) {
+  function show(project) {
     const value = project?.[key];
     if (!isEditing(input)) {
       if (kind === "check") input.checked = Boolean(value);
       else input.value = value === null || value === undefined ? "" : String(value);
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
+      localWhy = ""; // the box shows the kernel's value again, so what was wrong with the typed text is gone
     }
-    // The kernel's messages start with the setting's name ("fps must be at least 1, got 0").
-    const flagged = Boolean(error) && new RegExp(`(^|; )${key} must`).test(error);
-    input.classList.toggle("gw-invalid", flagged);
+    kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
+    mark();
   }
 
   const labelEl = h("label", { for: id, class: "gw-label" }, label);
@@ -100,7 +114,8 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
       note)
     : h("div", { class: "gw-field" }, labelEl, h("div", { class: "gw-field-input" }, input, valueLabel, datalist),
       hint ? h("div", { class: "gw-hint" }, hint) : null, note);
-  return { row, show, flush: () => typed?.flush(), input };
+  row.dataset.field = key;
+  return { key, row, show, suggest, flush: () => typed?.flush(), input };
 }
 
 function section(title, summary, open, ...children) {
@@ -113,7 +128,9 @@ function section(title, summary, open, ...children) {
 
 /** A file picker that uploads the chosen file as one buffer: {type: "upload", kind, name}. */
 function uploadButton(model, kind, label) {
-  const input = h("input", { type: "file", accept: MEDIA_ACCEPT[kind] ?? ".json,application/json", hidden: true });
+  // A media kind's hint in the vocabulary is what its file picker accepts.
+  const accept = terms(model, "media_kinds").find((t) => t.value === kind)?.hint ?? ".json,application/json";
+  const input = h("input", { type: "file", accept, hidden: true });
   input.addEventListener("change", async () => {
     const file = input.files?.[0];
     if (!file) return;
@@ -133,6 +150,7 @@ export function mount(el, model, bus) {
     fields.push(f);
     return f.row;
   };
+  const fieldOf = (key) => fields.find((f) => f.key === key);
   const send = (content) => model.send(content);
 
   // ----------------------------------------------------------------- pipeline
@@ -147,12 +165,15 @@ export function mount(el, model, bus) {
     h("div", { class: "gw-grid gw-grid-wide" },
       add("checkpoint", "Checkpoint", { nullable: true, placeholder: "empty: the embedded demo pipeline",
         hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access." }),
-      add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto", list: PIPELINE_CLASSES })),
+      add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto",
+        list: terms(model, "pipeline_classes") })),
     h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage));
 
   // ------------------------------------------------------------------- inputs
   const media = {};
-  const mediaRow = (kind, title, extra = []) => {
+  const kindLabel = (kind) => terms(model, "media_kinds").find((t) => t.value === kind)?.label ?? kind;
+  const mediaRow = (kind, extra = []) => {
+    const title = kindLabel(kind);
     const name = h("span", { class: "gw-media-name" });
     const clear = h("button", { class: "gw-btn gw-icon", type: "button", title: `Remove the ${kind} input`,
       "aria-label": `Remove the ${kind} input`, onclick: () => send({ type: "clear_media", kind }) }, "×");
@@ -165,14 +186,14 @@ export function mount(el, model, bus) {
   let previewUrl = null;
   const inputs = section("Inputs", () => mediaSummary(model.get("media")), false,
     h("div", { class: "gw-grid gw-grid-wide" },
-      mediaRow("image", "Initial image", [preview]),
+      mediaRow("image", [preview]),
       h("div", {},
-        mediaRow("audio", "Audio", [
+        mediaRow("audio", [
           h("button", { class: "gw-btn", type: "button", title: "Put a keyframe on each onset of the audio component",
             onclick: () => send({ type: "audio_keyframes" }) }, "Get keyframes from audio")]),
-        add("audio_component", "Audio component", { kind: "select", options: ["percussive", "harmonic", "combined"],
+        add("audio_component", "Audio component", { kind: "select", options: terms(model, "audio_components"),
           hint: "Onsets of this part of the sound become keyframes." })),
-      mediaRow("video", "Video", [
+      mediaRow("video", [
         h("button", { class: "gw-btn", type: "button", title: "Match keyframes and fps to the video",
           onclick: () => send({ type: "video_keyframes" }) }, "Get keyframes from video")])),
     h("div", { class: "gw-hint" }, "Files are saved beside the notebook. Strength (Diffusion) sets how far frames "
@@ -188,7 +209,8 @@ export function mount(el, model, bus) {
       add("seed", "Seed", { kind: "int", min: 0 }),
       add("batch_size", "Batch size", { kind: "batch", list: ["auto", "1", "2", "4", "8"],
         hint: "frames per pipeline call; auto finds what fits" }),
-      add("scheduler", "Scheduler", { nullable: true, placeholder: "the pipeline's", list: SCHEDULERS }),
+      add("scheduler", "Scheduler", { nullable: true, placeholder: "the pipeline's",
+        list: schedulerChoices(model.get("vocabulary"), model.get("pipeline_info")) }),
       add("height", "Height", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
       add("width", "Width", { kind: "optint", min: 8, step: 8, placeholder: "auto" }),
       add("latent_channels", "Latent channels", { kind: "optint", min: 1, placeholder: "auto" })),
@@ -202,12 +224,13 @@ export function mount(el, model, bus) {
     add("use_fixed_latent", "Same starting noise for every frame", { kind: "check",
       hint: "Steadier animations; off lets the noise drift between keyframe seeds." }),
     h("div", { class: "gw-grid" },
-      add("embedding_interpolation", "Blend", { kind: "select", options: ["lerp", "slerp"] }),
-      add("easing", "Easing", { kind: "select", options: ["linear", "ease-in-out", "ease-in", "ease-out"] })));
+      add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })));
 
-  const output = section("Output", (p) => `${p.output_format.toUpperCase()} · ${p.fps} fps`, true,
+  const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
+  const output = section("Output", (p) => `${formatName(p.output_format)} · ${p.fps} fps`, true,
     h("div", { class: "gw-grid" },
-      add("output_format", "Format", { kind: "select", options: [["gif", "GIF"], ["mp4", "MP4 (with audio)"]] }),
+      add("output_format", "Format", { kind: "select", options: terms(model, "output_formats") }),
       add("fps", "Frames per second", { kind: "int", min: 1 })));
 
   const timing = section("Audio timing", (p) => (p.audio_timing ? `on · smooth ${p.audio_smooth}` : "off"), false,
@@ -219,16 +242,16 @@ export function mount(el, model, bus) {
   const topics = h("input", { class: "gw-input", type: "text", id: uid("topics"),
     placeholder: "e.g. lighthouses, northern lights, watercolor", spellcheck: false });
   const modeName = uid("mode");
-  const modeReplace = h("input", { type: "radio", name: modeName, value: "replace", checked: true });
-  const modeAppend = h("input", { type: "radio", name: modeName, value: "append" });
+  const modes = terms(model, "inspiration_modes").map((t, i) => ({
+    term: t, input: h("input", { type: "radio", name: modeName, value: t.value, checked: i === 0 }) }));
+  const chosenMode = () => modes.find((m) => m.input.checked)?.term.value;
   const inspire = section("Inspire", () => "prompts from topics", false,
     h("div", { class: "gw-field" }, h("label", { class: "gw-label", for: topics.id }, "Topics"), topics),
     h("div", { class: "gw-row" },
-      h("label", { class: "gw-radio" }, modeReplace, " replace keyframes"),
-      h("label", { class: "gw-radio" }, modeAppend, " append after the last"),
+      modes.map(({ term, input }) => h("label", { class: "gw-radio", title: term.hint }, input, ` ${term.label}`)),
       h("span", { class: "gw-spacer" }),
       h("button", { class: "gw-btn", type: "button", onclick: () => send({ type: "inspire", topics: topics.value,
-        mode: modeAppend.checked ? "append" : "replace" }) }, "Inspire me")));
+        mode: chosenMode() }) }, "Inspire me")));
 
   // ------------------------------------------------------------------ project
   const path = h("input", { class: "gw-input", type: "text", id: uid("path"), value: "project.json",
@@ -259,10 +282,9 @@ export function mount(el, model, bus) {
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
 
-  cleanup.add(watch(model, ["project", "error"], () => {
+  cleanup.add(watch(model, ["project", "problems"], () => {
     const project = getProject(model);
-    const error = model.get("error") || "";
-    fields.forEach((f) => f.show(project, error));
+    fields.forEach((f) => f.show(project));
     if (project) sections.forEach((s) => { s.summaryText.textContent = s.summary(project) || ""; });
   }));
   cleanup.add(watch(model, ["pipeline_info", "project"], () => {
@@ -272,6 +294,7 @@ export function mount(el, model, bus) {
       ?? state;
     pipelineState.dataset.state = state;
     loadButton.disabled = state === "loading";
+    fieldOf("scheduler").suggest(schedulerChoices(model.get("vocabulary"), info));
     const words = describePipeline(info, getProject(model));
     pipelineMessage.textContent = words.line;
     pipelineMessage.title = words.details;
@@ -280,7 +303,7 @@ export function mount(el, model, bus) {
   }));
   cleanup.add(watch(model, ["media"], () => {
     const m = model.get("media") ?? {};
-    for (const kind of ["image", "audio", "video"]) {
+    for (const kind of Object.keys(media)) {
       const item = m[kind];
       media[kind].name.textContent = item ? describeMedia(kind, item) : "none";
       media[kind].name.classList.toggle("gw-muted", !item);
@@ -311,7 +334,7 @@ function describeMedia(kind, item) {
 }
 
 function mediaSummary(media) {
-  const names = ["image", "audio", "video"].filter((k) => media?.[k]);
+  const names = Object.keys(media ?? {}).filter((k) => media[k]);
   return names.length ? names.join(" + ") : "none";
 }
 

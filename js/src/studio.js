@@ -21,8 +21,8 @@ export function formatEta(seconds) {
   return `about ${(seconds / 3600).toFixed(1)} h left`;
 }
 
-/** The words under the progress bar for a status trait value. */
-export function describeStatus(status) {
+/** The words under the progress bar for a status trait value, and the kernel's problems with the project. */
+export function describeStatus(status, problems = []) {
   const s = status ?? {};
   const done = s.done ?? 0;
   const total = s.total ?? 0;
@@ -32,7 +32,8 @@ export function describeStatus(status) {
       return s.message || "Loading the pipeline…";
     case "rendering": {
       if (!total) return s.message || "Starting…";
-      const step = s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
+      // A finished batch's "step 20/20" would sit beside the next frame's number.
+      const step = s.steps && s.step < s.steps && done < total ? ` · step ${s.step}/${s.steps}` : "";
       const eta = formatEta(s.eta) ? ` · ${formatEta(s.eta)}` : "";
       const note = s.message ? ` · ${s.message}` : "";
       return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
@@ -44,6 +45,10 @@ export function describeStatus(status) {
     case "failed":
       return s.message ? `Failed: ${s.message}` : "Failed.";
     default:
+      if (problems.length) {
+        return `Render cannot start: ${problems.length === 1 ? "one setting needs" : `${problems.length} settings need`}`
+          + " fixing (marked in the panel).";
+      }
       return s.message || "Ready. Edit the keyframes, then press Render.";
   }
 }
@@ -65,8 +70,9 @@ function mountHeader(el, model, bus) {
       h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
     h("span", { class: "gw-spacer" }), cancel, render);
   el.append(header, progress, words);
-  cleanup.add(watch(model, ["status", "pipeline_info"], () => {
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
     const status = model.get("status") ?? {};
+    const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
     render.disabled = busy;
     render.classList.toggle("gw-busy", busy);
@@ -82,7 +88,9 @@ function mountHeader(el, model, bus) {
     progress.classList.toggle("gw-indeterminate", status.state === "loading" || (busy && !total));
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
-    words.textContent = describeStatus(status);
+    words.textContent = describeStatus(status, problems);
+    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}`
+      : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
   }));
   return () => {
@@ -115,9 +123,8 @@ function mountNotices(el, model) {
   };
 }
 
-/** What the animation column says while there is no video of the current run. */
-export function outputPlaceholder(status, format = "gif") {
-  const name = format === "mp4" ? "MP4" : "GIF";
+/** What the animation column says while there is no video of the current run; `name` is the format's label. */
+export function outputPlaceholder(status, name = "GIF") {
   switch (status?.state) {
     case "loading":
     case "rendering":
@@ -133,12 +140,18 @@ export function outputPlaceholder(status, format = "gif") {
   }
 }
 
+/** A download's file name: the run folder's name (its date and id), so downloads of several runs never clash. */
+export function downloadName(runDir, ext) {
+  const run = String(runDir ?? "").split(/[\\/]/).filter(Boolean).pop();
+  return `${run ? `giffusion-${run}` : "animation"}.${ext}`;
+}
+
 /** The finished GIF or MP4 from the `output` bytes; until there is one, a line that says what will come. */
 function mountOutput(el, model) {
   let url = null;
   const holder = h("div", { class: "gw-output-media" });
   const placeholder = h("div", { class: "gw-output-empty" });
-  const download = h("a", { class: "gw-btn", download: "animation.gif" }, "Download");
+  const download = h("a", { class: "gw-btn" }, "Download");
   const caption = h("span", { class: "gw-count" });
   const box = h("div", { class: "gw-output" },
     h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Animation"), caption,
@@ -164,16 +177,16 @@ function mountOutput(el, model) {
       if (width && height) holder.style.setProperty("--gw-output-aspect", String(width / height));
     });
     holder.replaceChildren(media);
-    const ext = isVideo ? "mp4" : "gif";
+    const ext = mime.split("/")[1] || "bin";
     download.href = url;
-    download.download = `animation.${ext}`;
+    download.download = downloadName(model.get("status")?.run_dir, ext);
     const size = model.get("output")?.byteLength ?? 0;
     caption.textContent = `${ext.toUpperCase()} · ${(size / 1024).toFixed(size > 1e6 ? 0 : 1)} KB`;
   });
   const stopWords = watch(model, ["status", "project"], () => {
     const status = model.get("status") ?? {};
     const project = getProject(model);
-    placeholder.textContent = outputPlaceholder(status, project?.output_format);
+    placeholder.textContent = outputPlaceholder(status, String(project?.output_format ?? "").toUpperCase() || undefined);
     // Once a run has frames, the placeholder takes the animation's size, so its arrival moves nothing.
     placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
     if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));

@@ -22,7 +22,6 @@ export const xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
 /** The whole frame nearest pixel `x`, never below 0. */
 export const xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
 export const frameToTime = (frame, fps) => frame / fps;
-export const timeToFrame = (seconds, fps) => Math.round(seconds * fps);
 export const timeToX = (axis, seconds, fps) => frameToX(axis, seconds * fps);
 
 /** Frames the view may show: the content plus the overscroll margin (at least two frames). */

@@ -5,15 +5,14 @@ import { contentLength, fit, handleWheel, panBy, syncAxis, zoomBy } from "./axis
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, h } from "./dom.js";
 import { addKeyframe, findKeyframe } from "./keyframes.js";
-import { blobUrl, getProject, projectKeyframes, setKeyframes, setProjectField, watch } from "./model.js";
+import { blobUrl, getProject, onsetMarks, projectKeyframes, setKeyframes, setProjectField, terms, watch } from "./model.js";
 import { icon, setPlayIcon } from "./icons.js";
 import { standaloneView } from "./root.js";
-import { formatTime, frameToX, timeTicks, timeToFrame, xToFrame, xToNearestFrame } from "./timeaxis.js";
+import { formatTime, frameToX, timeTicks, xToFrame, xToNearestFrame } from "./timeaxis.js";
 
 const HEIGHT = 84;
 const RULER = 16;
 const HIT_PX = 6;
-const COMPONENTS = ["percussive", "harmonic", "combined"];
 
 /** Min and max of peak columns [c0, c1), for one pixel column. */
 export function columnRange(peaks, c0, c1) {
@@ -30,14 +29,15 @@ export function mount(el, model, bus) {
   const cleanup = cleanupList();
   let peaks = null;
   let audioUrl = null;
-  let hoverOnset = null;
+  let hoverOnset = null; // the onset mark {time, frame} under the pointer
+  let marks = []; // the project's audio component's onsets, each with the frame the kernel gives it
   let drag = null;
 
   const audio = h("audio", { preload: "auto" });
   const playButton = h("button", { class: "gw-btn gw-icon", type: "button", title: "Play the audio (Space)",
     "aria-label": "Play", onclick: () => bus.player?.toggle() }, icon("play"));
   const component = h("select", { class: "gw-input gw-select", "aria-label": "Onsets of" },
-    COMPONENTS.map((c) => h("option", { value: c }, c)));
+    terms(model, "audio_components").map((t) => h("option", { value: t.value, title: t.hint }, t.label)));
   const info = h("span", { class: "gw-count" });
   const readout = h("span", { class: "gw-readout", "data-readout": "waveform", "aria-label": "Waveform pointer" });
   const toolbar = h("div", { class: "gw-toolbar" },
@@ -57,9 +57,9 @@ export function mount(el, model, bus) {
   view.onresize = (width) => syncAxis(bus, model, width);
 
   const fps = () => getProject(model)?.fps || 10;
-  const onsets = () => {
-    const name = getProject(model)?.audio_component ?? "percussive";
-    return peaks?.onsets?.[name] ?? [];
+  const updateMarks = () => {
+    marks = onsetMarks(model, getProject(model)?.audio_component);
+    if (hoverOnset && !marks.some((m) => m.time === hoverOnset.time)) hoverOnset = null;
   };
 
   function draw(ctx, width, height) {
@@ -121,11 +121,11 @@ export function mount(el, model, bus) {
     ctx.stroke();
     ctx.globalAlpha = 1;
     const keyframes = projectKeyframes(model);
-    for (const t of onsets()) {
-      const x = Math.round(frameToX(axis, t * rate)) + 0.5;
+    for (const mark of marks) {
+      const x = Math.round(frameToX(axis, mark.time * rate)) + 0.5;
       if (x < -4 || x > width + 4) continue;
-      const taken = Boolean(findKeyframe(keyframes, timeToFrame(t, rate)));
-      const hovered = hoverOnset === t;
+      const taken = Boolean(findKeyframe(keyframes, mark.frame));
+      const hovered = hoverOnset?.time === mark.time;
       ctx.strokeStyle = c.onset;
       ctx.globalAlpha = hovered ? 1 : 0.6;
       ctx.lineWidth = hovered ? 2 : 1;
@@ -163,18 +163,18 @@ export function mount(el, model, bus) {
     if (!axis) return null;
     let best = null;
     let bestD = HIT_PX + 1;
-    for (const t of onsets()) {
-      const d = Math.abs(frameToX(axis, t * fps()) - x);
+    for (const mark of marks) {
+      const d = Math.abs(frameToX(axis, mark.time * fps()) - x);
       if (d < bestD) {
-        best = t;
+        best = mark;
         bestD = d;
       }
     }
     return best;
   }
 
-  function addAtOnset(t) {
-    const frame = timeToFrame(t, fps());
+  /** A keyframe on an onset's frame (the kernel's: audio keyframes land on the same frames). */
+  function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
     const next = addKeyframe(keyframes, frame);
     // An onset that already has a keyframe selects it instead.
@@ -198,16 +198,16 @@ export function mount(el, model, bus) {
       return;
     }
     const onset = hitOnset(x);
-    if (onset !== hoverOnset) {
+    if (onset?.time !== hoverOnset?.time) {
       hoverOnset = onset;
       view.requestDraw();
     }
     canvas.style.cursor = onset !== null ? "copy" : "default";
     const axis = bus.state.axis;
     if (!axis) return;
-    readout.dataset.frame = String(onset !== null ? timeToFrame(onset, fps()) : xToNearestFrame(axis, x));
+    readout.dataset.frame = String(onset !== null ? onset.frame : xToNearestFrame(axis, x));
     readout.textContent = onset !== null
-      ? `onset at ${formatTime(onset, 0.01)} → add a keyframe at frame ${timeToFrame(onset, fps())}`
+      ? `onset at ${formatTime(onset.time, 0.01)} → add a keyframe at frame ${onset.frame}`
       : `${formatTime(Math.max(0, xToFrame(axis, x)) / fps(), 0.01)} · frame ${xToNearestFrame(axis, x)}`;
   });
   cleanup.listen(canvas, "pointerup", (event) => {
@@ -279,7 +279,12 @@ export function mount(el, model, bus) {
     view.requestDraw();
   }));
   cleanup.add(watch(model, ["audio", "audio_mime"], loadAudio));
+  cleanup.add(watch(model, ["onsets"], () => {
+    updateMarks();
+    view.requestDraw();
+  }));
   cleanup.add(watch(model, ["project"], () => {
+    updateMarks();
     const p = getProject(model);
     if (p && component.value !== p.audio_component) component.value = p.audio_component;
     if (peaks) bus.set("audioFrames", Math.ceil(peaks.duration * fps()));

@@ -50,6 +50,16 @@ test("the studio fits a narrow notebook in the dark", { skip }, async () => {
     { width: 560 });
   assert.equal(facts.scrollWidth, facts.width);
   assert.match(facts.status, /Rendering frame 38 of 61 · 7 from cache · about 10 s left/);
+  // Problems are data: the field they name is marked; one no field shows is listed under the error line.
+  assert.deepEqual(facts.markedFields, ["fps"]);
+  assert.deepEqual(facts.listedProblems, ["keyframes"]);
+});
+
+test("counts are the run's even when an edit makes the project longer", { skip }, async () => {
+  const facts = await run("widget=studio&scenario=render-grow");
+  assert.match(facts.position, /61 of 61 frames rendered$/);
+  assert.equal(facts.scrubTotal, "91", "the scrub range still covers the project");
+  assert.match(facts.status, /^Finished: 61 frames/);
 });
 
 for (const widget of ["timeline", "waveform", "scrubber"]) {

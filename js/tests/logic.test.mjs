@@ -7,7 +7,9 @@ import { createBus } from "../src/bus.js";
 import { errorRange } from "../src/prompt-text.js";
 import { revealScroll, sortedIndexOf, visibleRange } from "../src/filmstrip.js";
 import { describePipeline, deviceWords } from "../src/pipeline-words.js";
-import { describeStatus, formatEta, outputPlaceholder } from "../src/studio.js";
+import { describeStatus, downloadName, formatEta, outputPlaceholder } from "../src/studio.js";
+import { schedulerChoices } from "../src/settings.js";
+import { onsetMarks, problemsOf, terms } from "../src/model.js";
 import { columnRange } from "../src/waveform.js";
 import { contentLength } from "../src/axisview.js";
 
@@ -34,7 +36,7 @@ test("status words for each state", () => {
 
 test("the animation column says what will come while there is no video", () => {
   assert.equal(outputPlaceholder({ state: "idle" }), "The finished GIF appears here after a render.");
-  assert.equal(outputPlaceholder({ state: "rendering", total: 21 }, "mp4"),
+  assert.equal(outputPlaceholder({ state: "rendering", total: 21 }, "MP4"),
     "The MP4 appears here when all 21 frames are done.");
   assert.match(outputPlaceholder({ state: "cancelled", done: 3, total: 21 }), /^This run was cancelled, so it has no GIF/);
   assert.equal(outputPlaceholder({ state: "failed" }), "No GIF: the render failed.");
@@ -105,4 +107,49 @@ test("the bus tells listeners of changes only", () => {
   bus.set("frame", 5);
   assert.deepEqual(seen, [3, 4]);
   assert.equal(bus.state.frame, 5);
+});
+
+/** A model as anywidget gives it to the components: get/on/off over a plain state. */
+function fakeModel(state) {
+  return { get: (name) => state[name], on() {}, off() {} };
+}
+
+test("status words say why Render cannot start, and no finished batch's step count", () => {
+  assert.equal(describeStatus({ state: "idle" }, [{ field: "fps", message: "fps must be at least 1, got 0" }]),
+    "Render cannot start: one setting needs fixing (marked in the panel).");
+  assert.equal(describeStatus({ state: "idle" }, [{ field: "fps", message: "a" }, { field: "seed", message: "b" }]),
+    "Render cannot start: 2 settings need fixing (marked in the panel).");
+  assert.equal(describeStatus({ state: "rendering", done: 4, total: 9, step: 3, steps: 3 }), "Rendering frame 5 of 9");
+});
+
+test("downloads are named after their run", () => {
+  assert.equal(downloadName("/home/me/runs/20261202-101500-a1b2", "gif"), "giffusion-20261202-101500-a1b2.gif");
+  assert.equal(downloadName("C:\\runs\\20261202-101500-a1b2", "mp4"), "giffusion-20261202-101500-a1b2.mp4");
+  assert.equal(downloadName(undefined, "gif"), "animation.gif");
+});
+
+test("the panel offers the schedulers the loaded pipeline accepts, all the kernel knows before", () => {
+  const vocabulary = { schedulers: [{ value: "DDIMScheduler", label: "DDIM" }, { value: "LCMScheduler", label: "LCM" }] };
+  assert.deepEqual(schedulerChoices(vocabulary, { state: "unloaded" }).map((t) => t.value),
+    ["DDIMScheduler", "LCMScheduler"]);
+  assert.deepEqual(schedulerChoices(vocabulary, { state: "ready", schedulers: ["DDIMScheduler"] }).map((t) => t.value),
+    ["DDIMScheduler"]);
+  assert.deepEqual(schedulerChoices({}, { state: "ready", schedulers: [] }), []);
+});
+
+test("vocabulary, problems and onset frames are read as the kernel sent them", () => {
+  const model = fakeModel({
+    vocabulary: { easings: [{ value: "linear", label: "linear", hint: "" }] },
+    problems: [{ field: "fps", message: "fps must be at least 1, got 0" }, { field: "seed", message: "x" }],
+    project: { fps: 10, audio_component: "percussive" },
+    // 0.25 s at 10 fps: the kernel says frame 2 (half to even, as audio keyframes land); the panel never rounds.
+    onsets: { fps: 10, percussive: { times: [0.25, 1.05], frames: [2, 10] } },
+  });
+  assert.deepEqual(terms(model, "easings").map((t) => t.value), ["linear"]);
+  assert.deepEqual(terms(model, "schedulers"), []);
+  assert.deepEqual(problemsOf(model, "fps").map((p) => p.message), ["fps must be at least 1, got 0"]);
+  assert.deepEqual(onsetMarks(model, "percussive"), [{ time: 0.25, frame: 2 }, { time: 1.05, frame: 10 }]);
+  assert.deepEqual(onsetMarks(model, "harmonic"), []);
+  const stale = fakeModel({ project: { fps: 12 }, onsets: { fps: 10, percussive: { times: [0.25], frames: [2] } } });
+  assert.deepEqual(onsetMarks(stale, "percussive"), [], "frames for another fps are not used");
 });

@@ -91,6 +91,13 @@ export function fakePeaks(duration = 8, columns = 2000) {
   };
 }
 
+/** The `onsets` trait for onset times per component at `fps`, as the kernel shapes it. */
+export function fakeOnsets(times, fps) {
+  const out = { fps };
+  for (const [name, list] of Object.entries(times)) out[name] = { times: list, frames: list.map((t) => Math.round(t * fps)) };
+  return out;
+}
+
 /** One second of a quiet tone as WAV bytes, enough for an <audio> element to load. */
 export function fakeWav(seconds = 1, rate = 8000) {
   const n = seconds * rate;

@@ -1,6 +1,6 @@
 // Loads one built widget into the page with a fake model, plays a scenario, and writes a JSON report into
 // #report (errors caught, DOM facts) that the smoke test reads with --dump-dom.
-import { defaultProject, fakePeaks, fakeWav, FakeKernel, FakeModel } from "./fake-kernel.js";
+import { defaultProject, fakeOnsets, fakePeaks, fakeWav, FakeKernel, FakeModel } from "./fake-kernel.js";
 
 const params = new URLSearchParams(location.search);
 const widget = params.get("widget") ?? "studio";
@@ -14,19 +14,23 @@ if (params.get("width")) document.documentElement.style.setProperty("--harness-w
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const withAudio = scenario.includes("audio");
+// The vocabulary as the kernel sends it (tests/test_widgets.py keeps this copy equal to vocabulary.for_panel()).
+const vocabulary = await (await fetch("/js/tests/fixtures/vocabulary.json")).json();
+const peaks = withAudio || widget === "waveform" ? fakePeaks(8) : {};
 const model = new FakeModel({
+  vocabulary, problems: [], onsets: peaks.onsets ? fakeOnsets(peaks.onsets, 10) : {},
   project: defaultProject(withAudio ? { audio_input: "beat.wav" } : {}),
   frame: 0, frame_count: 0, run_id: "", error: "",
   status: { state: "idle", message: "", done: 0, total: 0, eta: null },
   pipeline_info: { state: "ready", checkpoint: "", pipeline_class: "StableDiffusionPipeline", message: "embedded",
     accepts: ["prompt_embeds", "latents"] },
-  peaks: withAudio ? fakePeaks(8) : {},
+  peaks: withAudio ? peaks : {},
   audio: withAudio ? fakeWav(1) : new DataView(new ArrayBuffer(0)), audio_mime: "audio/wav",
   media: { image: null, video: null, audio: withAudio ? { name: "beat.wav", duration: 8 } : null },
   image_preview: new DataView(new ArrayBuffer(0)), output: new DataView(new ArrayBuffer(0)), output_mime: "",
   log_to_comet: false,
 });
-if (widget === "waveform" && !withAudio) model.set("peaks", fakePeaks(8));
+if (widget === "waveform" && !withAudio) model.set("peaks", peaks);
 const kernel = new FakeKernel(model, { frameDelay: 0 });
 
 try {
@@ -45,6 +49,15 @@ try {
     await kernel.render(null, cancelAt);
     if (cancelAt) model.set("status", { state: "cancelled", done: cancelAt, total: 61, message: "" });
     report.facts.frameSrcIsBlob = (q(".gw-frame-img")?.src ?? "").startsWith("blob:");
+  }
+  if (scenario.includes("grow")) {
+    // An edit during or after a run makes the project longer than the run: counts stay the run's.
+    const project = structuredClone(model.get("project"));
+    project.keyframes.push({ frame: 90, prompt: "one more", negative: null, seed: null });
+    model.set("project", project);
+    await sleep(30);
+    report.facts.position = q(".gw-scrubber .gw-position")?.textContent ?? null;
+    report.facts.scrubTotal = q(".gw-scrubber")?.dataset.total ?? null;
   }
   if (scenario.includes("midway")) {
     model.set("status", { state: "rendering", message: "", done: 37, total: 61, eta: 9.6, rendered: 30, reused: 7 });
@@ -85,7 +98,14 @@ try {
     report.facts.textStatus = q(".gw-text-status")?.textContent;
     report.facts.keyframesKept = model.get("project").keyframes.length;
   }
-  if (scenario.includes("error")) model.set("error", "fps must be at least 1, got 0");
+  if (scenario.includes("error")) {
+    model.set("error", "The panel's settings were not applied: fix the marked fields.");
+    model.set("problems", [{ field: "fps", message: "fps must be at least 1, got 0" },
+      { field: "keyframes", message: "two keyframes share frame 0" }]);
+    await sleep(20);
+    report.facts.markedFields = qa("[data-field][data-problem='true']").map((n) => n.dataset.field);
+    report.facts.listedProblems = qa(".gw-problems li").map((n) => n.dataset.fieldProblem);
+  }
   if (scenario.includes("notice")) kernel.notice("Saved project.json");
   if (scenario.includes("open")) qa("details.gw-section").forEach((d) => { d.open = true; });
   await sleep(100);

@@ -1,0 +1,80 @@
+"""Which pipeline a studio renders with: the one given, else the project's checkpoint and pipeline class (none: the
+embedded offline pipeline), loaded once and again only when those settings change. `info` is what the panel shows
+(the `pipeline_info` trait); every change of it goes to `on_info`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..project import Project
+from ..vocabulary import schedulers_for
+
+# Call arguments worth showing in the panel: what the pipeline can take from a render.
+SHOWN_ARGUMENTS = ("prompt_embeds", "negative_prompt", "latents", "image", "strength", "callback_on_step_end")
+UNLOADED = {"state": "unloaded", "checkpoint": "", "pipeline_class": "", "message": "", "accepts": []}
+GIVEN = ("given",)
+
+
+def describe_pipeline(pipe: Any) -> dict:
+    from ..engine.builtin import BUILTIN_NAME
+    from ..engine.pipelines import pipeline_info
+
+    info = pipeline_info(pipe)
+    return {"state": "ready", "checkpoint": info.checkpoint, "pipeline_class": info.pipeline_class,
+            "message": f"{info.device} · {info.dtype}", "accepts": [a for a in SHOWN_ARGUMENTS if a in info.accepts],
+            "device": info.device, "dtype": info.dtype, "builtin": info.checkpoint == BUILTIN_NAME,
+            "schedulers": schedulers_for(pipe)}
+
+
+def wanted(project: Project) -> tuple:
+    return ("project", project.checkpoint or None, project.pipeline_class or None)
+
+
+class PipelineSource:
+    def __init__(self, pipeline: Any = None, on_info: Callable[[dict], None] = lambda info: None) -> None:
+        self._lock = threading.Lock()
+        self._on_info = on_info
+        self._pipe, self._source = pipeline, (None if pipeline is None else GIVEN)
+        self.info = dict(UNLOADED) if pipeline is None else describe_pipeline(pipeline)
+
+    @property
+    def pipeline(self) -> Any:
+        return self._pipe
+
+    def give(self, pipe: Any) -> None:
+        """Use `pipe` from now on, whatever the project names (None: follow the project again)."""
+        with self._lock:
+            self._pipe, self._source = pipe, (None if pipe is None else GIVEN)
+        self._show(describe_pipeline(pipe) if pipe is not None else {**self.info, "state": "unloaded"})
+
+    def ready(self, project: Project) -> Any:
+        """The pipeline that renders `project`: the given one, or the project's, loaded when missing or changed."""
+        with self._lock:
+            pipe, source = self._pipe, self._source
+        if pipe is not None and source in (GIVEN, wanted(project)):
+            return pipe
+        return self.load(project)
+
+    def load(self, project: Project) -> Any:
+        """Load the project's checkpoint and pipeline class now (blocking); return the pipeline."""
+        from ..engine.pipelines import load_pipeline
+
+        source = wanted(project)
+        self._show({"state": "loading", "checkpoint": source[1] or "", "pipeline_class": source[2] or "",
+                    "message": f"loading {source[1] or 'the embedded pipeline'}…", "accepts": []})
+        try:
+            pipe = load_pipeline(source[1], source[2])
+            pipe.set_progress_bar_config(disable=True)  # the panel shows progress; tqdm bars would clutter the cell
+        except Exception as exc:
+            self._show({**self.info, "state": "failed", "message": str(exc)})
+            raise
+        with self._lock:
+            self._pipe, self._source = pipe, source
+        self._show(describe_pipeline(pipe))
+        return pipe
+
+    def _show(self, info: dict) -> None:
+        self.info = info
+        self._on_info(info)
