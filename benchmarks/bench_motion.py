@@ -2,11 +2,15 @@
 
     python benchmarks/bench_motion.py                 # CPU, float32
     python benchmarks/bench_motion.py --device cuda   # and float16 on the GPU
+    python benchmarks/bench_motion.py --threads 1     # on a busy machine: see below
 
 Each figure is the median of several runs of one frame (batch 1), after a warm-up, with the reference's histograms
 computed once for the chain as the renderer keeps them. Where kornia is importable (it is not a dependency), its
 warp_affine and LAB round trip run in the same process for comparison, as ratios to ours. Prints the figures and
 writes benchmarks/results/motion.json (motion-<device>.json for another device).
+
+On a 2-core machine shared with other work, torch's two threads made every small operation wait on the other
+(colour match at 128 px: 15 to 580 ms a frame with 2 threads, 4 to 5 ms with 1, measured in one session).
 """
 
 from __future__ import annotations
@@ -83,7 +87,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch's intra-op threads; 1 on a shared machine (two threads there wait on each other)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     dtypes = [torch.float32] + ([torch.float16] if device.type == "cuda" else [])
     step = MotionStep(zoom=1.02, angle=0.5, translation_x=1.5, translation_y=-0.5, border="replicate",
