@@ -18,7 +18,7 @@ Choices: torch's affine_grid + grid_sample (kornia's warp_affine wraps the same 
 bench_motion.py, and has no wrap mode: it would add a dependency and no ability). "wrap" maps the sampling
 coordinates modulo the size into a copy padded circularly by one pixel, so the bilinear taps across the seam blend
 the two opposite edges. Grids are always made in float32 and 16-bit images are sampled in float32: a float16 grid
-put pixels up to 0.2 px off at 512 px (measured).
+puts pixels up to 0.2 px off at 512 px (measured).
 
 Cost (bench_motion.py, one CPU thread, float32, one frame): warp 0.7 / 3.3 / 12 ms and warp + colour match 3.9 / 22
 / 62 ms at 128 / 256 / 512 px; the embedded pipeline takes about 85 ms a frame at 128 px.
