@@ -29,7 +29,7 @@ _LAZY = {
     "load_pipeline": "engine.pipelines", "set_scheduler": "engine.pipelines",
     "Animation": "animation",
     "slerp": "interpolate", "lerp": "interpolate",
-    "audio_keyframes": "media.audio", "analyze_audio": "media.audio", "keyframes_text": "media.audio",
+    "audio_keyframes": "media.audio", "analyze_audio": "media.audio", "keyframes_text": "keyinfo",
     "probe_video": "media.video",
     "keyframes_from_audio": "keyinfo", "keyframes_from_video": "keyinfo",
     "log_to_comet": "tracking",

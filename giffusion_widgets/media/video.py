@@ -12,10 +12,10 @@ import os
 import re
 import subprocess
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import imageio_ffmpeg
 import numpy as np
@@ -32,7 +32,8 @@ MP4_CRF = 18  # x264 quality: visually close to lossless for the smooth pictures
 @dataclass
 class VideoInfo:
     """What a video holds: `frame_count` frames at `fps` (so `duration` = frame_count / fps seconds), each
-    `width` x `height` pixels as they are displayed."""
+    `width` x `height` pixels as they are displayed. `rate` is the frame rate as an exact fraction
+    (30000/1001 for NTSC video, where `fps` is its nearest float, 29.97002997...)."""
 
     path: Path
     fps: float
@@ -40,26 +41,28 @@ class VideoInfo:
     width: int
     height: int
     duration: float
+    rate: Fraction
 
 
 def probe_video(path: str | os.PathLike) -> VideoInfo:
     """Frame rate, frame count and size of a video (MP4, WebM, MOV, GIF, ...), without decoding it.
 
-    The frames are counted by copying the stream's packets to nowhere, which reads the file but decodes nothing.
-    Raises MediaError for a missing, empty, unreadable or truncated file, or one with no video frames.
+    The frames are counted by copying the stream's packets to nowhere, which reads the file but decodes nothing;
+    their durations give the exact frame rate. Raises MediaError for a missing, empty, unreadable or truncated
+    file, or one with no video frames.
     """
     path = Path(path)
     check_file(path)
-    count = _count_frames(path)
+    count, packet_rate = _scan_packets(path)
     meta = _read_meta(path)
-    fps = _gif_fps(path, count) if is_gif(path) else float(meta.get("fps") or 0.0)
-    if fps <= 0:
+    rate = _gif_rate(path, count) if is_gif(path) else packet_rate or _rate_from_meta(meta.get("fps"))
+    if rate is None:
         duration = float(meta.get("duration") or 0.0)
         if duration <= 0:
             raise MediaError(f"{path}: the video does not say its frame rate, and its length is unknown")
-        fps = count / duration
+        rate = Fraction(count / duration).limit_denominator(1001)
     width, height = meta["size"]
-    return VideoInfo(path, fps, count, int(width), int(height), count / fps)
+    return VideoInfo(path, float(rate), count, int(width), int(height), float(count / rate), rate)
 
 
 class VideoReader:
@@ -125,23 +128,34 @@ class VideoReader:
         """The frame on screen `seconds` into the video (the last frame for any time past the end)."""
         return self.frame(self._index_at(seconds))
 
-    def frames_for(self, fps: float, num_frames: int) -> Iterator[Image.Image]:
+    def frame_for(self, output_frame: int, fps: float | Fraction) -> Image.Image:
+        """The source frame on screen when output frame `output_frame` of an animation at `fps` starts.
+
+        Computed in exact fractions, so at the video's own rate output frame j is source frame j, NTSC rates
+        (30000/1001, 24000/1001) included; a float `fps` is read as the nearest fraction with a denominator up
+        to 100000, as the encoders do."""
+        return self.frame(self.index_for(output_frame, fps))
+
+    def frames_for(self, fps: float | Fraction, num_frames: int) -> Iterator[Image.Image]:
         """`num_frames` frames at another frame rate: output frame j shows the source frame on screen at j / fps
         (source frames repeat when fps is higher, are skipped when lower; the last one holds past the end)."""
-        if fps <= 0:
-            raise ValueError(f"fps must be above 0, got {fps}")
+        exact_rate(fps)  # refuse a bad rate before the first frame is asked for
         for j in range(num_frames):
-            yield self.frame(self._index_at(j / fps))
+            yield self.frame_for(j, fps)
+
+    def index_for(self, output_frame: int, fps: float | Fraction) -> int:
+        """The index of the source frame that `frame_for(output_frame, fps)` returns."""
+        return min(source_frame(output_frame, fps, self.info.rate), self.info.frame_count - 1)
 
     def _index_at(self, seconds: float) -> int:
-        # The small tolerance keeps j / fps * source_fps from landing a hair under a whole frame.
+        # The small tolerance keeps seconds * rate from landing a hair under a whole frame.
         index = math.floor(max(seconds, 0.0) * self.info.fps + 1e-6)
         return min(index, self.info.frame_count - 1)
 
     def _open_at(self, index: int) -> None:
         self.close()
         # Seek half a frame early: ffmpeg then drops every frame before `index` and starts exactly on it.
-        seek = ["-ss", f"{(index - 0.5) / self.info.fps:.6f}"] if index > 0 else []
+        seek = ["-ss", f"{float((index - Fraction(1, 2)) / self.info.rate):.6f}"] if index > 0 else []
         stream = imageio_ffmpeg.read_frames(str(self.path), pix_fmt="rgb24", input_params=seek)
         try:
             next(stream)  # the metadata
@@ -213,7 +227,7 @@ def _encode_gif(frames: Iterable[Image.Image], path: Path, fps: float) -> Path:
         raise ValueError(f"no frames to write to {path}")
     width, height = first.size
     path.parent.mkdir(parents=True, exist_ok=True)
-    rate = Fraction(fps).limit_denominator(100000)
+    rate = exact_rate(fps)
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-hide_banner", "-nostdin", "-v", "error",
                "-f", "rawvideo", "-pix_fmt", "pal8", "-s", f"{width}x{height}", "-framerate", str(rate), "-i", "-",
                "-f", "gif", "-loop", "0", str(path)]
@@ -271,7 +285,7 @@ def _encode(frames: Iterable[Image.Image], path: Path, fps: float, codec: str, p
         raise ValueError(f"no frames to write to {path}")
     size = first.size
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(str(path), size, fps=Fraction(fps).limit_denominator(100000), codec=codec,
+    writer = imageio_ffmpeg.write_frames(str(path), size, fps=exact_rate(fps), codec=codec,
                                          pix_fmt_out=pix_fmt, quality=None, macro_block_size=1,
                                          output_params=list(options), ffmpeg_log_level="error")
     writer.send(None)
@@ -302,9 +316,30 @@ def _mux_audio(video: Path, audio: Path, output: Path, duration: float) -> None:
 # ---------------------------------------------------------------- probing
 
 
-def _count_frames(path: Path) -> int:
+def exact_rate(fps: float | Fraction) -> Fraction:
+    """A frame rate as a fraction: a Fraction as it is, a float as the nearest fraction with a denominator up to
+    100000 (29.97002997... -> 30000/1001). Raises ValueError when it is not above 0."""
+    rate = fps if isinstance(fps, Fraction) else Fraction(fps).limit_denominator(100000)
+    if not rate > 0:
+        raise ValueError(f"fps must be above 0, got {fps}")
+    return rate
+
+
+def source_frame(output_frame: int, fps: float | Fraction, rate: Fraction) -> int:
+    """The frame of a video at `rate` that is on screen when output frame `output_frame` at `fps` starts:
+    floor(j * rate / fps), in exact fractions (no end clamp)."""
+    return math.floor(Fraction(max(int(output_frame), 0)) * rate / exact_rate(fps))
+
+
+def _scan_packets(path: Path) -> tuple[int, Fraction | None]:
+    """The number of video frames, and the exact frame rate when every frame lasts as long (else None).
+
+    ffmpeg's framecrc muxer lists each packet's duration in the stream's time base, read without decoding;
+    ffmpeg's own rate guess is rounded to two decimals (29.97), which puts a 30000/1001 video one frame off after
+    a thousand frames.
+    """
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-               "-map", "0:v:0", "-c", "copy", "-f", "null", "-"]
+               "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
     result = subprocess.run(command, capture_output=True, text=True, errors="replace")
     log = result.stderr
     if "matches no streams" in log:
@@ -314,10 +349,24 @@ def _count_frames(path: Path) -> int:
                          f"(ffmpeg: {_reason(log)})")
     if "partial file" in log or (is_gif(path) and not _has_gif_trailer(path)):
         raise MediaError(f"{path}: the video is truncated (it ends in the middle of its frames)")
-    counts = re.findall(r"frame=\s*(\d+)", log)
-    if not counts or int(counts[-1]) == 0:
+    time_base = re.search(r"^#tb 0: (\d+)/(\d+)", result.stdout, re.M)
+    durations = [int(fields[3]) for fields in (line.split(",") for line in result.stdout.splitlines())
+                 if len(fields) >= 5 and fields[0].strip() == "0"]
+    if not durations:
         raise MediaError(f"{path}: the video has no frames")
-    return int(counts[-1])
+    if time_base is None or len(set(durations)) != 1 or durations[0] <= 0:
+        return len(durations), None
+    return len(durations), 1 / (durations[0] * Fraction(int(time_base.group(1)), int(time_base.group(2))))
+
+
+def _rate_from_meta(fps: float | None) -> Fraction | None:
+    """ffmpeg's two-decimal guess of a variable-duration video's rate, as the exact rate it stands for."""
+    if not fps or fps <= 0:
+        return None
+    if float(fps).is_integer():
+        return Fraction(int(fps))
+    ntsc = Fraction(round(fps * 1.001) * 1000, 1001)  # 23.98 -> 24000/1001, 29.97 -> 30000/1001, 59.94 ...
+    return ntsc if round(float(ntsc), 2) == round(fps, 2) else Fraction(fps).limit_denominator(1001)
 
 
 def is_gif(path: str | os.PathLike) -> bool:
@@ -326,7 +375,7 @@ def is_gif(path: str | os.PathLike) -> bool:
         return handle.read(6) in (b"GIF87a", b"GIF89a")
 
 
-def _gif_fps(path: Path, count: int) -> float:
+def _gif_rate(path: Path, count: int) -> Fraction:
     """A GIF's average frame rate from its frame delays (ffmpeg only guesses one from the first delay)."""
     try:
         with Image.open(path) as image:
@@ -336,7 +385,7 @@ def _gif_fps(path: Path, count: int) -> float:
                 delays.append(image.info.get("duration") or 100)  # no delay: browsers show it for 0.1 s
     except (OSError, EOFError, ValueError) as error:
         raise MediaError(f"{path}: the GIF is damaged ({error})") from None
-    return 1000.0 * count / sum(delays)
+    return Fraction(1000 * count) / Fraction(sum(delays)).limit_denominator(1000)
 
 
 def _read_meta(path: Path) -> dict:
