@@ -159,8 +159,9 @@ def read_code(image: Image.Image) -> int:
 
 def code_video(path: Path, num_frames: int, fps: float, width: int = CODE_BITS * BAR_WIDTH,
                height: int = 24, audio: Path | None = None) -> Path:
-    """An H.264 video whose frame i shows i as bars (see code_frame)."""
-    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, macro_block_size=1,
+    """A video whose frame i shows i as bars (see code_frame): H.264, or VP9 for a .webm path."""
+    codec = "libvpx-vp9" if path.suffix == ".webm" else "libx264"
+    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, macro_block_size=1, codec=codec,
                                          quality=9, audio_path=str(audio) if audio else None,
                                          audio_codec="aac" if audio else None,
                                          ffmpeg_log_level="error")

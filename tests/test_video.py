@@ -218,9 +218,10 @@ def test_bad_videos_raise_media_error_naming_the_file(tmp_path, video, clicks_mp
 # ---------------------------------------------------------------- NTSC rates
 
 
+@pytest.mark.parametrize("container", ["mp4", "webm"])  # WebM rounds every frame's duration to milliseconds
 @pytest.mark.parametrize("rate", [Fraction(30000, 1001), Fraction(24000, 1001)], ids=["29.97", "23.976"])
-def test_ntsc_video_at_its_own_rate_uses_every_frame_once(folder, rate):
-    path = mf.code_video(folder / f"ntsc-{rate.numerator}.mp4", FRAMES, rate)
+def test_ntsc_video_at_its_own_rate_uses_every_frame_once(folder, rate, container):
+    path = mf.code_video(folder / f"ntsc-{rate.numerator}.{container}", FRAMES, rate)
     project = keyframes_from_video(Project(keyframes=[Keyframe(0, "a"), Keyframe(10, "b")], video_input=str(path)))
     assert [k.frame for k in project.keyframes] == [0, FRAMES - 1]
     with VideoReader(path) as reader:
@@ -229,6 +230,7 @@ def test_ntsc_video_at_its_own_rate_uses_every_frame_once(folder, rate):
         assert [mf.read_code(reader.frame_at_time(j / project.fps)) for j in range(FRAMES)] == list(range(FRAMES))
         assert [reader.index_for(j, project.fps) for j in range(FRAMES)] == list(range(FRAMES))
     assert Fraction(project.fps).limit_denominator(100000) == rate
+    assert not project.problems()  # a project at 30000/1001 fps is a valid project
     info = probe_video(path)
     assert info.rate == rate and info.fps == float(rate) and info.frame_count == FRAMES
 

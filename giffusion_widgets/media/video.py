@@ -47,15 +47,16 @@ class VideoInfo:
 def probe_video(path: str | os.PathLike) -> VideoInfo:
     """Frame rate, frame count and size of a video (MP4, WebM, MOV, GIF, ...), without decoding it.
 
-    The frames are counted by copying the stream's packets to nowhere, which reads the file but decodes nothing;
-    their durations give the exact frame rate. Raises MediaError for a missing, empty, unreadable or truncated
+    The frames are counted by listing the stream's packets, which reads the file but decodes nothing; their
+    timestamps give the exact frame rate. Raises MediaError for a missing, empty, unreadable or truncated
     file, or one with no video frames.
     """
     path = Path(path)
     check_file(path)
-    count, packet_rate = _scan_packets(path)
+    packets = _scan_packets(path)
+    count = packets.count
     meta = _read_meta(path)
-    rate = _gif_rate(path, count) if is_gif(path) else packet_rate or _rate_from_meta(meta.get("fps"))
+    rate = _gif_rate(path, count) if is_gif(path) else _exact_rate(packets, meta.get("fps"))
     if rate is None:
         duration = float(meta.get("duration") or 0.0)
         if duration <= 0:
@@ -331,13 +332,19 @@ def source_frame(output_frame: int, fps: float | Fraction, rate: Fraction) -> in
     return math.floor(Fraction(max(int(output_frame), 0)) * rate / exact_rate(fps))
 
 
-def _scan_packets(path: Path) -> tuple[int, Fraction | None]:
-    """The number of video frames, and the exact frame rate when every frame lasts as long (else None).
+@dataclass
+class _Packets:
+    """What the video stream's packets say: how many, and their timing in ticks of `time_base` seconds."""
 
-    ffmpeg's framecrc muxer lists each packet's duration in the stream's time base, read without decoding;
-    ffmpeg's own rate guess is rounded to two decimals (29.97), which puts a 30000/1001 video one frame off after
-    a thousand frames.
-    """
+    count: int
+    durations: list[int]
+    span: int  # the last presentation time minus the first
+    time_base: Fraction | None
+
+
+def _scan_packets(path: Path) -> _Packets:
+    """Count the video packets (frames) and read their timing: ffmpeg's framecrc muxer lists each packet's
+    timestamps and duration in the stream's time base, without decoding anything."""
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
                "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
     result = subprocess.run(command, capture_output=True, text=True, errors="replace")
@@ -349,23 +356,50 @@ def _scan_packets(path: Path) -> tuple[int, Fraction | None]:
                          f"(ffmpeg: {_reason(log)})")
     if "partial file" in log or (is_gif(path) and not _has_gif_trailer(path)):
         raise MediaError(f"{path}: the video is truncated (it ends in the middle of its frames)")
-    time_base = re.search(r"^#tb 0: (\d+)/(\d+)", result.stdout, re.M)
-    durations = [int(fields[3]) for fields in (line.split(",") for line in result.stdout.splitlines())
-                 if len(fields) >= 5 and fields[0].strip() == "0"]
-    if not durations:
+    base = re.search(r"^#tb 0: (\d+)/(\d+)", result.stdout, re.M)
+    rows = [[int(field) for field in fields[1:4]] for fields in (line.split(",") for line in result.stdout.splitlines())
+            if len(fields) >= 5 and fields[0].strip() == "0"]
+    if not rows:
         raise MediaError(f"{path}: the video has no frames")
-    if time_base is None or len(set(durations)) != 1 or durations[0] <= 0:
-        return len(durations), None
-    return len(durations), 1 / (durations[0] * Fraction(int(time_base.group(1)), int(time_base.group(2))))
+    times = [pts for _, pts, _ in rows]
+    return _Packets(len(rows), [duration for _, _, duration in rows], max(times) - min(times),
+                    Fraction(int(base.group(1)), int(base.group(2))) if base else None)
 
 
-def _rate_from_meta(fps: float | None) -> Fraction | None:
-    """ffmpeg's two-decimal guess of a variable-duration video's rate, as the exact rate it stands for."""
+def _exact_rate(packets: _Packets, guess: float | None) -> Fraction | None:
+    """The frame rate as an exact fraction, or None when the stream does not tell.
+
+    ffmpeg's own guess is rounded to two decimals (29.97), which puts a 30000/1001 video one frame off after a
+    thousand frames, and a coarse time base rounds every packet's duration (WebM counts milliseconds: 33 for
+    33.37). So each candidate, the standard rate that ffmpeg's guess stands for and the rate the durations say,
+    must place the last frame where the stream does, within one tick of its time base.
+    """
+    candidates = [rate for rate in (_rate_from_guess(guess), _rate_from_durations(packets)) if rate is not None]
+    if packets.time_base is None or packets.count < 2:
+        return candidates[0] if candidates else None
+    for rate in candidates:
+        if abs((packets.count - 1) / rate / packets.time_base - packets.span) <= 1:
+            return rate
+    if packets.span > 0:  # frames of varying length: their mean rate
+        return (packets.count - 1) / (packets.span * packets.time_base)
+    return candidates[0] if candidates else None
+
+
+def _rate_from_durations(packets: _Packets) -> Fraction | None:
+    durations = set(packets.durations)
+    if packets.time_base is None or len(durations) != 1 or min(durations) <= 0:
+        return None
+    return 1 / (packets.durations[0] * packets.time_base)
+
+
+def _rate_from_guess(fps: float | None) -> Fraction | None:
+    """The exact rate that ffmpeg's two-decimal guess stands for: a whole number, an NTSC rate (23.98 ->
+    24000/1001, 29.97 -> 30000/1001, 59.94 ...), else the nearest fraction with a denominator up to 1001."""
     if not fps or fps <= 0:
         return None
     if float(fps).is_integer():
         return Fraction(int(fps))
-    ntsc = Fraction(round(fps * 1.001) * 1000, 1001)  # 23.98 -> 24000/1001, 29.97 -> 30000/1001, 59.94 ...
+    ntsc = Fraction(round(fps * 1.001) * 1000, 1001)
     return ntsc if round(float(ntsc), 2) == round(fps, 2) else Fraction(fps).limit_denominator(1001)
 
 
