@@ -24,6 +24,7 @@ from giffusion_widgets.media.audio import (
     analyze_audio,
     audio_keyframes,
     last_audio_frame,
+    onset_frame,
 )
 from giffusion_widgets.project import Keyframe, Project
 from giffusion_widgets.prompts import parse_prompts
@@ -372,3 +373,19 @@ def test_audio_keyframes_keep_prompts_exactly_even_those_text_cannot_hold(clicks
     assert [k.frame for k in project.keyframes] == [m.frame for m in moments]
     assert {(k.prompt, k.negative) for k in project.keyframes} == {(odd, "blurry\tgrey"), ("a lion", None)}
     assert keyframes_at(moments, project.keyframes) == project.keyframes
+
+
+# ---------------------------------------------------------------- onset frames for the panel
+
+
+def test_onset_frames_are_rounded_once_in_python_as_the_keyframes_are(clicks):
+    frames = clicks.onset_frames("percussive", 12)
+    assert frames == [min(round(t * 12), last_audio_frame(DURATION, 12)) for t in clicks.onsets("percussive")]
+    assert [k.frame for k in onset_keyframes(audio_keyframes(clicks, 12))] == frames
+    peaks = clicks.peaks(columns=100, fps=12)
+    assert peaks["onset_frames"]["percussive"] == frames and peaks["fps"] == 12
+    assert set(peaks["onset_frames"]) == set(peaks["onsets"])
+    assert "onset_frames" not in clicks.peaks(columns=100)
+    # halves go to the even frame, as Python rounds (0.25 s at 10 fps is frame 2, 0.35 s frame 4)
+    assert [onset_frame(t, 10, 99) for t in (0.25, 0.35, 0.45)] == [2, 4, 4]
+    assert onset_frame(9.99, 10, 99) == 99

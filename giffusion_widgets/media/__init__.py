@@ -22,10 +22,12 @@ from .video import (
     write_mp4,
 )
 
-_AUDIO = {"AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "last_audio_frame", "COMPONENTS"}
+_AUDIO = {"AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "last_audio_frame", "onset_frame",
+          "COMPONENTS"}
 
 __all__ = [
     "COMPONENTS", "AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "last_audio_frame",
+    "onset_frame",
     "VideoInfo", "VideoReader", "animation_frame_count", "exact_rate", "is_gif", "probe_video", "read_animation_frame",
     "source_frame", "write_gif", "write_mp4",
     "fit_size", "load_image", "to_rgb",

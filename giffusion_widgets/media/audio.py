@@ -162,12 +162,19 @@ class AudioAnalysis:
 
     # ------------------------------------------------------------ for the browser
 
-    def peaks(self, columns: int = 1000) -> dict:
-        """Min/max of the waveform in `columns` equal slices, plus every component's onset times: a few tens of
-        kilobytes as JSON whatever the file's length."""
+    def onset_frames(self, name: str, fps: float) -> list[int]:
+        """The output frame at `fps` of each of `onsets(name)`, as `audio_keyframes` places them (see
+        `onset_frame`); one per onset, in order, so two onsets may share a frame."""
+        last = last_audio_frame(self.duration, fps)
+        return [onset_frame(float(time), fps, last) for time in self.onsets(name)]
+
+    def peaks(self, columns: int = 1000, fps: float | None = None) -> dict:
+        """Min/max of the waveform in `columns` equal slices, plus every component's onset times (and, given
+        `fps`, their frames, so a browser never rounds them itself): a few tens of kilobytes as JSON whatever the
+        file's length."""
         columns = max(1, min(int(columns), len(self.samples)))
         starts = np.linspace(0, len(self.samples), columns + 1).astype(np.int64)[:-1]
-        return {
+        peaks = {
             "duration": round(self.duration, 4),
             "sample_rate": self.sr,
             "columns": columns,
@@ -175,6 +182,10 @@ class AudioAnalysis:
             "max": _rounded(np.maximum.reduceat(self.samples, starts)),
             "onsets": {name: _rounded(self.onsets(name)) for name in COMPONENTS},
         }
+        if fps is not None:
+            peaks["fps"] = fps
+            peaks["onset_frames"] = {name: self.onset_frames(name, fps) for name in COMPONENTS}
+        return peaks
 
     def playback_bytes(self) -> tuple[bytes, str]:
         """Compressed audio a browser can play, and its MIME type: the file itself when it is MP3, OGG, WAV or
@@ -205,12 +216,19 @@ def last_audio_frame(duration: float, fps: float) -> int:
     return max(0, math.ceil(duration * fps - 1e-9) - 1)
 
 
+def onset_frame(time: float, fps: float, last: int) -> int:
+    """The output frame a moment `time` seconds into the audio lands on at `fps`: round(time * fps), halves to
+    the even frame (Python's round), never past `last`. The one place that rounds onset times to frames."""
+    return min(round(time * fps), last)
+
+
 def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: float,
                     component: str = "percussive") -> list[AudioKeyframe]:
     """Onsets of one component as keyframes at `fps`, plus the start (frame 0) and the end of the audio.
 
-    Each onset lands on round(time * fps), and the end on `last_audio_frame(duration, fps)` (nothing goes past
-    it). When several land on one frame the strongest stays. The times never depend on fps.
+    Each onset lands on `onset_frame(time, fps, last)` (round(time * fps)), and the end on
+    `last = last_audio_frame(duration, fps)` (nothing goes past it). When several land on one frame the strongest
+    stays. The times never depend on fps.
     Raises MediaError when the component is silent: no onsets, and 30 dB or more under the mix throughout.
     """
     _check_component(component)
@@ -223,7 +241,7 @@ def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: fl
     last = last_audio_frame(analysis.duration, fps)
     candidates = [AudioKeyframe(0, 0.0, 0.0)]
     for time, strength in zip(analysis.onsets(component), analysis.onset_strengths(component), strict=True):
-        candidates.append(AudioKeyframe(min(round(time * fps), last), round(float(time), 4),
+        candidates.append(AudioKeyframe(onset_frame(float(time), fps, last), round(float(time), 4),
                                         round(float(strength), 4)))
     candidates.append(AudioKeyframe(last, round(analysis.duration, 4), 0.0))
     strongest: dict[int, AudioKeyframe] = {}
