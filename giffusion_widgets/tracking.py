@@ -5,8 +5,10 @@ keyframes and the pipeline's identity. The frames are already on disk, so loggin
 raises: whatever goes wrong comes back as a `CometResult` whose `error` says what happened.
 
 Credentials come only from Comet's own configuration (~/.comet.config, COMET_API_KEY, ...). With no key, with an
-`offline_directory`, or with Comet out of reach, the run goes to an offline archive that `comet upload` can send
-later. comet_ml is imported on first use, so `import giffusion_widgets` never pulls it in.
+`offline_directory`, or with Comet out of reach (a bounded probe, through the proxy when one is set), the run goes
+to an offline archive that `comet upload` can send later. `log_to_comet_in_background` does the same in its own
+thread, so a render or a panel never waits on the network. comet_ml is imported on first use, so
+`import giffusion_widgets` never pulls it in.
 """
 
 from __future__ import annotations
