@@ -24,7 +24,8 @@ __version__ = "0.1.0"
 
 # name -> module that defines it; imported on first access so `import giffusion_widgets` stays light
 _LAZY = {
-    "render": "engine.renderer", "resume": "engine.renderer", "preview": "engine.renderer", "Renderer": "engine.renderer",
+    "render": "engine.renderer", "resume": "engine.renderer", "preview": "engine.renderer",
+    "Renderer": "engine.renderer",
     "RenderEvent": "engine.events",
     "load_pipeline": "engine.pipelines", "set_scheduler": "engine.pipelines",
     "Animation": "animation",
