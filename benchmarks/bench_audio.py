@@ -87,9 +87,9 @@ def main() -> None:
         for track in tracks:
             make_track(track, args.seconds)
         cold = child([str(tracks[0])], str(Path(folder) / "numba-cold"))
-        from giffusion_widgets.media.audio import _default_numba_cache
+        from giffusion_widgets.media.librosa_setup import numba_cache_dir
 
-        kept = os.environ.get("NUMBA_CACHE_DIR") or _default_numba_cache()
+        kept = numba_cache_dir()
         child([str(tracks[0])], kept)  # fill the kept cache if this machine never ran it
         warm = child([str(t) for t in tracks], kept)
     print(f"{args.seconds:.0f} s {args.format} track, 22.05 kHz mono analysis, {os.cpu_count()} cores")

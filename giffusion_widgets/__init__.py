@@ -24,12 +24,13 @@ __version__ = "0.1.0"
 
 # name -> module that defines it; imported on first access so `import giffusion_widgets` stays light
 _LAZY = {
-    "render": "engine.renderer", "resume": "engine.renderer", "preview": "engine.renderer", "Renderer": "engine.renderer",
+    "render": "engine.renderer", "resume": "engine.renderer", "preview": "engine.renderer",
+    "Renderer": "engine.renderer",
     "RenderEvent": "engine.events",
     "load_pipeline": "engine.pipelines", "set_scheduler": "engine.pipelines",
     "Animation": "animation",
     "slerp": "interpolate", "lerp": "interpolate",
-    "audio_keyframes": "media.audio", "analyze_audio": "media.audio", "keyframes_text": "media.audio",
+    "audio_keyframes": "media.audio", "analyze_audio": "media.audio", "keyframes_text": "keyinfo",
     "probe_video": "media.video",
     "keyframes_from_audio": "keyinfo", "keyframes_from_video": "keyinfo",
     "log_to_comet": "tracking",

@@ -4,6 +4,10 @@ The default generator is a seeded grammar over a curated vocabulary (subjects, s
 palettes, art movements, camera terms), so the same seed always gives the same prompts and nothing touches the
 network. Passing `model=` continues each prompt with any transformers text-generation model (a local folder or a hub
 id the user chose), seeded as well.
+
+The embedded default pipeline knows only its own small world (a coloured shape on a background), so for it the
+prompts come from that world instead: `a <colour> <shape> on a <background> background`, never a shape that would
+vanish into its background.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import functools
 import random
 import re
 import unicodedata
-from typing import Any, Callable, Literal, Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal
 
 from .errors import GiffusionError, ProjectError
 from .project import Keyframe, Project
@@ -164,6 +170,18 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "palette": PALETTES, "movement": MOVEMENTS, "camera": CAMERA, "mood": MOODS, "detail": DETAILS,
 }
 
+# The embedded model's world: the words it was trained on, one tuple each. They mirror the model's own palette
+# (giffusion_widgets/engine/embedded_world.py once that lands; then these become imports from it).
+WORLD_COLOURS = ("red", "green", "blue", "yellow", "purple", "orange", "white", "black")
+WORLD_SHAPES = ("circle", "square", "triangle", "star")
+WORLD_BACKGROUNDS = ("white", "black", "sky", "grass", "night", "sunset")
+# Colour/background pairs too close in colour for the shape to stand out (a black shape at night, ...).
+WORLD_CLASHES = frozenset({
+    ("green", "grass"), ("yellow", "sunset"), ("purple", "sunset"), ("orange", "sunset"), ("white", "white"),
+    ("white", "sky"), ("black", "black"), ("black", "night"),
+})
+
+World = Literal["open", "embedded"]
 Mode = Literal["replace", "append"]
 
 
@@ -173,19 +191,61 @@ def inspire(
     n: int = 4,
     seed: int | None = None,
     model: str | None = None,
+    world: World = "open",
 ) -> list[str]:
     """`n` text-to-image prompts; the same `seed` (and topics, and model) gives the same prompts.
 
     `topics` (a list, or one comma-separated string) become the prompts' subjects, each used in turn. With `model`,
     each grammar subject is continued by that transformers text-generation model (local folder or hub id).
+    `world="embedded"`: prompts the embedded model can draw (see `world_prompt`); a topic's colour, shape and
+    background words are kept, and a topic with none of them is the subject of an open-vocabulary prompt.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    if world not in ("open", "embedded"):
+        raise ValueError(f"world must be 'open' or 'embedded', got {world!r}")
     rng = random.Random(seed)
-    subjects = _subjects(parse_topics(topics), n, rng)
+    parsed = parse_topics(topics)
+    if world == "embedded" and model is None:
+        chosen: list[str | None] = list(_subjects(parsed, n, rng)) if parsed else [None] * n
+        return _unique(lambda i: world_prompt(rng, chosen[i])
+                       or _fill(rng.choice(TEMPLATES), rng, subject=str(chosen[i])), n)
+    subjects = _subjects(parsed, n, rng)
     if model is not None:
         return generate_with_model(subjects, model, seed=_model_seed(seed, rng))
     return _unique(lambda i: _fill(rng.choice(TEMPLATES), rng, subject=subjects[i]), n)
+
+
+def world_prompt(rng: random.Random, topic: str | None = None) -> str | None:
+    """`a <colour> <shape> on a <background> background` from the embedded model's world.
+
+    Words of `topic` that the world knows pin those parts ("star", "red", "on grass", "a night background"); the
+    others are drawn at random, avoiding clashing colour/background pairs. None when `topic` names nothing of the
+    world.
+    """
+    colour, shape, background = _world_words(topic) if topic else (None, None, None)
+    if topic and colour is shape is background is None:
+        return None
+    shape = shape or rng.choice(WORLD_SHAPES)
+    colours = [colour] if colour else [c for c in WORLD_COLOURS if background is None
+                                       or (c, background) not in WORLD_CLASHES]
+    colour = rng.choice(colours)
+    backgrounds = [background] if background else [b for b in WORLD_BACKGROUNDS if (colour, b) not in WORLD_CLASHES]
+    background = rng.choice(backgrounds)
+    return f"{_with_article(colour)} {shape} on a {background} background"
+
+
+def _world_words(topic: str) -> tuple[str | None, str | None, str | None]:
+    """(colour, shape, background) named in a topic; white and black are backgrounds after "on" or before
+    "background", colours otherwise."""
+    words = re.findall(r"[a-z]+", topic.lower())
+    background_at = next((i for i, w in enumerate(words) if w in WORLD_BACKGROUNDS and (
+        "on" in words[max(0, i - 2):i] or words[i + 1:i + 2] == ["background"]
+        or w not in WORLD_COLOURS)), None)
+    background = words[background_at] if background_at is not None else None
+    colour = next((w for i, w in enumerate(words) if w in WORLD_COLOURS and i != background_at), None)
+    shape = next((w.rstrip("s") for w in words if w.rstrip("s") in WORLD_SHAPES), None)
+    return colour, shape, background
 
 
 def style_phrase(rng: random.Random, topic: str | None = None) -> str:
@@ -202,15 +262,19 @@ def inspire_keyframes(
     seed: int | None = None,
     spacing_s: float = 1.0,
     model: str | None = None,
+    world: World | None = None,
 ) -> list[Keyframe]:
     """New keyframes for `project` (which is left untouched).
 
     replace: `n` inspired prompts (default: as many as the project has keyframes, at least 2), one every
     `spacing_s` seconds at the project's fps. append: the existing keyframes, frames and seeds kept, each prompt
     followed by ", <inspired style phrase>" (or continued by `model` when given).
+    `world`: which prompts replace proposes; by default "embedded" when the project renders with the embedded
+    pipeline (no checkpoint, no pipeline class), else "open".
     """
     if mode == "replace":
-        return _replace(project, topics, n, seed, spacing_s, model)
+        world = world or ("embedded" if project.checkpoint is None and project.pipeline_class is None else "open")
+        return _replace(project, topics, n, seed, spacing_s, model, world)
     if mode == "append":
         return _append(project, topics, seed, model)
     raise ValueError(f"mode must be 'replace' or 'append', got {mode!r}")
@@ -226,13 +290,13 @@ def parse_topics(topics: Sequence[str] | str | None) -> list[str]:
 
 # ---------------------------------------------------------------- keyframes
 def _replace(project: Project, topics: Sequence[str] | str | None, n: int | None, seed: int | None,
-             spacing_s: float, model: str | None) -> list[Keyframe]:
+             spacing_s: float, model: str | None, world: World) -> list[Keyframe]:
     if spacing_s <= 0:
         raise ProjectError(f"spacing_s must be more than 0 seconds, got {spacing_s}")
     count = max(len(project.keyframes), 2) if n is None else n
     if count < 1:
         raise ProjectError(f"n must be at least 1, got {count}")
-    prompts = inspire(topics, n=count, seed=seed, model=model)
+    prompts = inspire(topics, n=count, seed=seed, model=model, world=world)
     step = max(1, round(spacing_s * project.fps))  # never two keyframes on one frame
     return [Keyframe(frame=i * step, prompt=p) for i, p in enumerate(prompts)]
 
@@ -247,8 +311,8 @@ def _append(project: Project, topics: Sequence[str] | str | None, seed: int | No
         prompts = generate_with_model([k.prompt for k in keyframes], model, seed=_model_seed(seed, rng))
     else:
         chosen = _subjects(parse_topics(topics), len(keyframes), rng) if topics else [None] * len(keyframes)
-        prompts = [f"{k.prompt.rstrip(' ,')}, {style_phrase(rng, t)}" for k, t in zip(keyframes, chosen)]
-    return [dataclasses.replace(k, prompt=p) for k, p in zip(keyframes, prompts)]
+        prompts = [f"{k.prompt.rstrip(' ,')}, {style_phrase(rng, t)}" for k, t in zip(keyframes, chosen, strict=True)]
+    return [dataclasses.replace(k, prompt=p) for k, p in zip(keyframes, prompts, strict=True)]
 
 
 # ------------------------------------------------------------------ grammar
@@ -319,16 +383,32 @@ def generate_with_model(starts: Sequence[str], model: str, seed: int = 0,
 
 @functools.lru_cache(maxsize=1)
 def _load_model(model: str) -> tuple[Any, Any]:
-    """Tokenizer and causal LM, kept for the next click (one model at a time). Never runs remote code."""
+    """Tokenizer and causal LM, kept for the next click (one model at a time). Never runs remote code.
+
+    A hub id is looked up online only when the hub answers a quick probe (and HF_HUB_OFFLINE is not set):
+    otherwise transformers would retry for about a minute before failing, so it reads its local cache alone.
+    """
+    from .network import hub_offline, hub_reachable
+
+    offline = not Path(model).expanduser().is_dir() and not hub_reachable()
     try:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(model, trust_remote_code=False)
-        lm = AutoModelForCausalLM.from_pretrained(model, trust_remote_code=False)
+        tokenizer = AutoTokenizer.from_pretrained(model, trust_remote_code=False, local_files_only=offline)
+        lm = AutoModelForCausalLM.from_pretrained(model, trust_remote_code=False, local_files_only=offline)
     except Exception as exc:  # missing folder, unknown hub id, no network, not a causal LM
+        if offline:
+            why = "HF_HUB_OFFLINE is set" if hub_offline() else "the model hub cannot be reached"
+            raise GiffusionError(f"cannot load text-generation model {model!r}: it is not a local folder, {why}, "
+                                 f"and it is not in the local Hugging Face cache ({_first_line(exc)})") from exc
         raise GiffusionError(f"cannot load text-generation model {model!r}: {exc}") from exc
     lm.eval()
     return tokenizer, lm
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _clean(text: str) -> str:

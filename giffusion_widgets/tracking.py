@@ -5,8 +5,10 @@ keyframes and the pipeline's identity. The frames are already on disk, so loggin
 raises: whatever goes wrong comes back as a `CometResult` whose `error` says what happened.
 
 Credentials come only from Comet's own configuration (~/.comet.config, COMET_API_KEY, ...). With no key, with an
-`offline_directory`, or with Comet out of reach, the run goes to an offline archive that `comet upload` can send
-later. comet_ml is imported on first use, so `import giffusion_widgets` never pulls it in.
+`offline_directory`, or with Comet out of reach (a bounded probe, through the proxy when one is set), the run goes
+to an offline archive that `comet upload` can send later. `log_to_comet_in_background` does the same in its own
+thread, so a render or a panel never waits on the network. comet_ml is imported on first use, so
+`import giffusion_widgets` never pulls it in.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import dataclasses
 import json
 import logging
 import os
-import socket
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal
-from urllib.parse import urlparse
+from typing import Any, Literal
 
 from .animation import Animation
+from .network import PROBE_SECONDS, reachable
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +34,12 @@ log = logging.getLogger(__name__)
 COMET_ENV_DEFAULTS = {"COMET_DISABLE_AUTO_LOGGING": "1"}
 
 # Everything Comet would collect on its own is off: this logs a render, not the machine or the notebook's code.
-EXPERIMENT_OPTIONS: dict[str, Any] = dict(
-    log_code=False, log_graph=False, auto_param_logging=False, auto_metric_logging=False, parse_args=False,
-    auto_output_logging=False, log_env_details=False, log_git_metadata=False, log_git_patch=False,
-    log_env_gpu=False, log_env_host=False, log_env_cpu=False, log_env_network=False, log_env_disk=False,
-    display_summary_level=0, auto_log_co2=False,
-)
+EXPERIMENT_OPTIONS: dict[str, Any] = {
+    "log_code": False, "log_graph": False, "auto_param_logging": False, "auto_metric_logging": False,
+    "parse_args": False, "auto_output_logging": False, "log_env_details": False, "log_git_metadata": False,
+    "log_git_patch": False, "log_env_gpu": False, "log_env_host": False, "log_env_cpu": False,
+    "log_env_network": False, "log_env_disk": False, "display_summary_level": 0, "auto_log_co2": False,
+}
 
 Mode = Literal["online", "offline"]
 
@@ -95,6 +99,33 @@ def log_to_comet(
                                              f"in {animation.run_dir}", error=words), secret)
 
 
+def log_to_comet_in_background(
+    animation: Animation,
+    on_done: Callable[[CometResult], None] | None = None,
+    **options: Any,
+) -> Future[CometResult]:
+    """`log_to_comet(animation, **options)` in its own daemon thread; returns at once.
+
+    `on_done(result)` is called from that thread when logging ends (an exception it raises is logged, not lost),
+    and then the returned future gets the CometResult. A render or a panel callback that calls this never waits
+    on the network.
+    """
+    future: Future[CometResult] = Future()
+    future.set_running_or_notify_cancel()
+
+    def work() -> None:
+        result = log_to_comet(animation, **options)  # never raises
+        if on_done is not None:
+            try:
+                on_done(result)
+            except Exception:  # a caller's callback must not die silently in this thread
+                log.exception("the callback given to log_to_comet_in_background failed")
+        future.set_result(result)
+
+    threading.Thread(target=work, name=f"comet {animation.run_dir.name}", daemon=True).start()
+    return future
+
+
 # ---------------------------------------------------------------- comet setup
 def _import_comet() -> Any:
     for name, value in COMET_ENV_DEFAULTS.items():
@@ -135,16 +166,10 @@ def _start(comet_ml: Any, animation: Animation, offline_directory: str | os.Path
     return exp, "offline", reason
 
 
-def _reachable(comet_ml: Any, timeout: float = 3.0) -> bool:
-    """A quick TCP check of Comet's server, so a machine with no network falls back in seconds, not minutes."""
-    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
-        return True  # only the proxy knows; let comet_ml try
-    url = urlparse(str(comet_ml.get_backend_address()))
-    try:
-        with socket.create_connection((url.hostname or "www.comet.com", url.port or 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
+def _reachable(comet_ml: Any, timeout: float = PROBE_SECONDS) -> bool:
+    """A quick check of Comet's server (through the proxy when one is set: the proxy must open a tunnel to it), so
+    a machine with no network falls back in seconds, not minutes."""
+    return reachable(str(comet_ml.get_backend_address()), timeout)
 
 
 class _RedactFilter(logging.Filter):

@@ -7,8 +7,8 @@ Every generator writes into a folder the caller owns (pytest's tmp_path) and ret
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import imageio_ffmpeg
 import numpy as np
@@ -48,6 +48,38 @@ def harmonic_tone(duration: float, freq: float = 220.0, sr: int = SR, amplitude:
     y = sum(amplitude / k * np.sin(2 * np.pi * freq * k * t) for k in (1, 2, 3, 4))
     envelope = np.clip(np.minimum(t, duration - t) / fade, 0.0, 1.0)
     return (y * envelope).astype(np.float32)
+
+
+def melody(note_times: Sequence[float], freqs: Sequence[float], duration: float, sr: int = SR,
+           amplitude: float = 0.3, attack: float = 0.01) -> np.ndarray:
+    """Notes played one after another (each lasts until the next starts), with a few partials, a 10 ms attack and
+    a slow decay: what the harmonic component should follow."""
+    y = np.zeros(int(round(duration * sr)), dtype=np.float32)
+    ends = list(note_times[1:]) + [duration]
+    for start, end, freq in zip(note_times, ends, freqs, strict=True):
+        first, last = int(round(start * sr)), int(round(end * sr))
+        t = np.arange(last - first) / sr
+        tone = sum(amplitude / k * np.sin(2 * np.pi * freq * k * t) for k in (1, 2, 3, 4))
+        envelope = np.minimum(t / attack, 1.0) * np.exp(-t / 0.8) * np.clip((end - start - t) / 0.02, 0.0, 1.0)
+        y[first:last] += (tone * envelope).astype(np.float32)
+    return y
+
+
+def melody_and_clicks(duration: float = 8.0, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A seeded melody (notes 0.35 to 0.7 s long on a major scale, no note repeated) and a click grid every
+    0.25 s that keeps 60 ms away from the notes: (melody samples, note start times, click times)."""
+    rng = np.random.default_rng(seed)
+    notes = np.round(np.cumsum(rng.uniform(0.35, 0.7, 24)) - 0.2, 3)
+    notes = notes[(notes > 0.2) & (notes < duration - 0.4)]
+    scale = 220 * 2 ** (np.array([0, 2, 4, 5, 7, 9, 11, 12]) / 12)
+    freqs = [scale[rng.integers(len(scale))]]
+    while len(freqs) < len(notes):
+        freq = scale[rng.integers(len(scale))]
+        if freq != freqs[-1]:
+            freqs.append(freq)
+    grid = np.arange(0.125, duration - 0.1, 0.25)
+    clicks = np.array([c for c in grid if np.min(np.abs(notes - c)) > 0.06])
+    return melody(notes, freqs, duration), notes, clicks
 
 
 def write_audio(path: Path, samples: np.ndarray, sr: int = SR, channels: int = 1) -> Path:
@@ -127,8 +159,9 @@ def read_code(image: Image.Image) -> int:
 
 def code_video(path: Path, num_frames: int, fps: float, width: int = CODE_BITS * BAR_WIDTH,
                height: int = 24, audio: Path | None = None) -> Path:
-    """An H.264 video whose frame i shows i as bars (see code_frame)."""
-    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, macro_block_size=1,
+    """A video whose frame i shows i as bars (see code_frame): H.264, or VP9 for a .webm path."""
+    codec = "libvpx-vp9" if path.suffix == ".webm" else "libx264"
+    writer = imageio_ffmpeg.write_frames(str(path), (width, height), fps=fps, macro_block_size=1, codec=codec,
                                          quality=9, audio_path=str(audio) if audio else None,
                                          audio_codec="aac" if audio else None,
                                          ffmpeg_log_level="error")

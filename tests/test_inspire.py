@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from giffusion_widgets.inspire import VOCABULARY, inspire, inspire_keyframes, parse_topics
+from giffusion_widgets.errors import GiffusionError
+from giffusion_widgets.inspire import (
+    VOCABULARY,
+    WORLD_BACKGROUNDS,
+    WORLD_CLASHES,
+    WORLD_COLOURS,
+    WORLD_SHAPES,
+    inspire,
+    inspire_keyframes,
+    parse_topics,
+)
 from giffusion_widgets.project import Keyframe, Project
 
 
@@ -129,7 +141,76 @@ def test_model_append_continues_the_existing_prompts(tiny_lm):
 
 
 def test_missing_model_folder_is_a_clear_error(tmp_path):
-    from giffusion_widgets.errors import GiffusionError
-
     with pytest.raises(GiffusionError, match="cannot load text-generation model"):
         inspire(n=1, seed=0, model=str(tmp_path / "nowhere"))
+
+
+def test_a_hub_id_offline_fails_at_once_and_says_why(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(GiffusionError, match="HF_HUB_OFFLINE is set, and it is not in the local Hugging Face cache"):
+        inspire(n=1, seed=0, model="someone/a-model-nobody-cached")
+
+
+def test_a_hub_id_with_the_hub_out_of_reach_reads_the_cache_only(monkeypatch):
+    """No HF_HUB_OFFLINE, and the hub is a port where nothing listens: one quick probe, then the local cache alone
+    (transformers would otherwise retry for about a minute)."""
+    import socket
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    with pytest.raises(GiffusionError, match="the model hub cannot be reached, and it is not in the local"):
+        inspire(n=1, seed=0, model="someone/a-model-nobody-cached")
+
+
+# ------------------------------------------------------------- the embedded model's world
+WORLD_PROMPT = re.compile(rf"an? ({'|'.join(WORLD_COLOURS)}) ({'|'.join(WORLD_SHAPES)}) on a "
+                          rf"({'|'.join(WORLD_BACKGROUNDS)}) background")
+
+
+def test_embedded_world_prompts_use_only_its_words_and_never_hide_the_shape():
+    prompts = inspire(n=40, seed=5, world="embedded")
+    assert len(set(prompts)) == 40 and prompts == inspire(n=40, seed=5, world="embedded")
+    parts = [WORLD_PROMPT.fullmatch(p) for p in prompts]
+    assert all(parts), [p for p, m in zip(prompts, parts, strict=True) if not m]
+    assert not {(m.group(1), m.group(3)) for m in parts} & WORLD_CLASHES
+    assert all(p.startswith("an ") == (m.group(1) == "orange") for p, m in zip(prompts, parts, strict=True))
+    assert len({m.group(1) for m in parts}) >= 6 and len({m.group(3) for m in parts}) >= 5  # the world is explored
+
+
+def test_embedded_world_topics_pin_the_words_they_name():
+    prompts = inspire(["red star", "a black circle on a white background", "night"], n=6, seed=2, world="embedded")
+    for topic in ("red star", "a black circle on a white background", "night"):
+        assert sum(1 for p in prompts if _from_topic(p, topic)) == 2, (topic, prompts)
+    night = [p for p in prompts if p.endswith("on a night background")]
+    assert night and not any(p.startswith("a black ") for p in night)  # the black shape would vanish at night
+
+
+def _from_topic(prompt: str, topic: str) -> bool:
+    match = WORLD_PROMPT.fullmatch(prompt)
+    if topic == "red star":
+        return bool(match) and match.group(1, 2) == ("red", "star")
+    if topic == "night":
+        return bool(match) and match.group(3) == "night" and match.group(1, 2) != ("red", "star")
+    return prompt == "a black circle on a white background"
+
+
+def test_a_topic_outside_the_world_keeps_the_open_vocabulary():
+    prompts = inspire(["ocean"], n=2, seed=1, world="embedded")
+    assert all("ocean" in p and not WORLD_PROMPT.fullmatch(p) for p in prompts)
+
+
+def test_keyframes_for_the_embedded_pipeline_come_from_its_world_and_others_stay_open():
+    embedded = inspire_keyframes(Project(fps=10), n=3, seed=4)
+    assert all(WORLD_PROMPT.fullmatch(k.prompt) for k in embedded)
+    hub = inspire_keyframes(Project(fps=10, checkpoint="stabilityai/sd-turbo"), n=3, seed=4)
+    assert not any(WORLD_PROMPT.fullmatch(k.prompt) for k in hub)
+    assert inspire_keyframes(Project(fps=10), n=3, seed=4, world="open") == hub
+    with pytest.raises(ValueError, match="world"):
+        inspire(n=1, world="fantasy")  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ def comet_console():
     assert handlers
     previous = [h.setStream(buffer) for h in handlers]
     yield buffer
-    for handler, stream in zip(handlers, previous):
+    for handler, stream in zip(handlers, previous, strict=True):
         handler.setStream(stream)
 
 
@@ -122,7 +122,7 @@ def test_offline_archive_holds_settings_prompts_frames_output_and_identity(rende
     images = [u for u in uploads(messages, "visualization") if u["additional_params"]["figName"].startswith("frame-")]
     assert len(images) == frames
     assert [u["additional_params"]["step"] for u in images] == list(range(frames))
-    for upload, frame in zip(images, animation.frames):
+    for upload, frame in zip(images, animation.frames, strict=True):
         assert archive.read(upload["file_path"]) == frame.read_bytes()
 
     assets = {u["additional_params"]["fileName"]: archive.read(u["file_path"]) for u in uploads(messages, "asset")}
@@ -312,3 +312,58 @@ def test_importing_the_package_does_not_import_comet_ml():
     code = ("import sys, giffusion_widgets, giffusion_widgets.tracking; "
             "giffusion_widgets.log_to_comet; assert 'comet_ml' not in sys.modules, 'imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+# ---------------------------------------------------------------- network waits
+
+
+@pytest.fixture
+def silent_proxy(monkeypatch):
+    """HTTPS_PROXY set to a local server that accepts connections and never answers: a proxy with no way out."""
+    import socket
+
+    for name in ("https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
+    yield
+    server.close()
+
+
+def test_a_proxy_with_no_way_out_logs_offline_instead_of_waiting(tmp_path, monkeypatch, silent_proxy):
+    monkeypatch.setenv("COMET_API_KEY", SECRET)
+    animation = make_animation(tmp_path / "run", audio=False)
+    result = log_to_comet(animation)
+    assert result.ok and result.mode == "offline", result.message
+    assert "cannot be reached" in result.message
+    assert Path(result.url_or_archive).parent == animation.run_dir / "comet"
+
+
+def test_background_logging_returns_a_future_and_reports_back(tmp_path):
+    from concurrent.futures import Future
+
+    from giffusion_widgets.tracking import log_to_comet_in_background
+
+    animation = make_animation(tmp_path / "run", audio=False)
+    reported: list[CometResult] = []
+    future = log_to_comet_in_background(animation, on_done=reported.append, project_name="demo")
+    assert isinstance(future, Future)
+    result = future.result(timeout=120)
+    assert result.ok and result.mode == "offline" and result.images == 4
+    assert reported == [result]
+    _, messages = read_archive(result.url_or_archive)
+    assert any(u["additional_params"]["fileName"] == "output.gif" for u in uploads(messages, "asset"))
+
+
+def test_a_failing_callback_is_logged_and_the_result_kept(tmp_path, caplog):
+    from giffusion_widgets.tracking import log_to_comet_in_background
+
+    def broken(_result):
+        raise RuntimeError("the panel is gone")
+
+    future = log_to_comet_in_background(make_animation(tmp_path / "run", audio=False), on_done=broken)
+    assert future.result(timeout=120).ok  # the callback has run by then
+    assert "callback given to log_to_comet_in_background failed" in caplog.text
+    assert "the panel is gone" in caplog.text

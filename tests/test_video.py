@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from fractions import Fraction
 
+import media_factory as mf
 import pytest
 from PIL import Image
 
-import media_factory as mf
 from giffusion_widgets.errors import MediaError
+from giffusion_widgets.keyinfo import keyframes_from_video
 from giffusion_widgets.media.video import (
     VideoReader,
     animation_frame_count,
     gif_palette_frame,
     probe_video,
     read_animation_frame,
+    source_frame,
     write_gif,
     write_mp4,
 )
+from giffusion_widgets.project import Keyframe, Project
 
 FRAMES, FPS = 40, 12
 
@@ -209,3 +213,48 @@ def test_bad_videos_raise_media_error_naming_the_file(tmp_path, video, clicks_mp
     assert str(path) in str(error.value)
     with pytest.raises(MediaError):
         VideoReader(path)
+
+
+# ---------------------------------------------------------------- NTSC rates
+
+
+@pytest.mark.parametrize("container", ["mp4", "webm"])  # WebM rounds every frame's duration to milliseconds
+@pytest.mark.parametrize("rate", [Fraction(30000, 1001), Fraction(24000, 1001)], ids=["29.97", "23.976"])
+def test_ntsc_video_at_its_own_rate_uses_every_frame_once(folder, rate, container):
+    path = mf.code_video(folder / f"ntsc-{rate.numerator}.{container}", FRAMES, rate)
+    project = keyframes_from_video(Project(keyframes=[Keyframe(0, "a"), Keyframe(10, "b")], video_input=str(path)))
+    assert [k.frame for k in project.keyframes] == [0, FRAMES - 1]
+    with VideoReader(path) as reader:
+        # the reader's own sampling, and the renderer's frame-at-time, both show source frame j at output frame j
+        assert [mf.read_code(image) for image in reader.frames_for(project.fps, FRAMES)] == list(range(FRAMES))
+        assert [mf.read_code(reader.frame_at_time(j / project.fps)) for j in range(FRAMES)] == list(range(FRAMES))
+        assert [reader.index_for(j, project.fps) for j in range(FRAMES)] == list(range(FRAMES))
+    assert Fraction(project.fps).limit_denominator(100000) == rate
+    assert not project.problems()  # a project at 30000/1001 fps is a valid project
+    info = probe_video(path)
+    assert info.rate == rate and info.fps == float(rate) and info.frame_count == FRAMES
+
+
+def test_exact_sampling_holds_far_into_a_film():
+    """Index arithmetic in fractions: output frame j of a 30000/1001 project is source frame j at any length."""
+    ntsc, film = Fraction(30000, 1001), Fraction(24000, 1001)
+    frames = [0, 1, 2, 999, 1000, 123_457, 9_999_999]
+    assert [source_frame(j, float(ntsc), ntsc) for j in frames] == frames
+    assert [source_frame(j, float(film), film) for j in frames] == frames
+    # 30 fps output from a 24000/1001 film: each output frame shows the film frame on screen when it starts
+    assert [source_frame(j, 30, film) for j in (0, 4, 5, 1001)] == [0, 3, 3, 800]
+
+
+def test_gif_rate_is_exact_from_its_delays(folder):
+    path = write_gif(mf.code_images(12), folder / "twelve.gif", 12)  # delays 8, 9, 8 ... hundredths
+    info = probe_video(path)
+    assert info.fps == pytest.approx(12, rel=0.01) and info.rate == Fraction(1000 * 12, sum(_gif_delays(path)))
+
+
+def _gif_delays(path):
+    with Image.open(path) as image:
+        delays = []
+        for index in range(image.n_frames):
+            image.seek(index)
+            delays.append(image.info["duration"])
+    return delays

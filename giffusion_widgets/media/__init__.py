@@ -13,21 +13,23 @@ from .video import (
     VideoInfo,
     VideoReader,
     animation_frame_count,
+    exact_rate,
     is_gif,
     probe_video,
     read_animation_frame,
+    source_frame,
     write_gif,
     write_mp4,
 )
 
-_AUDIO = {"AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "keyframes_text",
-          "last_audio_frame", "COMPONENTS"}
+_AUDIO = {"AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "last_audio_frame", "onset_frame",
+          "COMPONENTS"}
 
 __all__ = [
-    "COMPONENTS", "AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "keyframes_text",
-    "last_audio_frame",
-    "VideoInfo", "VideoReader", "animation_frame_count", "is_gif", "probe_video", "read_animation_frame",
-    "write_gif", "write_mp4",
+    "COMPONENTS", "AudioAnalysis", "AudioKeyframe", "analyze_audio", "audio_keyframes", "last_audio_frame",
+    "onset_frame",
+    "VideoInfo", "VideoReader", "animation_frame_count", "exact_rate", "is_gif", "probe_video", "read_animation_frame",
+    "source_frame", "write_gif", "write_mp4",
     "fit_size", "load_image", "to_rgb",
 ]
 

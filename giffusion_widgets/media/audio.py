@@ -1,4 +1,4 @@
-"""Audio: load once, split into percussive and harmonic parts, find onsets, and turn them into keyframes.
+"""Audio: load once, split into percussive and harmonic parts, find onsets, and place them on output frames.
 
 The split runs once per file on a mel spectrogram (median filtering, as in librosa's HPSS): median filters over
 128 mel bands are about ten times cheaper than over the 1025 bins of the linear spectrum, and the onset detector
@@ -15,35 +15,16 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any
 
+import imageio_ffmpeg
+import numpy as np
+import scipy.ndimage
+import soundfile as sf
 
-def _default_numba_cache() -> str:
-    from ..paths import cache_root
-
-    return str(cache_root() / "numba")
-
-
-# librosa compiles numba code on first use (tens of seconds); a kept cache folder pays that once per machine, not
-# once per process. numba reads this variable when it is first imported, so it is set before librosa comes in.
-if "NUMBA_CACHE_DIR" not in os.environ:
-    try:
-        os.makedirs(_default_numba_cache(), exist_ok=True)
-        os.environ["NUMBA_CACHE_DIR"] = _default_numba_cache()
-    except OSError:  # a read-only home: numba falls back to its own default
-        pass
-
-import imageio_ffmpeg  # noqa: E402
-import librosa  # noqa: E402
-import numpy as np  # noqa: E402
-import scipy.ndimage  # noqa: E402
-import soundfile as sf  # noqa: E402
-
-from ..errors import MediaError  # noqa: E402
+from ..errors import MediaError
 from .files import check_file
-
-if TYPE_CHECKING:
-    from ..project import Keyframe
+from .librosa_setup import librosa
 
 COMPONENTS = ("percussive", "harmonic", "combined")
 
@@ -57,7 +38,9 @@ N_MELS = 128
 HARMONIC_KERNEL = 31  # STFT frames (0.7 s): what is steady in time is harmonic
 PERCUSSIVE_KERNEL = 17  # mel bands: what is flat across frequency is percussive
 FLOOR_DB = -80.0  # below the loudest mel cell; keeps quiet noise from looking like onsets
-ONSET_DELTA = 0.07  # peak threshold above the local mean, as a share of the strongest combined onset
+NOTE_KERNEL = 9  # STFT frames (0.2 s): a click smeared over the 4 frames of its window goes, a note stays
+HARMONIC_FLOOR_DB = -60.0  # below the harmonic part's loudest cell: leftovers of the drums sit under it
+ONSET_DELTA = 0.07  # peak threshold above the local mean, as a share of the component's strongest onset
 # Onset strength is the mean rise in dB across mel bands. Scaling by the strongest onset alone would blow up the
 # faint ripples of a steady tone (tenths of a dB) into onsets when nothing stronger happens, so the scale never
 # drops below this many dB.
@@ -141,7 +124,7 @@ class AudioAnalysis:
         if name not in self._onsets:
             envelope = self._split.envelopes[name]
             frames = _pick_peaks(envelope, self.sr)
-            times = librosa.frames_to_time(frames, sr=self.sr, hop_length=_hop(self.sr))
+            times = librosa().frames_to_time(frames, sr=self.sr, hop_length=_hop(self.sr))
             keep = (times < self.duration) & self._audible(name, frames)  # nothing in the padding at the end
             peak = float(envelope[frames[keep]].max()) if keep.any() else 1.0
             self._onsets[name] = (times[keep], envelope[frames[keep]] / peak)
@@ -179,12 +162,19 @@ class AudioAnalysis:
 
     # ------------------------------------------------------------ for the browser
 
-    def peaks(self, columns: int = 1000) -> dict:
-        """Min/max of the waveform in `columns` equal slices, plus every component's onset times: a few tens of
-        kilobytes as JSON whatever the file's length."""
+    def onset_frames(self, name: str, fps: float) -> list[int]:
+        """The output frame at `fps` of each of `onsets(name)`, as `audio_keyframes` places them (see
+        `onset_frame`); one per onset, in order, so two onsets may share a frame."""
+        last = last_audio_frame(self.duration, fps)
+        return [onset_frame(float(time), fps, last) for time in self.onsets(name)]
+
+    def peaks(self, columns: int = 1000, fps: float | None = None) -> dict:
+        """Min/max of the waveform in `columns` equal slices, plus every component's onset times (and, given
+        `fps`, their frames, so a browser never rounds them itself): a few tens of kilobytes as JSON whatever the
+        file's length."""
         columns = max(1, min(int(columns), len(self.samples)))
         starts = np.linspace(0, len(self.samples), columns + 1).astype(np.int64)[:-1]
-        return {
+        peaks = {
             "duration": round(self.duration, 4),
             "sample_rate": self.sr,
             "columns": columns,
@@ -192,6 +182,10 @@ class AudioAnalysis:
             "max": _rounded(np.maximum.reduceat(self.samples, starts)),
             "onsets": {name: _rounded(self.onsets(name)) for name in COMPONENTS},
         }
+        if fps is not None:
+            peaks["fps"] = fps
+            peaks["onset_frames"] = {name: self.onset_frames(name, fps) for name in COMPONENTS}
+        return peaks
 
     def playback_bytes(self) -> tuple[bytes, str]:
         """Compressed audio a browser can play, and its MIME type: the file itself when it is MP3, OGG, WAV or
@@ -222,12 +216,19 @@ def last_audio_frame(duration: float, fps: float) -> int:
     return max(0, math.ceil(duration * fps - 1e-9) - 1)
 
 
+def onset_frame(time: float, fps: float, last: int) -> int:
+    """The output frame a moment `time` seconds into the audio lands on at `fps`: round(time * fps), halves to
+    the even frame (Python's round), never past `last`. The one place that rounds onset times to frames."""
+    return min(round(time * fps), last)
+
+
 def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: float,
                     component: str = "percussive") -> list[AudioKeyframe]:
     """Onsets of one component as keyframes at `fps`, plus the start (frame 0) and the end of the audio.
 
-    Each onset lands on round(time * fps), and the end on `last_audio_frame(duration, fps)` (nothing goes past
-    it). When several land on one frame the strongest stays. The times never depend on fps.
+    Each onset lands on `onset_frame(time, fps, last)` (round(time * fps)), and the end on
+    `last = last_audio_frame(duration, fps)` (nothing goes past it). When several land on one frame the strongest
+    stays. The times never depend on fps.
     Raises MediaError when the component is silent: no onsets, and 30 dB or more under the mix throughout.
     """
     _check_component(component)
@@ -239,8 +240,8 @@ def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: fl
         raise MediaError(f"{analysis.path}: the {component} part of the audio is silent, so it has no onsets{hint}")
     last = last_audio_frame(analysis.duration, fps)
     candidates = [AudioKeyframe(0, 0.0, 0.0)]
-    for time, strength in zip(analysis.onsets(component), analysis.onset_strengths(component)):
-        candidates.append(AudioKeyframe(min(round(time * fps), last), round(float(time), 4),
+    for time, strength in zip(analysis.onsets(component), analysis.onset_strengths(component), strict=True):
+        candidates.append(AudioKeyframe(onset_frame(float(time), fps, last), round(float(time), 4),
                                         round(float(strength), 4)))
     candidates.append(AudioKeyframe(last, round(analysis.duration, 4), 0.0))
     strongest: dict[int, AudioKeyframe] = {}
@@ -249,30 +250,6 @@ def audio_keyframes(path_or_analysis: str | os.PathLike | AudioAnalysis, fps: fl
         if kept is None or keyframe.strength > kept.strength:
             strongest[keyframe.frame] = keyframe
     return [strongest[frame] for frame in sorted(strongest)]
-
-
-def keyframes_text(audio_keyframes: Sequence[AudioKeyframe], prompts: Sequence[Keyframe] | None = None) -> str:
-    """Prompt text with one `<frame>: <prompt>` line per audio keyframe, its time as a comment above it.
-
-    With `prompts` (keyframes of a project), each line takes the prompt and negative prompt in force at its frame
-    (the last prompt keyframe at or before it, else the first one); a seed stays only on its own frame. Without,
-    each line holds a placeholder such as `<your prompt at 1.50 s>`, which parses and renders as it is.
-    """
-    from ..project import Keyframe
-    from ..prompts import format_keyframe
-
-    ordered = sorted(prompts or [], key=lambda k: k.frame)
-    lines = []
-    for audio_keyframe in audio_keyframes:
-        lines.append(f"# {audio_keyframe.time:.2f} s")
-        if ordered:
-            source = next((k for k in reversed(ordered) if k.frame <= audio_keyframe.frame), ordered[0])
-            seed = source.seed if source.frame == audio_keyframe.frame else None
-            keyframe = Keyframe(audio_keyframe.frame, source.prompt, source.negative, seed)
-        else:
-            keyframe = Keyframe(audio_keyframe.frame, f"<your prompt at {audio_keyframe.time:.2f} s>")
-        lines.append(format_keyframe(keyframe))
-    return "".join(line + "\n" for line in lines)
 
 
 # ---------------------------------------------------------------- loading
@@ -293,7 +270,7 @@ def _load(path: Path, sr: int) -> tuple[np.ndarray, str | None]:
     if len(samples) == 0:
         raise MediaError(f"{path}: the file holds no audio samples")
     if native_sr != sr:
-        samples = librosa.resample(samples, orig_sr=native_sr, target_sr=sr)
+        samples = librosa().resample(samples, orig_sr=native_sr, target_sr=sr)
     return np.ascontiguousarray(samples, dtype=np.float32), info.format
 
 
@@ -321,8 +298,12 @@ def _ffmpeg_decode(path: Path, sr: int) -> np.ndarray:
                "-map", "0:a:0", "-ac", "1", "-ar", str(sr), "-f", "f32le", "-"]
     result = subprocess.run(command, capture_output=True)
     samples = np.frombuffer(result.stdout, dtype="<f4")
+    log = result.stderr.decode(errors="replace")
+    if "matches no streams" in log:  # ffmpeg read the file (a picture, a silent video, text) and found no sound
+        raise MediaError(f"{path}: the file has no audio stream, so there is no sound to analyse; choose an audio "
+                         f"file (WAV, FLAC, OGG or MP3) or a video with sound")
     if result.returncode != 0 or len(samples) == 0:
-        reason = result.stderr.decode(errors="replace").strip().splitlines()
+        reason = log.strip().splitlines()
         detail = f" (ffmpeg: {reason[-1]})" if reason else ""
         raise MediaError(f"{path}: not an audio file this package can read; use WAV, FLAC, OGG or MP3{detail}")
     return samples.astype(np.float32)
@@ -338,35 +319,51 @@ def _plain(error: Exception) -> str:
 
 
 def _hpss_split(samples: np.ndarray, sr: int) -> _Split:
+    lr = librosa()
     hop = _hop(sr)
-    power = np.abs(librosa.stft(samples, n_fft=4 * hop, hop_length=hop)) ** 2
+    power = np.abs(lr.stft(samples, n_fft=4 * hop, hop_length=hop)) ** 2
     mel = _mel_basis(sr) @ power
     del power
     # HPSS: median across time keeps what is steady (harmonic), median across bands what is broadband
     # (percussive); the soft mask shares each cell between them, so the two parts add up to the whole.
     harmonic_ref = scipy.ndimage.median_filter(mel, size=(1, HARMONIC_KERNEL), mode="reflect")
     percussive_ref = scipy.ndimage.median_filter(mel, size=(PERCUSSIVE_KERNEL, 1), mode="reflect")
-    mask = librosa.util.softmask(percussive_ref, harmonic_ref, power=1).astype(np.float32)
+    mask = lr.util.softmask(percussive_ref, harmonic_ref, power=1).astype(np.float32)
     parts = {"combined": mel, "percussive": mel * mask}
     parts["harmonic"] = mel - parts["percussive"]
-    # One shared reference and floor: a part that is near-silent stays flat instead of being scaled up.
+    # One shared reference and floor for the mix and its percussive part: a part that is near-silent stays flat
+    # instead of being scaled up.
     reference = float(mel.max()) or 1.0
-    envelopes = {name: librosa.onset.onset_strength(
-        S=librosa.power_to_db(part, ref=reference, amin=reference * 10 ** (FLOOR_DB / 10), top_db=None),
-        sr=sr, hop_length=hop, n_fft=4 * hop) for name, part in parts.items()}
-    scale = max(float(envelopes["combined"].max()), MIN_ONSET_SCALE)
+    envelopes = {name: _onset_envelope(parts[name], reference, FLOOR_DB, sr) for name in ("combined", "percussive")}
+    # The soft mask leaves a little of every click in the harmonic part, and in dB a little is a sharp rise wherever
+    # the notes are quiet: onsets of the drums. Notes are steady, clicks last a few frames, so a short median in
+    # time removes the clicks and keeps each note's start where it is (a median keeps steps); the floor, 60 dB
+    # under the harmonic part's own loudest cell, ignores what is left of them between the notes.
+    steady = scipy.ndimage.median_filter(parts["harmonic"], size=(1, NOTE_KERNEL), mode="reflect")
+    envelopes["harmonic"] = _onset_envelope(steady, float(steady.max()) or 1.0, HARMONIC_FLOOR_DB, sr)
     # Parseval with a Hann window: mean power = sum |X|^2 * 16 / (3 * n_fft^2), both halves counted.
     to_power = 16.0 / (3.0 * (4 * hop) ** 2)
     return _Split(
         mask_percussive=mask,
-        envelopes={name: envelope / scale for name, envelope in envelopes.items()},
+        # Each component is scaled by its own strongest onset, so loud drums never push the notes' onsets under
+        # the peak threshold of the harmonic part.
+        envelopes={name: envelope / max(float(envelope.max()), MIN_ONSET_SCALE)
+                   for name, envelope in envelopes.items()},
         energy={name: part.sum(axis=0) * to_power for name, part in parts.items()},
     )
 
 
+def _onset_envelope(part: np.ndarray, reference: float, floor_db: float, sr: int) -> np.ndarray:
+    """Onset strength (mean rise in dB across mel bands) of a mel power spectrogram, `floor_db` under `reference`."""
+    lr = librosa()
+    hop = _hop(sr)
+    decibels = lr.power_to_db(part, ref=reference, amin=reference * 10 ** (floor_db / 10), top_db=None)
+    return lr.onset.onset_strength(S=decibels, sr=sr, hop_length=hop, n_fft=4 * hop)
+
+
 def _mel_basis(sr: int) -> np.ndarray:
     # Unnormalised triangles sum to 1 across each linear bin, so a band sum is the power in that band.
-    return librosa.filters.mel(sr=sr, n_fft=4 * _hop(sr), n_mels=N_MELS, norm=None)
+    return librosa().filters.mel(sr=sr, n_fft=4 * _hop(sr), n_mels=N_MELS, norm=None)
 
 
 def _percussive_samples(samples: np.ndarray, sr: int, mask_mel: np.ndarray) -> np.ndarray:
@@ -375,8 +372,8 @@ def _percussive_samples(samples: np.ndarray, sr: int, mask_mel: np.ndarray) -> n
     cover = basis.sum(axis=0)
     mask = (basis.T @ mask_mel) / np.where(cover > 0, cover, 1.0)[:, None]
     hop = _hop(sr)
-    stft = librosa.stft(samples, n_fft=4 * hop, hop_length=hop)
-    return librosa.istft(stft * mask, hop_length=hop, n_fft=4 * hop, length=len(samples)).astype(np.float32)
+    stft = librosa().stft(samples, n_fft=4 * hop, hop_length=hop)
+    return librosa().istft(stft * mask, hop_length=hop, n_fft=4 * hop, length=len(samples)).astype(np.float32)
 
 
 # ---------------------------------------------------------------- helpers
@@ -392,7 +389,7 @@ def _pick_peaks(envelope: np.ndarray, sr: int) -> np.ndarray:
     maxed = max(1, round(PEAK_MAX_SECONDS * frames_per_second))
     averaged = max(1, round(PEAK_AVG_SECONDS * frames_per_second))
     wait = max(1, round(PEAK_WAIT_SECONDS * frames_per_second))
-    peaks = librosa.util.peak_pick(envelope, pre_max=maxed, post_max=1, pre_avg=averaged, post_avg=averaged + 1,
+    peaks = librosa().util.peak_pick(envelope, pre_max=maxed, post_max=1, pre_avg=averaged, post_avg=averaged + 1,
                                    delta=ONSET_DELTA, wait=wait)
     return np.asarray(peaks, dtype=int)
 

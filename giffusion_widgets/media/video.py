@@ -1,65 +1,29 @@
-"""Video: probe and read input videos frame by frame, and write finished animations as GIF or MP4.
+"""Video: read input videos frame by frame, as RGB images, at their own rate or sampled to another.
 
-Everything goes through the ffmpeg binary that imageio-ffmpeg ships, as a stream: frames are decoded or encoded
-one at a time, so neither reading nor writing ever holds a whole video in memory.
+Frames are decoded as they are asked for, through the ffmpeg binary that imageio-ffmpeg ships; probing lives in
+video_probe, writing GIF and MP4 in video_write (both re-exported here, where callers have always found them).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
-import re
-import subprocess
-import warnings
-from dataclasses import dataclass
+from collections.abc import Iterator
 from fractions import Fraction
-from pathlib import Path
-from typing import Iterable, Iterator
 
 import imageio_ffmpeg
-import numpy as np
 from PIL import Image
 
 from ..errors import MediaError
-from .files import check_file
+from .video_probe import VideoInfo, exact_rate, is_gif, probe_video, source_frame
+from .video_write import MAX_GIF_FPS, gif_palette_frame, write_gif, write_mp4
 
-MAX_GIF_FPS = 50  # GIF delays are whole hundredths of a second; browsers slow anything under 2 of them to 10
+__all__ = [
+    "MAX_GIF_FPS", "SEEK_AHEAD_SECONDS", "VideoInfo", "VideoReader", "animation_frame_count", "exact_rate",
+    "gif_palette_frame", "is_gif", "probe_video", "read_animation_frame", "source_frame", "write_gif", "write_mp4",
+]
+
 SEEK_AHEAD_SECONDS = 2.0  # farther than this ahead, re-open at the frame rather than decode all in between
-MP4_CRF = 18  # x264 quality: visually close to lossless for the smooth pictures diffusion makes
-
-
-@dataclass
-class VideoInfo:
-    """What a video holds: `frame_count` frames at `fps` (so `duration` = frame_count / fps seconds), each
-    `width` x `height` pixels as they are displayed."""
-
-    path: Path
-    fps: float
-    frame_count: int
-    width: int
-    height: int
-    duration: float
-
-
-def probe_video(path: str | os.PathLike) -> VideoInfo:
-    """Frame rate, frame count and size of a video (MP4, WebM, MOV, GIF, ...), without decoding it.
-
-    The frames are counted by copying the stream's packets to nowhere, which reads the file but decodes nothing.
-    Raises MediaError for a missing, empty, unreadable or truncated file, or one with no video frames.
-    """
-    path = Path(path)
-    check_file(path)
-    count = _count_frames(path)
-    meta = _read_meta(path)
-    fps = _gif_fps(path, count) if is_gif(path) else float(meta.get("fps") or 0.0)
-    if fps <= 0:
-        duration = float(meta.get("duration") or 0.0)
-        if duration <= 0:
-            raise MediaError(f"{path}: the video does not say its frame rate, and its length is unknown")
-        fps = count / duration
-    width, height = meta["size"]
-    return VideoInfo(path, fps, count, int(width), int(height), count / fps)
 
 
 class VideoReader:
@@ -125,23 +89,34 @@ class VideoReader:
         """The frame on screen `seconds` into the video (the last frame for any time past the end)."""
         return self.frame(self._index_at(seconds))
 
-    def frames_for(self, fps: float, num_frames: int) -> Iterator[Image.Image]:
+    def frame_for(self, output_frame: int, fps: float | Fraction) -> Image.Image:
+        """The source frame on screen when output frame `output_frame` of an animation at `fps` starts.
+
+        Computed in exact fractions, so at the video's own rate output frame j is source frame j, NTSC rates
+        (30000/1001, 24000/1001) included; a float `fps` is read as the nearest fraction with a denominator up
+        to 100000, as the encoders do."""
+        return self.frame(self.index_for(output_frame, fps))
+
+    def frames_for(self, fps: float | Fraction, num_frames: int) -> Iterator[Image.Image]:
         """`num_frames` frames at another frame rate: output frame j shows the source frame on screen at j / fps
         (source frames repeat when fps is higher, are skipped when lower; the last one holds past the end)."""
-        if fps <= 0:
-            raise ValueError(f"fps must be above 0, got {fps}")
+        exact_rate(fps)  # refuse a bad rate before the first frame is asked for
         for j in range(num_frames):
-            yield self.frame(self._index_at(j / fps))
+            yield self.frame_for(j, fps)
+
+    def index_for(self, output_frame: int, fps: float | Fraction) -> int:
+        """The index of the source frame that `frame_for(output_frame, fps)` returns."""
+        return min(source_frame(output_frame, fps, self.info.rate), self.info.frame_count - 1)
 
     def _index_at(self, seconds: float) -> int:
-        # The small tolerance keeps j / fps * source_fps from landing a hair under a whole frame.
+        # The small tolerance keeps seconds * rate from landing a hair under a whole frame.
         index = math.floor(max(seconds, 0.0) * self.info.fps + 1e-6)
         return min(index, self.info.frame_count - 1)
 
     def _open_at(self, index: int) -> None:
         self.close()
         # Seek half a frame early: ffmpeg then drops every frame before `index` and starts exactly on it.
-        seek = ["-ss", f"{(index - 0.5) / self.info.fps:.6f}"] if index > 0 else []
+        seek = ["-ss", f"{float((index - Fraction(1, 2)) / self.info.rate):.6f}"] if index > 0 else []
         stream = imageio_ffmpeg.read_frames(str(self.path), pix_fmt="rgb24", input_params=seek)
         try:
             next(stream)  # the metadata
@@ -159,212 +134,3 @@ def read_animation_frame(path: str | os.PathLike, index: int) -> Image.Image:
 def animation_frame_count(path: str | os.PathLike) -> int:
     """How many frames a GIF or MP4 holds."""
     return probe_video(path).frame_count
-
-
-# ---------------------------------------------------------------- writing
-
-
-def write_gif(frames: Iterable[Image.Image], path: str | os.PathLike, fps: float) -> Path:
-    """Write a looping GIF, streaming: each frame is quantised to its own 256-colour palette as it comes
-    (frames already in "P" mode, such as gif_palette_frame's, are written with their palette as they are).
-
-    Frame delays are whole hundredths of a second, alternated so the average rate is `fps` (12 fps: 8, 9, 8 ...).
-    Above 50 fps browsers would slow the GIF down to 10 fps, so it is written at 50 fps (with a warning).
-    """
-    if fps <= 0:
-        raise ValueError(f"fps must be above 0, got {fps}")
-    if fps > MAX_GIF_FPS:
-        warnings.warn(f"a GIF cannot play faster than {MAX_GIF_FPS} fps in browsers; writing {path} at "
-                      f"{MAX_GIF_FPS} fps (it plays slower). Use MP4 for {fps:g} fps.", stacklevel=2)
-        fps = MAX_GIF_FPS
-    return _encode_gif(frames, Path(path), fps)
-
-
-def gif_palette_frame(image: Image.Image) -> Image.Image:
-    """`image` as the GIF will hold it: a "P" image with its own 256-colour palette.
-
-    Pillow's octree palette takes well under a millisecond a frame (ffmpeg's palettegen takes ~20 ms even at
-    64 px); Floyd-Steinberg dithering against it keeps gradients smooth instead of banded. The dithering is most
-    of the cost, which is why the renderer keeps these frames next to its frame cache and a re-render reuses them.
-    """
-    rgb = image.convert("RGB")
-    palette = rgb.quantize(256, method=Image.Quantize.FASTOCTREE)
-    return rgb.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
-
-
-def _palette_frame(image: Image.Image) -> bytes:
-    """One frame as ffmpeg's raw `pal8`: a byte per pixel, then 256 palette entries as little-endian 0xAARRGGBB.
-
-    A "P" image (from gif_palette_frame) is taken as it is; anything else is quantised first.
-    """
-    indexed = image if image.mode == "P" and "transparency" not in image.info else gif_palette_frame(image)
-    colours = np.zeros((256, 4), dtype=np.uint8)
-    values = np.array(indexed.getpalette() or [], dtype=np.uint8)[:768].reshape(-1, 3)
-    colours[: len(values), :3] = values[:, ::-1]  # RGB -> BGR, then alpha: the bytes of 0xAARRGGBB in memory
-    colours[:, 3] = 255
-    return indexed.tobytes() + colours.tobytes()
-
-
-def _encode_gif(frames: Iterable[Image.Image], path: Path, fps: float) -> Path:
-    """Stream palette frames into ffmpeg's GIF encoder, which gives each frame its own colour table."""
-    iterator = iter(frames)
-    first = next(iterator, None)
-    if first is None:
-        raise ValueError(f"no frames to write to {path}")
-    width, height = first.size
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rate = Fraction(fps).limit_denominator(100000)
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-hide_banner", "-nostdin", "-v", "error",
-               "-f", "rawvideo", "-pix_fmt", "pal8", "-s", f"{width}x{height}", "-framerate", str(rate), "-i", "-",
-               "-f", "gif", "-loop", "0", str(path)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        for number, frame in enumerate(itertools.chain([first], iterator)):
-            if frame.size != (width, height):
-                raise ValueError(f"frame {number} is {frame.size[0]}x{frame.size[1]}, but the first frame is "
-                                 f"{width}x{height}; all frames of {path.name} must have one size")
-            process.stdin.write(_palette_frame(frame))  # type: ignore[union-attr]
-        process.stdin.close()  # type: ignore[union-attr]
-        log = process.stderr.read().decode(errors="replace")  # type: ignore[union-attr]
-        if process.wait() != 0:
-            raise MediaError(f"{path}: the GIF could not be written ({_last_line(log)})")
-    except BaseException:
-        process.kill()
-        process.wait()
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_mp4(frames: Iterable[Image.Image], path: str | os.PathLike, fps: float,
-              audio_path: str | os.PathLike | None = None) -> Path:
-    """Write an H.264 MP4 (yuv420p, plays in browsers), streaming. Odd sizes get a black row/column of padding.
-
-    With `audio_path`, its first audio track is added as AAC and cut at the video's end (a shorter track ends
-    early; the video keeps its length).
-    """
-    if fps <= 0:
-        raise ValueError(f"fps must be above 0, got {fps}")
-    path = Path(path)
-    if audio_path is not None:
-        check_file(Path(audio_path))
-    # yuv420p stores colour at half resolution, so both sides must be even.
-    options = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-crf", str(MP4_CRF), "-movflags", "+faststart"]
-    if audio_path is None:
-        return _encode(frames, path, fps, codec="libx264", pix_fmt="yuv420p", options=options)
-    # The frame count is only known at the end, so the video is written first and the audio joined after.
-    silent = path.with_name(f".{path.stem}.video-only{path.suffix}")
-    try:
-        _encode(frames, silent, fps, codec="libx264", pix_fmt="yuv420p", options=options)
-        duration = probe_video(silent).duration
-        _mux_audio(silent, Path(audio_path), path, duration)
-    finally:
-        silent.unlink(missing_ok=True)
-    return path
-
-
-def _encode(frames: Iterable[Image.Image], path: Path, fps: float, codec: str, pix_fmt: str,
-            options: list[str]) -> Path:
-    iterator = iter(frames)
-    first = next(iterator, None)
-    if first is None:
-        raise ValueError(f"no frames to write to {path}")
-    size = first.size
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(str(path), size, fps=Fraction(fps).limit_denominator(100000), codec=codec,
-                                         pix_fmt_out=pix_fmt, quality=None, macro_block_size=1,
-                                         output_params=list(options), ffmpeg_log_level="error")
-    writer.send(None)
-    try:
-        for number, frame in enumerate(itertools.chain([first], iterator)):
-            if frame.size != size:
-                raise ValueError(f"frame {number} is {frame.size[0]}x{frame.size[1]}, but the first frame is "
-                                 f"{size[0]}x{size[1]}; all frames of {path.name} must have one size")
-            writer.send(np.asarray(frame.convert("RGB")))
-    except BaseException:
-        writer.close()
-        path.unlink(missing_ok=True)
-        raise
-    writer.close()
-    return path
-
-
-def _mux_audio(video: Path, audio: Path, output: Path, duration: float) -> None:
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-hide_banner", "-nostdin", "-v", "error",
-               "-i", str(video), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0",
-               "-c:v", "copy", "-c:a", "aac", "-t", f"{duration:.6f}", "-movflags", "+faststart", str(output)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        output.unlink(missing_ok=True)
-        raise MediaError(f"{audio}: the audio could not be added to {output.name} ({_last_line(result.stderr)})")
-
-
-# ---------------------------------------------------------------- probing
-
-
-def _count_frames(path: Path) -> int:
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-               "-map", "0:v:0", "-c", "copy", "-f", "null", "-"]
-    result = subprocess.run(command, capture_output=True, text=True, errors="replace")
-    log = result.stderr
-    if "matches no streams" in log:
-        raise MediaError(f"{path}: the file has no video stream (only sound or data)")
-    if result.returncode != 0:
-        raise MediaError(f"{path}: not a readable video; it is damaged, cut short, or not a video at all "
-                         f"(ffmpeg: {_reason(log)})")
-    if "partial file" in log or (is_gif(path) and not _has_gif_trailer(path)):
-        raise MediaError(f"{path}: the video is truncated (it ends in the middle of its frames)")
-    counts = re.findall(r"frame=\s*(\d+)", log)
-    if not counts or int(counts[-1]) == 0:
-        raise MediaError(f"{path}: the video has no frames")
-    return int(counts[-1])
-
-
-def is_gif(path: str | os.PathLike) -> bool:
-    """Whether a file is a GIF, by its first bytes rather than its name."""
-    with open(path, "rb") as handle:
-        return handle.read(6) in (b"GIF87a", b"GIF89a")
-
-
-def _gif_fps(path: Path, count: int) -> float:
-    """A GIF's average frame rate from its frame delays (ffmpeg only guesses one from the first delay)."""
-    try:
-        with Image.open(path) as image:
-            delays = []
-            for index in range(count):
-                image.seek(index)
-                delays.append(image.info.get("duration") or 100)  # no delay: browsers show it for 0.1 s
-    except (OSError, EOFError, ValueError) as error:
-        raise MediaError(f"{path}: the GIF is damaged ({error})") from None
-    return 1000.0 * count / sum(delays)
-
-
-def _read_meta(path: Path) -> dict:
-    stream = imageio_ffmpeg.read_frames(str(path))
-    try:
-        return next(stream)
-    except (OSError, RuntimeError, KeyError, ValueError) as error:
-        raise MediaError(f"{path}: the video's format could not be read ({_last_line(str(error))})") from None
-    finally:
-        stream.close()
-
-
-def _has_gif_trailer(path: Path) -> bool:
-    """A complete GIF ends with the trailer byte ';' (0x3B); a copy cut short does not."""
-    with open(path, "rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b";"
-
-
-def _reason(log: str) -> str:
-    """The most telling line of an ffmpeg log, without its "[demuxer @ 0x...]" prefix."""
-    lines = [re.sub(r"^\[[^]]*\]\s*", "", line).strip() for line in log.splitlines()]
-    lines = [line for line in lines if line]
-    telling = [line for line in lines if re.search(r"not found|invalid|error|partial|no such", line, re.I)
-               and not line.startswith(("Error opening input file", "Error opening input files"))]
-    return (telling or lines or ["no details"])[0]
-
-
-def _last_line(log: str) -> str:
-    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "no details"
