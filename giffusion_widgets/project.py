@@ -125,6 +125,19 @@ def _number(low: float, high: float, *, low_open: bool = False) -> _Rule:
     return _Rule(_is_number, f"a number {span}", check)
 
 
+def _rate(low: int, high: int) -> _Rule:
+    """Frames per second: any number in [low, high], fractions included (NTSC video runs at 30000/1001)."""
+
+    def check(name: str, value: Any) -> str | None:
+        if not math.isfinite(value) or value < low:
+            return f"{name} must be at least {low}, got {value!r}"
+        if value > high:
+            return f"{name} must be at most {high}, got {_shown(value)}"
+        return None
+
+    return _Rule(_is_number, f"a number from {low} to {high}", check)
+
+
 def _choice(options: tuple[str, ...]) -> _Rule:
     listed = ", ".join(map(repr, options))
 
@@ -161,7 +174,7 @@ _RULES: dict[str, _Rule] = {
     "width": _whole(8, MAX_SIDE, optional=True, step=8),
     "latent_channels": _whole(1, MAX_LATENT_CHANNELS, optional=True),
     "output_format": _choice(OUTPUT_FORMATS),
-    "fps": _whole(1, MAX_FPS),
+    "fps": _rate(1, MAX_FPS),
     "pipeline_class": _OPTIONAL_TEXT,
     "checkpoint": _OPTIONAL_TEXT,
     "image_input": _OPTIONAL_TEXT,

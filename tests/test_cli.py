@@ -65,7 +65,7 @@ def write(path, content):
 @pytest.mark.parametrize("content, words", [
     (None, ("nope.json", "No such file")),
     ("{", ("p.json", "malformed at line 1, column 2")),
-    ('{"fps": "10"}', ("p.json", "fps must be a whole number")),
+    ('{"fps": "10"}', ("p.json", "fps must be a number from 1 to 120")),
     ('{"keyframes": "0: a"}', ("p.json", "keyframes must be a list")),
     ('{"keyframes": [[0, "a"]]}', ("p.json", "keyframe 1: must be an object")),
     ("[]", ("p.json", "must be an object of settings")),

@@ -23,10 +23,11 @@ import scipy.ndimage
 import soundfile as sf
 
 from ..errors import MediaError
+from ..vocabulary import AUDIO_COMPONENTS
 from .files import check_file
 from .librosa_setup import librosa
 
-COMPONENTS = ("percussive", "harmonic", "combined")
+COMPONENTS = AUDIO_COMPONENTS
 
 HOP_SECONDS = 512 / 22050  # 23 ms hops (512 samples at 22.05 kHz): onsets within one frame up to 43 fps
 # Onset peak picking, in seconds (librosa's defaults): a peak must top the 30 ms before it and the mean of the

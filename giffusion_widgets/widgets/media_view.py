@@ -23,16 +23,13 @@ def peak_columns(duration: float) -> int:
     return int(min(MAX_COLUMNS, max(MIN_COLUMNS, -(-duration * COLUMNS_PER_SECOND // 1))))
 
 
-def onset_marks(analysis: Any, fps: int) -> dict:
-    """Each component's onsets with the frame a keyframe on it takes: the rule of `audio_keyframes` (round to the
-    nearest frame, half to even, never past the audio's last frame), so the panel never rounds a time itself."""
-    from ..media.audio import last_audio_frame
-
-    last = last_audio_frame(analysis.duration, fps)
+def onset_marks(analysis: Any, fps: float) -> dict:
+    """Each component's onsets with the frame a keyframe on it takes (`AudioAnalysis.onset_frames`, the rule of
+    `audio_keyframes`), so the panel never rounds a time itself."""
     marks: dict[str, Any] = {"fps": fps}
     for name in AUDIO_COMPONENTS:
         times = [round(float(t), 4) for t in analysis.onsets(name)]
-        marks[name] = {"times": times, "frames": [min(round(t * fps), last) for t in times]}
+        marks[name] = {"times": times, "frames": analysis.onset_frames(name, fps)}
     return marks
 
 
