@@ -111,7 +111,9 @@ function createFrameStore(model) {
       stores.delete(model);
     }
   };
-  const notify = (event) => listeners.forEach((fn) => fn(event));
+  const notify = (event) => {
+    for (const fn of listeners) fn(event);
+  };
   const onMessage = (content, buffers) => store.handle(content, buffers);
   model.on("msg:custom", onMessage);
   return store;
@@ -132,7 +134,9 @@ function watch(model, names, fn, { now = true } = {}) {
   const handler = () => fn();
   for (const name of names) model.on(`change:${name}`, handler);
   if (now) fn();
-  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
 }
 
 // src/bus.js
@@ -181,7 +185,7 @@ function createPlayer(bus) {
     if (!bus.state.playing) return;
     const c = clock();
     let frame;
-    if (c && c.ready()) {
+    if (c?.ready()) {
       frame = Math.floor(c.seconds() * fps() + 1e-6);
       startFrame = frame;
       startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;

@@ -121,7 +121,7 @@ function toBytes(value) {
   if (value instanceof Uint8Array) bytes = value;
   else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
-  return bytes && bytes.byteLength ? bytes : null;
+  return bytes?.byteLength ? bytes : null;
 }
 function blobUrl(value, mime) {
   const bytes = toBytes(value);
@@ -131,7 +131,9 @@ function watch(model, names, fn, { now = true } = {}) {
   const handler = () => fn();
   for (const name of names) model.on(`change:${name}`, handler);
   if (now) fn();
-  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
 }
 function projectKeyframes(model) {
   const project = getProject(model);
@@ -184,7 +186,7 @@ function createPlayer(bus) {
     if (!bus.state.playing) return;
     const c = clock();
     let frame;
-    if (c && c.ready()) {
+    if (c?.ready()) {
       frame = Math.floor(c.seconds() * fps() + 1e-6);
       startFrame = frame;
       startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
@@ -393,7 +395,9 @@ function createFrameStore(model) {
       stores.delete(model);
     }
   };
-  const notify = (event) => listeners.forEach((fn) => fn(event));
+  const notify = (event) => {
+    for (const fn of listeners) fn(event);
+  };
   const onMessage = (content, buffers) => store.handle(content, buffers);
   model.on("msg:custom", onMessage);
   return store;
@@ -887,7 +891,10 @@ function schedulerChoices(vocabulary, pipelineInfo) {
   return accepted ? known.filter((t) => accepted.has(t.value)) : known;
 }
 var nextId = 0;
-var uid = (name) => `gw-${name}-${nextId += 1}`;
+var uid = (name) => {
+  nextId += 1;
+  return `gw-${name}-${nextId}`;
+};
 function field(model, cleanup, key, label, {
   kind = "text",
   hint = "",
@@ -1041,7 +1048,7 @@ function mount2(el, model, bus) {
   const pipelineState = h("span", { class: "gw-badge" });
   const pipelineMessage = h("div", { class: "gw-hint" });
   const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
-    fields.forEach((f) => f.flush());
+    for (const f of fields) f.flush();
     const p = getProject(model) ?? {};
     send({ type: "load_pipeline", checkpoint: p.checkpoint ?? "", pipeline_class: p.pipeline_class ?? "" });
   } }, "Load pipeline");
@@ -1253,7 +1260,7 @@ function mount2(el, model, bus) {
           type: "button",
           title: "Write the settings to this JSON file",
           onclick: () => {
-            fields.forEach((f) => f.flush());
+            for (const f of fields) f.flush();
             bus?.emit("flush");
             send({ type: "save_project", path: path.value });
           }
@@ -1278,10 +1285,12 @@ function mount2(el, model, bus) {
   const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
-  if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
+  if (bus) cleanup.add(bus.on("flush", () => {
+    for (const f of fields) f.flush();
+  }));
   cleanup.add(watch(model, ["project", "problems"], () => {
     const project = getProject(model);
-    fields.forEach((f) => f.show(project));
+    for (const f of fields) f.show(project);
     if (project) sections.forEach((s) => {
       s.summaryText.textContent = s.summary(project) || "";
     });
@@ -1312,7 +1321,7 @@ function mount2(el, model, bus) {
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const value = model.get("image_preview");
-    previewUrl = value && value.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
+    previewUrl = value?.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
     preview.hidden = !previewUrl;
     if (previewUrl) preview.src = previewUrl;
     else preview.removeAttribute("src");
@@ -1536,7 +1545,8 @@ function sameKeyframes(a, b) {
 var nextId2 = 0;
 function mountKeyframeEditor(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-kf-${nextId2 += 1}`;
+  nextId2 += 1;
+  const id = `gw-kf-${nextId2}`;
   const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
   const prompt = h("textarea", {
     class: "gw-input",
@@ -1719,7 +1729,7 @@ function splitLines(text) {
 }
 function quote(text) {
   const shown = (ch) => {
-    if (ch === '"' || ch === "\\") return "\\" + ch;
+    if (ch === '"' || ch === "\\") return `\\${ch}`;
     return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
   };
   return `"${Array.from(text, shown).join("")}"`;
@@ -1845,15 +1855,16 @@ function parsePrompts(text) {
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
 }
-var escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
+var escapeField = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
 function formatKeyframe(k) {
-  let line = `${k.frame}: ${escape(k.prompt)}`;
-  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escape(k.negative)}` : " | negative:";
+  let line = `${k.frame}: ${escapeField(k.prompt)}`;
+  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
   return line;
 }
 function formatPrompts(keyframes) {
-  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => formatKeyframe(k) + "\n").join("");
+  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => `${formatKeyframe(k)}
+`).join("");
 }
 function tryParsePrompts(text) {
   try {
@@ -1868,7 +1879,8 @@ function tryParsePrompts(text) {
 var nextId3 = 0;
 function mountPromptText(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-text-${nextId3 += 1}`;
+  nextId3 += 1;
+  const id = `gw-text-${nextId3}`;
   const area = h("textarea", {
     class: "gw-input gw-code",
     id,
@@ -2064,7 +2076,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     ctx.fillStyle = c.bg2;
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
-    if (store && store.count) {
+    if (store?.count) {
       ctx.fillStyle = c.done;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
@@ -2354,10 +2366,10 @@ function fitText(ctx, text, width) {
   let hi = text.length;
   while (lo < hi) {
     const mid = lo + hi + 1 >> 1;
-    if (ctx.measureText(text.slice(0, mid) + "…").width <= width) lo = mid;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
     else hi = mid - 1;
   }
-  return lo ? text.slice(0, lo) + "…" : "";
+  return lo ? `${text.slice(0, lo)}…` : "";
 }
 function mount3(el, model, bus, options = {}) {
   const cleanup = cleanupList();
@@ -2446,7 +2458,7 @@ function mount4(el, model, bus) {
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
-    if (!axis || !peaks || !peaks.columns) return;
+    if (!axis || !peaks?.columns) return;
     const rate = fps();
     const mid = RULER2 + (height - RULER2) / 2;
     const amp = (height - RULER2) / 2 - 3;
@@ -2631,7 +2643,7 @@ function mount4(el, model, bus) {
   cleanup.add(() => audioUrl && URL.revokeObjectURL(audioUrl));
   cleanup.add(watch(model, ["peaks"], () => {
     const p = model.get("peaks");
-    peaks = p && p.columns ? p : null;
+    peaks = p?.columns ? p : null;
     section2.hidden = !peaks;
     el.classList.toggle("gw-has-audio", Boolean(peaks));
     info.textContent = peaks ? formatTime(peaks.duration, 0.1) : "";

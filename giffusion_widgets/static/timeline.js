@@ -15,7 +15,9 @@ function watch(model, names, fn, { now = true } = {}) {
   const handler = () => fn();
   for (const name of names) model.on(`change:${name}`, handler);
   if (now) fn();
-  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
 }
 function projectKeyframes(model) {
   const project = getProject(model);
@@ -346,7 +348,9 @@ function createFrameStore(model) {
       stores.delete(model);
     }
   };
-  const notify = (event) => listeners.forEach((fn) => fn(event));
+  const notify = (event) => {
+    for (const fn of listeners) fn(event);
+  };
   const onMessage = (content, buffers) => store.handle(content, buffers);
   model.on("msg:custom", onMessage);
   return store;
@@ -440,7 +444,8 @@ function sameKeyframes(a, b) {
 var nextId = 0;
 function mountKeyframeEditor(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-kf-${nextId += 1}`;
+  nextId += 1;
+  const id = `gw-kf-${nextId}`;
   const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
   const prompt = h("textarea", {
     class: "gw-input",
@@ -623,7 +628,7 @@ function splitLines(text) {
 }
 function quote(text) {
   const shown = (ch) => {
-    if (ch === '"' || ch === "\\") return "\\" + ch;
+    if (ch === '"' || ch === "\\") return `\\${ch}`;
     return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
   };
   return `"${Array.from(text, shown).join("")}"`;
@@ -749,15 +754,16 @@ function parsePrompts(text) {
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
 }
-var escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
+var escapeField = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
 function formatKeyframe(k) {
-  let line = `${k.frame}: ${escape(k.prompt)}`;
-  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escape(k.negative)}` : " | negative:";
+  let line = `${k.frame}: ${escapeField(k.prompt)}`;
+  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
   return line;
 }
 function formatPrompts(keyframes) {
-  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => formatKeyframe(k) + "\n").join("");
+  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => `${formatKeyframe(k)}
+`).join("");
 }
 function tryParsePrompts(text) {
   try {
@@ -772,7 +778,8 @@ function tryParsePrompts(text) {
 var nextId2 = 0;
 function mountPromptText(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-text-${nextId2 += 1}`;
+  nextId2 += 1;
+  const id = `gw-text-${nextId2}`;
   const area = h("textarea", {
     class: "gw-input gw-code",
     id,
@@ -908,7 +915,7 @@ function createPlayer(bus) {
     if (!bus.state.playing) return;
     const c = clock();
     let frame;
-    if (c && c.ready()) {
+    if (c?.ready()) {
       frame = Math.floor(c.seconds() * fps() + 1e-6);
       startFrame = frame;
       startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
@@ -1172,7 +1179,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     ctx.fillStyle = c.bg2;
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
-    if (store && store.count) {
+    if (store?.count) {
       ctx.fillStyle = c.done;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
@@ -1462,10 +1469,10 @@ function fitText(ctx, text, width) {
   let hi = text.length;
   while (lo < hi) {
     const mid = lo + hi + 1 >> 1;
-    if (ctx.measureText(text.slice(0, mid) + "…").width <= width) lo = mid;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
     else hi = mid - 1;
   }
-  return lo ? text.slice(0, lo) + "…" : "";
+  return lo ? `${text.slice(0, lo)}…` : "";
 }
 function mount(el, model, bus, options = {}) {
   const cleanup = cleanupList();

@@ -20,7 +20,7 @@ function toBytes(value) {
   if (value instanceof Uint8Array) bytes = value;
   else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
-  return bytes && bytes.byteLength ? bytes : null;
+  return bytes?.byteLength ? bytes : null;
 }
 function blobUrl(value, mime) {
   const bytes = toBytes(value);
@@ -30,7 +30,9 @@ function watch(model, names, fn, { now = true } = {}) {
   const handler = () => fn();
   for (const name of names) model.on(`change:${name}`, handler);
   if (now) fn();
-  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
 }
 function projectKeyframes(model) {
   const project = getProject(model);
@@ -370,7 +372,7 @@ function createPlayer(bus) {
     if (!bus.state.playing) return;
     const c = clock();
     let frame;
-    if (c && c.ready()) {
+    if (c?.ready()) {
       frame = Math.floor(c.seconds() * fps() + 1e-6);
       startFrame = frame;
       startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
@@ -597,7 +599,7 @@ function mount(el, model, bus) {
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
-    if (!axis || !peaks || !peaks.columns) return;
+    if (!axis || !peaks?.columns) return;
     const rate = fps();
     const mid = RULER + (height - RULER) / 2;
     const amp = (height - RULER) / 2 - 3;
@@ -782,7 +784,7 @@ function mount(el, model, bus) {
   cleanup.add(() => audioUrl && URL.revokeObjectURL(audioUrl));
   cleanup.add(watch(model, ["peaks"], () => {
     const p = model.get("peaks");
-    peaks = p && p.columns ? p : null;
+    peaks = p?.columns ? p : null;
     section.hidden = !peaks;
     el.classList.toggle("gw-has-audio", Boolean(peaks));
     info.textContent = peaks ? formatTime(peaks.duration, 0.1) : "";

@@ -73,7 +73,9 @@ export function createFrameStore(model) {
       stores.delete(model);
     },
   };
-  const notify = (event) => listeners.forEach((fn) => fn(event));
+  const notify = (event) => {
+    for (const fn of listeners) fn(event);
+  };
   const onMessage = (content, buffers) => store.handle(content, buffers);
   model.on("msg:custom", onMessage);
   return store;

@@ -45,7 +45,7 @@ export function splitLines(text) {
 /** Text as an error message quotes it: in double quotes, characters that do not show written \u{hex}. */
 export function quote(text) {
   const shown = (ch) => {
-    if (ch === '"' || ch === "\\") return "\\" + ch;
+    if (ch === '"' || ch === "\\") return `\\${ch}`;
     return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
   };
   return `"${Array.from(text, shown).join("")}"`;
@@ -178,19 +178,19 @@ export function parsePrompts(text) {
   return keyframes;
 }
 
-const escape = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
+const escapeField = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
 
 /** One keyframe as a line of prompt text (no line end). */
 export function formatKeyframe(k) {
-  let line = `${k.frame}: ${escape(k.prompt)}`;
-  if (k.negative !== null && k.negative !== undefined) line += k.negative ? ` | negative: ${escape(k.negative)}` : " | negative:";
+  let line = `${k.frame}: ${escapeField(k.prompt)}`;
+  if (k.negative !== null && k.negative !== undefined) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== undefined) line += ` | seed: ${k.seed}`;
   return line;
 }
 
 /** Keyframes as text, one line each, sorted by frame; parsePrompts(formatPrompts(k)) gives k back. */
 export function formatPrompts(keyframes) {
-  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => formatKeyframe(k) + "\n").join("");
+  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => `${formatKeyframe(k)}\n`).join("");
 }
 
 /** Parse without throwing: {keyframes} or {error: {line, column, reason, message}}. */

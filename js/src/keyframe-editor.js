@@ -8,7 +8,8 @@ let nextId = 0;
 
 export function mountKeyframeEditor(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-kf-${(nextId += 1)}`;
+  nextId += 1;
+  const id = `gw-kf-${nextId}`;
   const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
   const prompt = h("textarea", { class: "gw-input", rows: 2, id: `${id}-prompt`,
     placeholder: "what this keyframe shows, e.g. a watercolor of a lighthouse" });

@@ -25,7 +25,7 @@ export function toBytes(value) {
   if (value instanceof Uint8Array) bytes = value;
   else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
-  return bytes && bytes.byteLength ? bytes : null;
+  return bytes?.byteLength ? bytes : null;
 }
 
 /** A Blob URL for a bytes trait value, or null when empty. The caller revokes it. */
@@ -40,7 +40,9 @@ export function watch(model, names, fn, { now = true } = {}) {
   const handler = () => fn();
   for (const name of names) model.on(`change:${name}`, handler);
   if (now) fn();
-  return () => names.forEach((name) => model.off(`change:${name}`, handler));
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
 }
 
 /** Keyframes of the project, sorted by frame. */

@@ -14,7 +14,7 @@ export function createPlayer(bus) {
     if (!bus.state.playing) return;
     const c = clock();
     let frame;
-    if (c && c.ready()) {
+    if (c?.ready()) {
       frame = Math.floor(c.seconds() * fps() + 1e-6);
       // Should the audio end before the frames do, the timer carries on from here without a jump.
       startFrame = frame;

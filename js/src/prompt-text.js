@@ -10,7 +10,8 @@ let nextId = 0;
 
 export function mountPromptText(el, model, bus) {
   const cleanup = cleanupList();
-  const id = `gw-text-${(nextId += 1)}`;
+  nextId += 1;
+  const id = `gw-text-${nextId}`;
   const area = h("textarea", {
     class: "gw-input gw-code", id, rows: 6, spellcheck: false, autocomplete: "off",
     "aria-describedby": `${id}-status`,

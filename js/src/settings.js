@@ -16,7 +16,10 @@ export function schedulerChoices(vocabulary, pipelineInfo) {
 }
 
 let nextId = 0;
-const uid = (name) => `gw-${name}-${(nextId += 1)}`;
+const uid = (name) => {
+  nextId += 1;
+  return `gw-${name}-${nextId}`;
+};
 
 /**
  * A labelled input bound to one project key.
@@ -157,7 +160,7 @@ export function mount(el, model, bus) {
   const pipelineState = h("span", { class: "gw-badge" });
   const pipelineMessage = h("div", { class: "gw-hint" });
   const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
-    fields.forEach((f) => f.flush());
+    for (const f of fields) f.flush();
     const p = getProject(model) ?? {};
     send({ type: "load_pipeline", checkpoint: p.checkpoint ?? "", pipeline_class: p.pipeline_class ?? "" });
   } }, "Load pipeline");
@@ -266,7 +269,7 @@ export function mount(el, model, bus) {
       h("div", { class: "gw-row" }, path,
         h("button", { class: "gw-btn", type: "button", title: "Write the settings to this JSON file",
           onclick: () => {
-            fields.forEach((f) => f.flush());
+            for (const f of fields) f.flush();
             bus?.emit("flush");
             send({ type: "save_project", path: path.value });
           } }, "Save"),
@@ -280,11 +283,13 @@ export function mount(el, model, bus) {
   const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
-  if (bus) cleanup.add(bus.on("flush", () => fields.forEach((f) => f.flush())));
+  if (bus) cleanup.add(bus.on("flush", () => {
+    for (const f of fields) f.flush();
+  }));
 
   cleanup.add(watch(model, ["project", "problems"], () => {
     const project = getProject(model);
-    fields.forEach((f) => f.show(project));
+    for (const f of fields) f.show(project);
     if (project) sections.forEach((s) => { s.summaryText.textContent = s.summary(project) || ""; });
   }));
   cleanup.add(watch(model, ["pipeline_info", "project"], () => {
@@ -314,7 +319,7 @@ export function mount(el, model, bus) {
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const value = model.get("image_preview");
-    previewUrl = value && value.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
+    previewUrl = value?.byteLength ? URL.createObjectURL(new Blob([value], { type: "image/png" })) : null;
     preview.hidden = !previewUrl;
     if (previewUrl) preview.src = previewUrl;
     else preview.removeAttribute("src");

@@ -106,7 +106,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     ctx.fillStyle = c.bg2;
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
-    if (store && store.count) {
+    if (store?.count) {
       ctx.fillStyle = c.done;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
@@ -428,10 +428,10 @@ function fitText(ctx, text, width) {
   let hi = text.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(text.slice(0, mid) + "…").width <= width) lo = mid;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
     else hi = mid - 1;
   }
-  return lo ? text.slice(0, lo) + "…" : "";
+  return lo ? `${text.slice(0, lo)}…` : "";
 }
 
 /** Axis, editor and text view together. */

@@ -68,7 +68,7 @@ export function mount(el, model, bus) {
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
-    if (!axis || !peaks || !peaks.columns) return;
+    if (!axis || !peaks?.columns) return;
     const rate = fps();
     const mid = RULER + (height - RULER) / 2;
     const amp = (height - RULER) / 2 - 3;
@@ -270,7 +270,7 @@ export function mount(el, model, bus) {
 
   cleanup.add(watch(model, ["peaks"], () => {
     const p = model.get("peaks");
-    peaks = p && p.columns ? p : null;
+    peaks = p?.columns ? p : null;
     section.hidden = !peaks;
     el.classList.toggle("gw-has-audio", Boolean(peaks));
     info.textContent = peaks ? formatTime(peaks.duration, 0.1) : "";

@@ -20,7 +20,7 @@ function fakeModel(state = {}) {
       this.sent.push(content);
     },
     emit(event, ...args) {
-      (listeners.get(event) ?? []).forEach((fn) => fn(...args));
+      for (const fn of listeners.get(event) ?? []) fn(...args);
     },
   };
 }

@@ -97,7 +97,7 @@ test("tick steps keep labels apart and scale with zoom", () => {
   assert.equal(zoomedIn.step, 2);
   for (const { step, ticks } of [zoomedOut, zoomedIn]) {
     assert.ok(ticks.length >= 2 && ticks.length <= 20);
-    ticks.forEach((t) => assert.equal(t % step, 0));
+    for (const t of ticks) assert.equal(t % step, 0);
   }
 });
 
@@ -107,7 +107,7 @@ test("time ticks are round seconds without float noise", () => {
   assert.equal(step, 0.5);
   assert.deepEqual(ticks.slice(0, 4), [0, 0.5, 1, 1.5]);
   const fine = timeTicks(makeAxis({ start: 0, pxPerFrame: 48, width: 600, length: 100 }), 30);
-  fine.ticks.forEach((t) => assert.equal(t, Number(t.toFixed(3))));
+  for (const t of fine.ticks) assert.equal(t, Number(t.toFixed(3)));
 });
 
 test("times read naturally", () => {

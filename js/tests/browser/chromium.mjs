@@ -62,7 +62,7 @@ export function chromium(url, { screenshot = null, width = 1040, height = 1400, 
 /** The harness's JSON report from a dumped DOM. */
 export function readReport(dom) {
   const m = /<pre id="report">([\s\S]*?)<\/pre>/.exec(dom);
-  if (!m || !m[1]) return null;
+  if (!m?.[1]) return null;
   const text = m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&");
   return JSON.parse(text);

@@ -33,7 +33,7 @@ export class FakeModel {
   trigger(event, ...args) {
     for (const fn of [...(this.listeners.get(event) ?? [])]) fn(...args);
   }
-  send(content, callbacks, buffers) {
+  send(content, _callbacks, buffers) {
     this.sent.push({ content, buffers });
     this.kernel?.receive(content, buffers ?? []);
   }
@@ -103,7 +103,9 @@ export function fakeWav(seconds = 1, rate = 8000) {
   const n = seconds * rate;
   const buffer = new ArrayBuffer(44 + n * 2);
   const v = new DataView(buffer);
-  const text = (o, s) => [...s].forEach((ch, i) => v.setUint8(o + i, ch.charCodeAt(0)));
+  const text = (o, s) => {
+    for (const [i, ch] of [...s].entries()) v.setUint8(o + i, ch.charCodeAt(0));
+  };
   text(0, "RIFF"); v.setUint32(4, 36 + n * 2, true); text(8, "WAVE"); text(12, "fmt ");
   v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, rate, true);
   v.setUint32(28, rate * 2, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true); text(36, "data");
@@ -147,7 +149,8 @@ export class FakeKernel {
     const project = m.get("project");
     this.renderedPrompts = project.keyframes.map((k) => k.prompt);
     const n = total ?? Math.max(...project.keyframes.map((k) => k.frame)) + 1;
-    const run = `run-${(this.runs += 1)}`;
+    this.runs += 1;
+    const run = `run-${this.runs}`;
     this.cancelled = false;
     this.pngs = [];
     m.set("run_id", run);
