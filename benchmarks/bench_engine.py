@@ -19,14 +19,16 @@ import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import torch  # noqa: E402
+import torch
+from results_file import save_results
 
-from giffusion_widgets import Keyframe, Project  # noqa: E402
-from giffusion_widgets.engine.pipelines import load_pipeline  # noqa: E402
-from giffusion_widgets.engine.renderer import Renderer, _NoiseCache  # noqa: E402
-from giffusion_widgets.interpolate import slerp  # noqa: E402
-from giffusion_widgets.schedule import schedule  # noqa: E402
-from results_file import save_results  # noqa: E402
+from giffusion_widgets import Keyframe, Project
+from giffusion_widgets.engine.embeddings import PromptEmbeddings
+from giffusion_widgets.engine.inputs import NoiseCache
+from giffusion_widgets.engine.pipelines import load_pipeline
+from giffusion_widgets.engine.renderer import Renderer
+from giffusion_widgets.interpolate import slerp
+from giffusion_widgets.schedule import schedule
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
@@ -40,10 +42,9 @@ def project_48(batch: int = 8) -> Project:
 def raw_inputs(pipe, project: Project):
     """Latents and embeddings for every frame, made outside the timed part, exactly as the engine makes them."""
     plan = schedule(project)
-    noise = _NoiseCache((1, 4, 8, 8))
+    noise = NoiseCache((1, 4, 8, 8))
     latents = torch.cat([slerp(noise(s.latent_seeds[0]), noise(s.latent_seeds[1]), s.latent_t) for s in plan.frames])
-    renderer = Renderer(pipe)
-    embeds = renderer._embeddings(pipe, plan.frames, project, cfg=True)
+    embeds = PromptEmbeddings().for_frames(pipe, plan.frames, project.embedding_interpolation, cfg=True)
     gens = [s.sampler_seed for s in plan.frames]
     return latents, embeds, gens
 

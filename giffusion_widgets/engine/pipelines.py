@@ -9,9 +9,11 @@ import inspect
 import logging
 import os
 import warnings
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import PipelineError
 
@@ -23,12 +25,17 @@ class _DropTorchvisionNotes(logging.Filter):
         return "requires torchvision" not in record.getMessage()
 
 
-logging.getLogger("transformers.utils.import_utils").addFilter(_DropTorchvisionNotes())
+def _drop_torchvision_notes() -> None:
+    """Installed where models are first loaded (not at import), once."""
+    log = logging.getLogger("transformers.utils.import_utils")
+    if not any(isinstance(f, _DropTorchvisionNotes) for f in log.filters):
+        log.addFilter(_DropTorchvisionNotes())
 
 
 @contextlib.contextmanager
 def _quiet_loading() -> Iterator[None]:
     """Hide the libraries' per-component progress bars while loading, then restore their setting."""
+    _drop_torchvision_notes()
     from diffusers.utils import logging as dlog
     from transformers.utils import logging as tlog
 
@@ -48,7 +55,7 @@ def _quiet_loading() -> Iterator[None]:
 
 @dataclass
 class PipelineInfo:
-    """What a render needs to know about a loaded pipeline; kept on the pipeline as `_giffusion_info`."""
+    """What a render needs to know about a loaded pipeline; kept beside it (see `pipeline_info`), never on it."""
 
     checkpoint: str
     pipeline_class: str
@@ -115,7 +122,8 @@ def pipeline_class_by_name(name: str | None) -> Any:
         return diffusers.DiffusionPipeline
     cls = getattr(diffusers, name, None)
     # AutoPipelineFor* classes are not DiffusionPipeline subclasses, but load the same way
-    loadable = isinstance(cls, type) and (issubclass(cls, diffusers.DiffusionPipeline) or name.startswith("AutoPipeline"))
+    loadable = isinstance(cls, type) and (issubclass(cls, diffusers.DiffusionPipeline)
+                                          or name.startswith("AutoPipeline"))
     if not loadable:
         names = [n for n in dir(diffusers) if n.endswith("Pipeline") or n.startswith("AutoPipeline")]
         close = difflib.get_close_matches(name, names, n=3)
@@ -214,10 +222,10 @@ def load_pipeline(
     if not offload:  # offloading places each model on the GPU itself, only while it runs
         pipe = pipe.to(device)
     pipe.set_progress_bar_config(disable=True)
-    pipe._giffusion_info = PipelineInfo(
+    register_info(pipe, PipelineInfo(
         checkpoint=name, pipeline_class=type(pipe).__name__, device=str(device),
         dtype=str(torch_dtype).replace("torch.", ""), accepts=call_parameters(pipe), fingerprint=fingerprint(pipe),
-        original_scheduler=pipe.scheduler)
+        original_scheduler=pipe.scheduler))
     if scheduler:
         set_scheduler(pipe, scheduler)
     optimize(pipe, attention_slicing=attention_slicing, vae_slicing=vae_slicing, vae_tiling=vae_tiling,
@@ -279,9 +287,19 @@ def optimize(pipe: Any, *, attention_slicing: bool | None = None, vae_slicing: b
     return applied
 
 
+# Metadata of the pipelines this process has seen, kept beside them: diffusers objects are never written to, and an
+# entry goes when its pipeline is garbage-collected.
+_INFO: weakref.WeakKeyDictionary[Any, PipelineInfo] = weakref.WeakKeyDictionary()
+
+
+def register_info(pipe: Any, info: PipelineInfo) -> None:
+    """Record what a render needs to know about `pipe` (for pipelines made from another, such as img2img forms)."""
+    _INFO[pipe] = info
+
+
 def pipeline_info(pipe: Any) -> PipelineInfo:
     """The PipelineInfo of a pipeline, made on first use for pipelines built by hand rather than load_pipeline."""
-    info = getattr(pipe, "_giffusion_info", None)
+    info = _INFO.get(pipe)
     if info is None:
         device = getattr(pipe, "device", "cpu")
         dtype = getattr(pipe, "dtype", None)
@@ -289,24 +307,21 @@ def pipeline_info(pipe: Any) -> PipelineInfo:
             checkpoint=str(getattr(pipe, "name_or_path", "") or getattr(pipe.config, "_name_or_path", "") or "custom"),
             pipeline_class=type(pipe).__name__, device=str(device), dtype=str(dtype).replace("torch.", ""),
             accepts=call_parameters(pipe), fingerprint=fingerprint(pipe), original_scheduler=pipe.scheduler)
-        pipe._giffusion_info = info
+        _INFO[pipe] = info
     return info
 
 
-def set_scheduler(pipe: Any, name: str | None) -> None:
-    """Swap the scheduler by class name, keeping the model's own scheduler config (prediction type, spacing...).
+def scheduler_for(pipe: Any, name: str | None) -> Any:
+    """A new scheduler of class `name`, made from the model's own scheduler config (prediction type, spacing...).
 
-    None or "" restores the scheduler the pipeline came with.
+    None or "" gives a fresh copy of the pipeline's current scheduler. The pipeline itself is not changed.
     """
     import diffusers
 
-    info = pipeline_info(pipe)
-    original = info.original_scheduler
     if not name:
-        pipe.scheduler = original
-        return
-    if type(pipe.scheduler).__name__ == name:
-        return
+        current = pipe.scheduler
+        return type(current).from_config(current.config)
+    original = pipeline_info(pipe).original_scheduler
     cls = getattr(diffusers, name, None)
     if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
         names = [n for n in dir(diffusers) if n.endswith("Scheduler")]
@@ -317,9 +332,16 @@ def set_scheduler(pipe: Any, name: str | None) -> None:
     if compatible and name not in compatible:
         raise PipelineError(f"{name} does not work with this pipeline's {type(original).__name__}; "
                             f"compatible: {', '.join(sorted(compatible))}")
-    pipe.scheduler = cls.from_config(original.config)
+    return cls.from_config(original.config)
 
 
-SCHEDULERS = ("DDIMScheduler", "DPMSolverMultistepScheduler", "EulerDiscreteScheduler",
-              "EulerAncestralDiscreteScheduler", "LMSDiscreteScheduler", "PNDMScheduler", "UniPCMultistepScheduler",
-              "HeunDiscreteScheduler", "KDPM2DiscreteScheduler", "DEISMultistepScheduler", "LCMScheduler")
+def set_scheduler(pipe: Any, name: str | None) -> None:
+    """Swap the pipeline's scheduler by class name, keeping the model's own scheduler config.
+
+    None or "" restores the scheduler the pipeline came with. (A render never calls this: it lends the pipeline
+    the project's scheduler for its length and gives the caller's back.)
+    """
+    if not name:
+        pipe.scheduler = pipeline_info(pipe).original_scheduler
+    elif type(pipe.scheduler).__name__ != name:
+        pipe.scheduler = scheduler_for(pipe, name)

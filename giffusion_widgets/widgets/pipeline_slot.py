@@ -1,9 +1,9 @@
 """The studio's pipeline: given, loaded from the panel ("Load"), or loaded on the first render from the project's
-checkpoint and pipeline class (none: the embedded offline pipeline). `pipeline_info` tells the panel its state."""
+checkpoint and pipeline class (none: the embedded offline pipeline). Which one renders is decided by the engine's
+PipelineResolver, the same rule `render()` and `Renderer` follow; `pipeline_info` tells the panel its state."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import traitlets
@@ -29,53 +29,49 @@ class PipelineSlot(ProjectSync):
                                     "accepts": []}).tag(sync=True)
 
     def _init_pipeline(self, pipeline: Any) -> None:
-        self._pipeline = pipeline
-        self._pipeline_source: tuple | None = None if pipeline is None else ("given",)
-        self._pipeline_lock = threading.Lock()
+        from ..engine.resolve import PipelineResolver
+
+        self.pipeline_resolver = PipelineResolver(pipeline)  # shared with the studio's Renderer
         if pipeline is not None:
             self.pipeline_info = describe_pipeline(pipeline)
 
     @property
+    def _pipeline(self) -> Any:
+        return self.pipeline_resolver.current
+
+    @property
     def pipeline(self) -> Any:
         """The loaded diffusers pipeline (None until loaded)."""
-        return self._pipeline
+        return self.pipeline_resolver.current
 
     @pipeline.setter
     def pipeline(self, pipe: Any) -> None:
-        with self._pipeline_lock:
-            self._pipeline, self._pipeline_source = pipe, (None if pipe is None else ("given",))
+        self.pipeline_resolver.give(pipe)
         self._pipeline_swapped()
         self.pipeline_info = describe_pipeline(pipe) if pipe is not None else {**self.pipeline_info,
                                                                                 "state": "unloaded"}
 
-    def _wanted_source(self) -> tuple:
-        return ("project", self.project.checkpoint or None, self.project.pipeline_class or None)
-
     def load_pipeline(self) -> Any:
         """Load the project's checkpoint and pipeline class now (blocking); return the pipeline."""
-        from ..engine.pipelines import load_pipeline
+        from ..engine.resolve import PipelineSource
 
-        source = self._wanted_source()
-        self.pipeline_info = {"state": "loading", "checkpoint": source[1] or "", "pipeline_class": source[2] or "",
-                              "message": f"loading {source[1] or 'the embedded pipeline'}…", "accepts": []}
+        source = PipelineSource.of(self.project)
+        self.pipeline_info = {"state": "loading", "checkpoint": source.checkpoint or "",
+                              "pipeline_class": source.pipeline_class or "",
+                              "message": f"loading {source.describe()}…", "accepts": []}
         try:
-            pipe = load_pipeline(source[1], source[2])
-            pipe.set_progress_bar_config(disable=True)  # the panel shows progress; tqdm bars would clutter the cell
+            pipe = self.pipeline_resolver.load(source)
         except Exception as exc:
             self.pipeline_info = {**self.pipeline_info, "state": "failed", "message": str(exc)}
             raise
-        with self._pipeline_lock:
-            self._pipeline, self._pipeline_source = pipe, source
         self._pipeline_swapped()
         self.pipeline_info = describe_pipeline(pipe)
         return pipe
 
     def _ready_pipeline(self) -> Any:
         """The pipeline a render uses: the given one, or the project's, loaded when missing or changed."""
-        with self._pipeline_lock:
-            current, source = self._pipeline, self._pipeline_source
-        if current is not None and (source == ("given",) or source == self._wanted_source()):
-            return current
+        if self.pipeline_resolver.is_ready_for(self.project):
+            return self.pipeline_resolver.current
         return self.load_pipeline()
 
     def _pipeline_swapped(self) -> None:
