@@ -108,17 +108,19 @@ def test_a_rerender_quantises_only_the_new_frames_for_its_gif(pipe, tiny_project
 def test_a_damaged_gif_frame_in_the_cache_is_made_again(pipe, tiny_project, tmp_path):
     r = Renderer(pipe, runs_dir=tmp_path)
     first = r.render(tiny_project)
-    kept = sorted((tmp_path / ".frame-cache").glob("*/*.gif1.png"))
+    kept = sorted((tmp_path / ".frame-cache").glob("*/*.gif1-*.png"))
     assert len(kept) == 9  # one per distinct frame
     kept[0].write_bytes(b"not a png")
     again = r.render(tiny_project)
     assert again.path.read_bytes() == first.path.read_bytes()
-    assert Image.open(kept[0]).mode == "P"
+    remade = sorted(kept[0].parent.glob(kept[0].name.split("-")[0] + "-*.png"))
+    assert remade and Image.open(remade[0]).mode == "P"
 
 
 def test_an_mp4_render_keeps_no_gif_frames(pipe, tiny_project, tmp_path):
     render(tiny_project.copy(output_format="mp4"), pipe, runs_dir=tmp_path)
-    assert not list((tmp_path / ".frame-cache").glob("*/*.gif1.png"))
+    assert list((tmp_path / ".frame-cache").glob("*/*.png"))
+    assert not list((tmp_path / ".frame-cache").glob("*/*.gif1-*.png"))
 
 
 def test_held_frames_and_stills_are_rendered_once(pipe, tmp_path):

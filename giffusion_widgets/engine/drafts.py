@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError
+from ..errors import PipelineError, ProjectError
 from ..project import Project
+from .pipelines import load_error, quiet_loading
 
 
 @dataclass
@@ -43,10 +45,30 @@ class Draft:
         return h, w
 
     def decoder_for(self, pipe: Any) -> Any:
-        """The tiny VAE as a model on the pipeline's device and dtype; None to keep the pipeline's own."""
-        tiny_vae = self.tiny_vae
-        if isinstance(tiny_vae, (str, os.PathLike)):
-            from diffusers import AutoencoderTiny
+        """The tiny VAE as a model on the pipeline's device and dtype; None to keep the pipeline's own.
 
-            tiny_vae = AutoencoderTiny.from_pretrained(os.fspath(tiny_vae), torch_dtype=pipe.dtype).to(pipe.device)
-        return tiny_vae
+        A hub id that is not in the local cache fails at once when the hub is offline (HF_HUB_OFFLINE), before any
+        run folder is made, rather than after the loader's retries.
+        """
+        tiny_vae = self.tiny_vae
+        if not isinstance(tiny_vae, (str, os.PathLike)):
+            return tiny_vae
+        from diffusers import AutoencoderTiny
+        from huggingface_hub import is_offline_mode, try_to_load_from_cache
+
+        name = os.fspath(tiny_vae)
+        local = Path(name).expanduser()
+        if not local.exists():
+            if name.startswith((".", "/", "~")) or name.count("/") != 1:
+                raise PipelineError(f"tiny_vae {name!r}: no such folder, and not a hub id like 'madebyollin/taesd'")
+            if is_offline_mode() and not isinstance(try_to_load_from_cache(name, "config.json"), str):
+                raise PipelineError(f"tiny_vae {name!r} is not in the local model cache and the hub is offline "
+                                    f"(HF_HUB_OFFLINE is set): download it where there is network, or pass its "
+                                    f"local folder")
+        try:
+            with quiet_loading():
+                model = AutoencoderTiny.from_pretrained(os.fspath(local) if local.exists() else name,
+                                                        torch_dtype=pipe.dtype)
+        except Exception as exc:  # the hub and the loader raise many kinds; each becomes one clear message
+            raise load_error(f"tiny_vae {name}", exc) from exc
+        return model.to(pipe.device)

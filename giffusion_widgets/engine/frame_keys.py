@@ -8,20 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from ..project import Project
 from ..schedule import Plan
+from .atomic import digest
 from .pipelines import pipeline_info
-
-
-def file_digest(path: str | os.PathLike) -> str:
-    """A short SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:16]
 
 
 def file_identity(path: str | os.PathLike) -> str:
@@ -40,7 +33,8 @@ def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: i
         "steps": p.num_inference_steps, "guidance": p.guidance_scale, "size": size, "channels": channels,
         "embeds": [p.use_prompt_embeds, p.embedding_interpolation],
         "strength": p.strength if has_init else None,
-        "image": file_digest(p.image_input) if p.image_input else None,
+        "init_noise": "walk" if has_init else None,  # image-to-image frames walk the noise as text-to-image ones do
+        "image": digest(Path(p.image_input)) if p.image_input else None,
         "video": [file_identity(p.video_input), p.fps] if p.video_input else None,
         "decoder": decoder,
     }

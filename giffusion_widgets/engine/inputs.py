@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
 
+from ..interpolate import slerp
 from ..project import Project
 from ..schedule import FrameSpec
 
@@ -21,6 +24,34 @@ class NoiseCache:
         if seed not in self._memo:
             self._memo[seed] = torch.randn(self.shape, generator=torch.Generator("cpu").manual_seed(seed))
         return self._memo[seed]
+
+
+def walk(specs: list[FrameSpec], shape: tuple[int, ...]) -> Any:
+    """Each frame's starting noise, stacked: its two keyframes' noises blended (slerp) at its weight."""
+    noise = NoiseCache((1, *shape))
+    return torch.cat([slerp(noise(s.latent_seeds[0]), noise(s.latent_seeds[1]), s.latent_t) for s in specs])
+
+
+@contextlib.contextmanager
+def walked_noise(scheduler: Any, specs: list[FrameSpec]) -> Iterator[None]:
+    """For one image-to-image call: the noise the pipeline adds to the initial image's latents becomes each frame's
+    walk, as text-to-image frames start from (a pipeline that takes no `latents` draws it from the generators,
+    which would cut from one keyframe's noise to the next mid-segment).
+
+    Only the render's own scheduler (see resolve.lent) is touched, and only for the length of the call.
+    """
+    own = scheduler.add_noise
+
+    def add_noise(original: Any, noise: Any, timesteps: Any) -> Any:
+        if noise.shape[0] != len(specs):  # not the call's batch of initial latents: leave it alone
+            return own(original, noise, timesteps)
+        return own(original, walk(specs, tuple(noise.shape[1:])).to(noise.device, noise.dtype), timesteps)
+
+    scheduler.add_noise = add_noise
+    try:
+        yield
+    finally:
+        del scheduler.add_noise
 
 
 def denoiser(pipe: Any) -> Any:

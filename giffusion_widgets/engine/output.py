@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderCancelled
-from .run_folder import RunFolder
+from .atomic import write_atomic
+from .run_folder import RunFolder, RunFolderError, reason
 
 
 def open_rgb(path: Path) -> Any:
@@ -86,11 +87,20 @@ class OutputStream:
         return frame
 
     def _write_file(self, frames: Iterator[Any]) -> Path:
-        from ..media.video import write_gif, write_mp4
+        """Write under a temporary name, renamed to output.gif / output.mp4 only when complete."""
+        from ..media import video
 
-        if self.gif:
-            return write_gif(frames, self.folder.path / "output.gif", self.fps)
-        return write_mp4(frames, self.folder.path / "output.mp4", self.fps, audio_path=self.audio)
+        path = self.folder.output_path("gif" if self.gif else "mp4")
+
+        def write(tmp: Path) -> Path:
+            if self.gif:
+                return video.write_gif(frames, tmp, self.fps)
+            return video.write_mp4(frames, tmp, self.fps, audio_path=self.audio)
+
+        try:
+            return write_atomic(path, write, keep_suffix=True)
+        except OSError as exc:
+            raise RunFolderError(f"cannot write {path}: {reason(exc)}") from exc
 
     def _write(self) -> None:
         try:

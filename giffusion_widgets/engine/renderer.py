@@ -9,6 +9,7 @@ kept), output (the output file), drafts (previews).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -20,7 +21,6 @@ import torch
 
 from ..animation import Animation
 from ..errors import PipelineError, ProjectError, RenderCancelled
-from ..interpolate import slerp
 from ..project import Project
 from ..schedule import FrameSpec, Plan, load_energy, schedule
 from .audio_cache import AudioCache
@@ -28,9 +28,9 @@ from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
 from .frame_keys import frame_keys, settings_key
-from .inputs import InitImages, NoiseCache, denoiser, full_size
+from .inputs import InitImages, denoiser, full_size, walk, walked_noise
 from .output import OutputStream
-from .pipelines import pipeline_info
+from .pipelines import pipeline_info, refresh_fingerprint
 from .resolve import PipelineResolver, lent
 from .run_folder import RunFolder
 
@@ -151,6 +151,8 @@ class _Run:
             keep = set(draft.frames)
             self.plan.frames = [f for f in self.plan.frames if f.index in keep]
         self.base, self.pipe = renderer.resolver.for_call(self.project)  # loaded before any folder is made
+        refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change every key
+        self.decoder = draft.decoder_for(self.pipe) if draft else None
         self.init_images = InitImages(self.project)
         self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
         self.run_dir = self.folder.path
@@ -200,9 +202,8 @@ class _Run:
         identity = pipeline_info(pipe).identity()
         draft_frames = self.draft.frames if self.draft else None
         output: OutputStream | None = None
-        decoder = self.draft.decoder_for(pipe) if self.draft else None
         try:
-            with lent(pipe, p.scheduler, vae=decoder, base=self.base):
+            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base):
                 size = full_size(p, pipe)
                 size = self.draft.size(size) if self.draft else size
                 channels = self._channels(pipe)
@@ -212,7 +213,7 @@ class _Run:
                 output = OutputStream(self.folder, [s.index for s in self.plan.frames], gif=self.writes_gif,
                                       fps=self.draft.output_fps if self.draft else p.fps,
                                       audio=None if self.writes_gif else p.audio_input)
-                earlier = self.folder.earlier_keys()
+                earlier = self.folder.earlier()
                 todo = []
                 for key, indices in groups.items():
                     if self.folder.take(key, indices, earlier):
@@ -228,7 +229,7 @@ class _Run:
         except (RenderCancelled, _Interrupted, KeyboardInterrupt) as exc:
             if output is not None:
                 output.abort()
-            self.folder.write_manifest(identity, draft_frames)
+            self._keep_manifest(identity, draft_frames)
             animation = self._animation(None, cancelled=True, identity=identity)
             self._event("cancelled", done=len(self.folder.keys), animation=animation)
             if isinstance(exc, KeyboardInterrupt):
@@ -237,9 +238,11 @@ class _Run:
         except Exception as exc:
             if output is not None:
                 output.abort()
-            self.folder.write_manifest(identity, draft_frames)
+            self._keep_manifest(identity, draft_frames)
             self._event("failed", done=len(self.folder.keys), error=exc, message=str(exc))
             raise
+        finally:
+            self.folder.release()
 
     def _render_batches(self, todo: list[str], groups: dict[str, list[int]], size: tuple[int, int], channels: int,
                         output: OutputStream, identity: dict) -> None:
@@ -276,6 +279,13 @@ class _Run:
                 self._emit_frames(groups[key], reused=False)
             output.offer()
 
+    def _keep_manifest(self, identity: dict, draft_frames: list[int] | None) -> None:
+        """Record the frames in place after a cancel or failure; a write that fails now must not hide why."""
+        try:
+            self.folder.write_manifest(identity, draft_frames)
+        except OSError:
+            pass
+
     def _animation(self, output: Path | None, cancelled: bool, identity: dict) -> Animation:
         return Animation(run_dir=self.run_dir, project=self.project, frames=self.folder.frames(), path=output,
                          rendered=self.rendered, reused=self.reused, pipeline_identity=identity,
@@ -292,16 +302,13 @@ class _Run:
                                   "height": h, "width": w, "output_type": "pil", "num_images_per_prompt": 1}
         kwargs["generator"] = [torch.Generator("cpu").manual_seed(s.sampler_seed) for s in specs]
         images = self.init_images.for_frames(specs, size)
+        noise_walk: Any = contextlib.nullcontext()
         if images is not None:
             kwargs.update(image=images, strength=p.strength)
-            if "latents" not in accepts:  # img2img draws its noise from the generators: seed them like the latents
-                kwargs["generator"] = [torch.Generator("cpu").manual_seed(s.latent_seeds[0 if s.latent_t < 0.5 else 1])
-                                       for s in specs]
+            if "latents" not in accepts:  # it adds its own noise to the image's latents: make that the walk
+                noise_walk = walked_noise(pipe.scheduler, specs)
         if "latents" in accepts and images is None:
-            noise = NoiseCache((1, channels, h // scale, w // scale))
-            latents = torch.cat([slerp(noise(s.latent_seeds[0]), noise(s.latent_seeds[1]), s.latent_t)
-                                 for s in specs])
-            kwargs["latents"] = latents.to(pipe.device, dtype=pipe.dtype)
+            kwargs["latents"] = walk(specs, (channels, h // scale, w // scale)).to(pipe.device, dtype=pipe.dtype)
         if p.use_prompt_embeds and "prompt_embeds" in accepts and hasattr(pipe, "encode_prompt"):
             kwargs.update(self.renderer.embeddings.for_frames(pipe, specs, p.embedding_interpolation, cfg))
         else:
@@ -320,7 +327,7 @@ class _Run:
         if "callback_on_step_end" in accepts:
             kwargs["callback_on_step_end"] = on_step
         call = {k: v for k, v in kwargs.items() if k in accepts}
-        with torch.inference_mode():
+        with torch.inference_mode(), noise_walk:
             result = pipe(**call)
         return list(result.images)
 
