@@ -71,7 +71,7 @@ def test_importing_the_loader_changes_no_logging():
     code = ("import logging; from giffusion_widgets.engine import pipelines, renderer; "
             "print(len(logging.getLogger('transformers.utils.import_utils').filters))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "0"  # the filter goes on where models are first loaded (see _quiet_loading)
+    assert out.strip() == "0"  # the filter goes on where models are first loaded (see quiet_loading)
 
 
 def test_unknown_class_suggests_close_names():
