@@ -4,6 +4,8 @@
    encoding included) vs the pipeline called directly with precomputed latents and embeddings, at batch 8 and 1.
 2. A 4-segment project rendered, then rendered again after editing its last keyframe.
 3. A draft preview (keyframes only, a quarter of the steps, half size) vs the full render of the same project.
+4. The weight fingerprint each render computes (so weights changed in place never reuse frames): its time for the
+   embedded pipeline, as a share of the 48-frame render, and its rate in GB/s of weights on this machine.
 
 Prints ratios and writes benchmarks/results/engine.json.
 """
@@ -19,14 +21,16 @@ import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import torch  # noqa: E402
+import torch
+from results_file import save_results
 
-from giffusion_widgets import Keyframe, Project  # noqa: E402
-from giffusion_widgets.engine.pipelines import load_pipeline  # noqa: E402
-from giffusion_widgets.engine.renderer import Renderer, _NoiseCache  # noqa: E402
-from giffusion_widgets.interpolate import slerp  # noqa: E402
-from giffusion_widgets.schedule import schedule  # noqa: E402
-from results_file import save_results  # noqa: E402
+from giffusion_widgets import Keyframe, Project
+from giffusion_widgets.engine.embeddings import PromptEmbeddings
+from giffusion_widgets.engine.inputs import NoiseCache
+from giffusion_widgets.engine.pipelines import fingerprint, load_pipeline
+from giffusion_widgets.engine.renderer import Renderer
+from giffusion_widgets.interpolate import slerp
+from giffusion_widgets.schedule import schedule
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
@@ -40,10 +44,9 @@ def project_48(batch: int = 8) -> Project:
 def raw_inputs(pipe, project: Project):
     """Latents and embeddings for every frame, made outside the timed part, exactly as the engine makes them."""
     plan = schedule(project)
-    noise = _NoiseCache((1, 4, 8, 8))
+    noise = NoiseCache((1, 4, 8, 8))
     latents = torch.cat([slerp(noise(s.latent_seeds[0]), noise(s.latent_seeds[1]), s.latent_t) for s in plan.frames])
-    renderer = Renderer(pipe)
-    embeds = renderer._embeddings(pipe, plan.frames, project, cfg=True)
+    embeds = PromptEmbeddings().for_frames(pipe, plan.frames, project.embedding_interpolation, cfg=True)
     gens = [s.sampler_seed for s in plan.frames]
     return latents, embeds, gens
 
@@ -111,6 +114,26 @@ def preview_vs_full(pipe) -> dict:
     return {"draft_s": draft_s, "full_s": full_s, "ratio": draft_s / full_s, "full_reused": full.reused}
 
 
+def fingerprint_cost(pipe, engine_s: float) -> dict:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        fingerprint(pipe)
+        times.append(time.perf_counter() - start)
+    embedded = statistics.median(times)
+    big = torch.nn.Linear(8192, 8192)  # 256 MiB of float32 weights, as one more component would hold
+
+    class Holder:
+        components = {"big": big}
+
+    start = time.perf_counter()
+    fingerprint(Holder())
+    rate = big.weight.numel() * 4 / 1e9 / (time.perf_counter() - start)
+    print(f"weight fingerprint: {embedded * 1000:.1f} ms for the embedded pipeline, {embedded / engine_s:.3%} of the "
+          f"48-frame render; {rate:.1f} GB/s of weights, so {1 / rate:.2f} s a render per GB of weights on this CPU")
+    return {"embedded_ms": embedded * 1000, "share_of_render": embedded / engine_s, "gb_per_s": rate}
+
+
 def main() -> dict:
     torch.set_num_threads(os.cpu_count() or 1)
     pipe = load_pipeline()
@@ -125,6 +148,7 @@ def main() -> dict:
     print(f"edit last keyframe of 4 segments: first {first:.2f} s, again {second:.2f} s ({rendered} rendered, "
           f"{reused} reused), ratio {second / first:.3f} (target <= 0.35)")
     results["preview_vs_full"] = preview_vs_full(pipe)
+    results["fingerprint"] = fingerprint_cost(pipe, results["engine_vs_raw"][0]["engine_s"])
     save_results("engine", results)
     return results
 

@@ -22,15 +22,16 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import torch  # noqa: E402
+import torch
+from results_file import save_results
 
-from giffusion_widgets import Keyframe, Project  # noqa: E402
-from giffusion_widgets.engine.builtin import _byte_level_tokenizer  # noqa: E402
-from giffusion_widgets.engine.pipelines import load_pipeline  # noqa: E402
-from giffusion_widgets.engine.renderer import Renderer, _NoiseCache  # noqa: E402
-from giffusion_widgets.interpolate import slerp  # noqa: E402
-from giffusion_widgets.schedule import schedule  # noqa: E402
-from results_file import save_results  # noqa: E402
+from giffusion_widgets import Keyframe, Project
+from giffusion_widgets.engine.builtin import _byte_level_tokenizer
+from giffusion_widgets.engine.inputs import NoiseCache
+from giffusion_widgets.engine.pipelines import load_pipeline
+from giffusion_widgets.engine.renderer import Renderer
+from giffusion_widgets.interpolate import slerp
+from giffusion_widgets.schedule import schedule
 
 
 def build_sd15(folder: Path, smoke: bool) -> None:
@@ -73,10 +74,10 @@ def sync() -> None:
 
 def raw_fps(pipe, p: Project) -> float:
     plan = schedule(p)
-    noise = _NoiseCache((1, 4, p.height // 8, p.width // 8))
+    noise = NoiseCache((1, 4, p.height // 8, p.width // 8))
     latents = torch.cat([slerp(noise(s.latent_seeds[0]), noise(s.latent_seeds[1]), s.latent_t)
                          for s in plan.frames]).to(pipe.device, pipe.dtype)
-    embeds = Renderer(pipe)._embeddings(pipe, plan.frames, p, cfg=True)
+    embeds = Renderer(pipe).embeddings.for_frames(pipe, plan.frames, p.embedding_interpolation, cfg=True)
     b = p.batch_size
     sync()
     start = time.perf_counter()

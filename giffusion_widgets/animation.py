@@ -29,18 +29,26 @@ class Animation:
 
     @classmethod
     def open(cls, run_dir: str | Path) -> Animation:
-        """The Animation of an existing run folder."""
+        """The Animation of an existing run folder, as far as it really got.
+
+        Frames are those the run's manifest lists and that are on disk; the output file exists only once it was
+        written whole (it is written under a temporary name and renamed). A run lacking frames or its output is
+        `cancelled` (resume it to finish).
+        """
         run_dir = Path(run_dir)
         project = Project.from_json(run_dir / "settings.json")
-        frames = sorted((run_dir / "frames").glob("*.png"))
-        outputs = [run_dir / f"output.{ext}" for ext in ("mp4", "gif")]
-        output = next((o for o in outputs if o.exists()), None)
         try:
             manifest = json.loads((run_dir / "frames.json").read_text())
-        except (OSError, ValueError):
-            manifest = {}
+            listed = {int(i) for i in manifest.get("frames", {})}
+        except (OSError, ValueError, AttributeError, TypeError):
+            manifest, listed = {}, set()
         draft = manifest.get("draft")
-        complete = len(frames) == (len(draft) if draft else project.num_frames)
+        wanted = set(draft) if draft else set(range(project.num_frames))
+        frames = [f for f in sorted((run_dir / "frames").glob("[0-9]*.png"))
+                  if f.stem.isdigit() and int(f.stem) in listed]
+        outputs = [run_dir / f"output.{ext}" for ext in ("mp4", "gif")]
+        output = next((o for o in outputs if o.is_file()), None)
+        complete = wanted <= {int(f.stem) for f in frames} and output is not None
         return cls(run_dir=run_dir, project=project, frames=frames, path=output,
                    pipeline_identity=manifest.get("pipeline", {}), cancelled=not complete, draft=bool(draft))
 

@@ -6,7 +6,13 @@ import pytest
 
 from giffusion_widgets import PipelineError
 from giffusion_widgets.engine.builtin import BUILTIN_VERSION, builtin_path
-from giffusion_widgets.engine.pipelines import call_parameters, load_pipeline, pipeline_info, set_scheduler
+from giffusion_widgets.engine.pipelines import (
+    call_parameters,
+    fingerprint,
+    load_pipeline,
+    pipeline_info,
+    set_scheduler,
+)
 
 
 def test_embedded_default_is_a_real_stable_diffusion_pipeline(pipe):
@@ -41,8 +47,31 @@ def test_same_weights_same_fingerprint_different_weights_different(pipe):
     assert pipeline_info(again).fingerprint == pipeline_info(pipe).fingerprint
     with torch.no_grad():
         next(again.unet.parameters()).add_(0.01)
-    again._giffusion_info = None
-    assert pipeline_info(again).fingerprint != pipeline_info(pipe).fingerprint
+    assert fingerprint(again) != pipeline_info(pipe).fingerprint
+
+
+def test_metadata_is_kept_beside_the_pipeline_not_on_it(pipe):
+    import gc
+    import weakref
+
+    assert not [name for name in vars(pipe) if "giffusion" in name]
+    assert pipeline_info(pipe) is pipeline_info(pipe)
+    made = load_pipeline()
+    assert pipeline_info(made).checkpoint == pipeline_info(pipe).checkpoint
+    gone = weakref.ref(made)
+    del made
+    gc.collect()
+    assert gone() is None  # the metadata does not keep a pipeline alive
+
+
+def test_importing_the_loader_changes_no_logging():
+    import subprocess
+    import sys
+
+    code = ("import logging; from giffusion_widgets.engine import pipelines, renderer; "
+            "print(len(logging.getLogger('transformers.utils.import_utils').filters))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0"  # the filter goes on where models are first loaded (see quiet_loading)
 
 
 def test_unknown_class_suggests_close_names():

@@ -6,12 +6,15 @@ import contextlib
 import difflib
 import hashlib
 import inspect
+import itertools
 import logging
 import os
 import warnings
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import PipelineError
 
@@ -23,12 +26,17 @@ class _DropTorchvisionNotes(logging.Filter):
         return "requires torchvision" not in record.getMessage()
 
 
-logging.getLogger("transformers.utils.import_utils").addFilter(_DropTorchvisionNotes())
+def _drop_torchvision_notes() -> None:
+    """Installed where models are first loaded (not at import), once."""
+    log = logging.getLogger("transformers.utils.import_utils")
+    if not any(isinstance(f, _DropTorchvisionNotes) for f in log.filters):
+        log.addFilter(_DropTorchvisionNotes())
 
 
 @contextlib.contextmanager
-def _quiet_loading() -> Iterator[None]:
+def quiet_loading() -> Iterator[None]:
     """Hide the libraries' per-component progress bars while loading, then restore their setting."""
+    _drop_torchvision_notes()
     from diffusers.utils import logging as dlog
     from transformers.utils import logging as tlog
 
@@ -48,7 +56,7 @@ def _quiet_loading() -> Iterator[None]:
 
 @dataclass
 class PipelineInfo:
-    """What a render needs to know about a loaded pipeline; kept on the pipeline as `_giffusion_info`."""
+    """What a render needs to know about a loaded pipeline; kept beside it (see `pipeline_info`), never on it."""
 
     checkpoint: str
     pipeline_class: str
@@ -70,18 +78,64 @@ def call_parameters(pipe: Any) -> frozenset[str]:
 
 
 def fingerprint(pipe: Any) -> str:
-    """A cheap hash of the weights: sums of a few tensors of each model, enough to tell a LoRA or fine-tune apart."""
+    """A hash of every weight that decides a frame, computed afresh each time (each render calls it), so weights
+    changed in place (fuse_lora, load_lora_weights, set_adapters, a hand edit) never pass for the old ones.
+
+    Per tensor: its name, shape and dtype, and the exact integer sum of its bit patterns (any change to one value
+    changes it; no float rounding hides a small edit); per LoRA layer: its adapters' scales and state. The sums are
+    reduced on the tensors' own device and fetched once, so the cost is one read of the weights (see
+    benchmarks/bench_engine.py for the figure).
+    """
     import torch
 
-    h = hashlib.sha256(type(pipe).__name__.encode())
+    h = hashlib.sha256()
+    sums: list[Any] = []
     for name, module in sorted(pipe.components.items()):
-        if isinstance(module, torch.nn.Module):
-            params = list(module.parameters())
-            picks = params[:: max(1, len(params) // 8)] + params[-1:]
-            with torch.no_grad():
-                sums = [float(p.detach().float().sum()) for p in picks]
-            h.update(f"{name}:{len(params)}:{sums}".encode())
+        if not isinstance(module, torch.nn.Module):
+            continue
+        for tensor_name, tensor in itertools.chain(module.named_parameters(), module.named_buffers()):
+            h.update(f"{name}.{tensor_name}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
+            if tensor.device.type != "meta":  # offloaded weights live elsewhere; their names and shapes still count
+                sums.append(_bit_sum(tensor))
+        for layer_name, layer in module.named_modules():
+            scaling = getattr(layer, "scaling", None)
+            if isinstance(scaling, dict):  # a peft LoRA layer: adapter scales are not tensors
+                state = (sorted(scaling.items()), getattr(layer, "active_adapters", None),
+                         getattr(layer, "merged_adapters", None), getattr(layer, "disable_adapters", None))
+                h.update(f"{name}.{layer_name}:{state}".encode())
+    on_devices = [v for v in sums if not isinstance(v, int)]
+    h.update(str([v for v in sums if isinstance(v, int)]).encode())
+    if on_devices:  # one transfer for all the device-side sums
+        h.update(torch.stack([v.to("cpu") for v in on_devices]).numpy().tobytes())
     return h.hexdigest()[:16]
+
+
+_SAME_SIZE_INT = {1: "uint8", 2: "int16", 4: "int32", 8: "int64"}
+
+
+def _bit_sum(tensor: Any) -> Any:
+    """The int64 sum of a tensor's values read as integers of the same width (wrapping, exact): an int for a CPU
+    tensor (numpy: torch's per-call overhead would dominate for small tensors), a 0-d tensor on other devices."""
+    import numpy as np
+    import torch
+
+    with torch.no_grad():
+        flat = tensor.detach().reshape(-1)
+        if flat.dtype == torch.bool:
+            flat = flat.to(torch.uint8)
+        elif flat.is_floating_point() or flat.is_complex():
+            flat = flat.view(getattr(torch, _SAME_SIZE_INT[flat.element_size()]))
+        if flat.device.type == "cpu":
+            return int(np.add.reduce(flat.numpy(), dtype=np.int64))
+        return flat.sum(dtype=torch.int64)
+
+
+def refresh_fingerprint(*pipes: Any) -> str:
+    """Fingerprint the weights of the first pipeline now and record it for all (they share components)."""
+    value = fingerprint(pipes[0])
+    for pipe in pipes:
+        pipeline_info(pipe).fingerprint = value
+    return value
 
 
 def default_device() -> str:
@@ -115,7 +169,8 @@ def pipeline_class_by_name(name: str | None) -> Any:
         return diffusers.DiffusionPipeline
     cls = getattr(diffusers, name, None)
     # AutoPipelineFor* classes are not DiffusionPipeline subclasses, but load the same way
-    loadable = isinstance(cls, type) and (issubclass(cls, diffusers.DiffusionPipeline) or name.startswith("AutoPipeline"))
+    loadable = isinstance(cls, type) and (issubclass(cls, diffusers.DiffusionPipeline)
+                                          or name.startswith("AutoPipeline"))
     if not loadable:
         names = [n for n in dir(diffusers) if n.endswith("Pipeline") or n.startswith("AutoPipeline")]
         close = difflib.get_close_matches(name, names, n=3)
@@ -124,7 +179,7 @@ def pipeline_class_by_name(name: str | None) -> Any:
     return cls
 
 
-def _load_error(checkpoint: str, exc: Exception) -> PipelineError:
+def load_error(checkpoint: str, exc: Exception) -> PipelineError:
     """Turn the hub's and the loader's errors into what happened and what to do."""
     from huggingface_hub import errors as hub_errors
 
@@ -179,7 +234,7 @@ def load_pipeline(
     from .builtin import BUILTIN_NAME, builtin_path
 
     builtin = checkpoint is None or checkpoint == ""
-    with _quiet_loading():
+    with quiet_loading():
         source = builtin_path() if builtin else checkpoint
     cls = pipeline_class_by_name(pipeline_class or ("StableDiffusionPipeline" if builtin else None))
     name = BUILTIN_NAME if builtin else str(checkpoint)
@@ -205,19 +260,19 @@ def load_pipeline(
     elif is_local:
         kwargs["local_files_only"] = True
     try:
-        with _quiet_loading():
+        with quiet_loading():
             pipe = cls.from_pretrained(os.fspath(source), **kwargs)
     except PipelineError:
         raise
     except Exception as exc:  # the hub and the loaders raise many kinds; each becomes one clear message
-        raise _load_error(name, exc) from exc
+        raise load_error(name, exc) from exc
     if not offload:  # offloading places each model on the GPU itself, only while it runs
         pipe = pipe.to(device)
     pipe.set_progress_bar_config(disable=True)
-    pipe._giffusion_info = PipelineInfo(
+    register_info(pipe, PipelineInfo(
         checkpoint=name, pipeline_class=type(pipe).__name__, device=str(device),
         dtype=str(torch_dtype).replace("torch.", ""), accepts=call_parameters(pipe), fingerprint=fingerprint(pipe),
-        original_scheduler=pipe.scheduler)
+        original_scheduler=pipe.scheduler))
     if scheduler:
         set_scheduler(pipe, scheduler)
     optimize(pipe, attention_slicing=attention_slicing, vae_slicing=vae_slicing, vae_tiling=vae_tiling,
@@ -279,9 +334,19 @@ def optimize(pipe: Any, *, attention_slicing: bool | None = None, vae_slicing: b
     return applied
 
 
+# Metadata of the pipelines this process has seen, kept beside them: diffusers objects are never written to, and an
+# entry goes when its pipeline is garbage-collected.
+_INFO: weakref.WeakKeyDictionary[Any, PipelineInfo] = weakref.WeakKeyDictionary()
+
+
+def register_info(pipe: Any, info: PipelineInfo) -> None:
+    """Record what a render needs to know about `pipe` (for pipelines made from another, such as img2img forms)."""
+    _INFO[pipe] = info
+
+
 def pipeline_info(pipe: Any) -> PipelineInfo:
     """The PipelineInfo of a pipeline, made on first use for pipelines built by hand rather than load_pipeline."""
-    info = getattr(pipe, "_giffusion_info", None)
+    info = _INFO.get(pipe)
     if info is None:
         device = getattr(pipe, "device", "cpu")
         dtype = getattr(pipe, "dtype", None)
@@ -289,24 +354,21 @@ def pipeline_info(pipe: Any) -> PipelineInfo:
             checkpoint=str(getattr(pipe, "name_or_path", "") or getattr(pipe.config, "_name_or_path", "") or "custom"),
             pipeline_class=type(pipe).__name__, device=str(device), dtype=str(dtype).replace("torch.", ""),
             accepts=call_parameters(pipe), fingerprint=fingerprint(pipe), original_scheduler=pipe.scheduler)
-        pipe._giffusion_info = info
+        _INFO[pipe] = info
     return info
 
 
-def set_scheduler(pipe: Any, name: str | None) -> None:
-    """Swap the scheduler by class name, keeping the model's own scheduler config (prediction type, spacing...).
+def scheduler_for(pipe: Any, name: str | None) -> Any:
+    """A new scheduler of class `name`, made from the model's own scheduler config (prediction type, spacing...).
 
-    None or "" restores the scheduler the pipeline came with.
+    None or "" gives a fresh copy of the pipeline's current scheduler. The pipeline itself is not changed.
     """
     import diffusers
 
-    info = pipeline_info(pipe)
-    original = info.original_scheduler
     if not name:
-        pipe.scheduler = original
-        return
-    if type(pipe.scheduler).__name__ == name:
-        return
+        current = pipe.scheduler
+        return type(current).from_config(current.config)
+    original = pipeline_info(pipe).original_scheduler
     cls = getattr(diffusers, name, None)
     if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
         names = [n for n in dir(diffusers) if n.endswith("Scheduler")]
@@ -317,9 +379,16 @@ def set_scheduler(pipe: Any, name: str | None) -> None:
     if compatible and name not in compatible:
         raise PipelineError(f"{name} does not work with this pipeline's {type(original).__name__}; "
                             f"compatible: {', '.join(sorted(compatible))}")
-    pipe.scheduler = cls.from_config(original.config)
+    return cls.from_config(original.config)
 
 
-SCHEDULERS = ("DDIMScheduler", "DPMSolverMultistepScheduler", "EulerDiscreteScheduler",
-              "EulerAncestralDiscreteScheduler", "LMSDiscreteScheduler", "PNDMScheduler", "UniPCMultistepScheduler",
-              "HeunDiscreteScheduler", "KDPM2DiscreteScheduler", "DEISMultistepScheduler", "LCMScheduler")
+def set_scheduler(pipe: Any, name: str | None) -> None:
+    """Swap the pipeline's scheduler by class name, keeping the model's own scheduler config.
+
+    None or "" restores the scheduler the pipeline came with. (A render never calls this: it lends the pipeline
+    the project's scheduler for its length and gives the caller's back.)
+    """
+    if not name:
+        pipe.scheduler = pipeline_info(pipe).original_scheduler
+    elif type(pipe.scheduler).__name__ != name:
+        pipe.scheduler = scheduler_for(pipe, name)

@@ -1,0 +1,136 @@
+"""Which pipeline renders a project, and in what form.
+
+The one rule, used by `render()`, `Renderer` and the studio alike: a pipeline given by the caller wins; else the
+project's checkpoint and pipeline class are loaded; else the embedded default. With an initial image or video, the
+image-to-image form of that pipeline (same components) is called. A render borrows the pipeline: the project's
+scheduler and a draft's decoder are lent to it for the render's length, and the caller's are put back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..errors import PipelineError
+from ..project import Project
+from .pipelines import call_parameters, load_pipeline, pipeline_info, register_info, scheduler_for
+
+
+@dataclass(frozen=True)
+class PipelineSource:
+    """Where a pipeline comes from: given by the caller, or loaded from (checkpoint, pipeline class)."""
+
+    given: bool = False
+    checkpoint: str | None = None  # None: the embedded default
+    pipeline_class: str | None = None
+
+    @classmethod
+    def of(cls, project: Project) -> PipelineSource:
+        return cls(False, project.checkpoint or None, project.pipeline_class or None)
+
+    def describe(self) -> str:
+        return "the given pipeline" if self.given else (self.checkpoint or "the embedded pipeline")
+
+
+class PipelineResolver:
+    """Holds the pipeline a project renders with: the given one, or the project's, loaded when missing or changed.
+
+    Thread-safe: a panel's "Load" and a render may ask at once; a load happens once.
+    """
+
+    def __init__(self, pipeline: Any = None, loader: Callable[..., Any] = load_pipeline) -> None:
+        self._loader = loader
+        self._pipeline = pipeline
+        self._source: PipelineSource | None = PipelineSource(given=True) if pipeline is not None else None
+        self._lock = threading.RLock()
+        self._variants: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+    @property
+    def current(self) -> Any:
+        """The pipeline in place (given or loaded), or None."""
+        return self._pipeline
+
+    @property
+    def source(self) -> PipelineSource | None:
+        return self._source
+
+    def give(self, pipe: Any) -> None:
+        """Use `pipe` for every project from now on (None: go back to loading the project's)."""
+        with self._lock:
+            self._pipeline = pipe
+            self._source = PipelineSource(given=True) if pipe is not None else None
+
+    def is_ready_for(self, project: Project) -> bool:
+        """True when `resolve(project)` returns at once, without loading."""
+        source = self._source
+        if self._pipeline is None or source is None:
+            return False
+        return source.given or source == PipelineSource.of(project)
+
+    def load(self, source: PipelineSource) -> Any:
+        """Load `source` now (blocking) and keep it in place."""
+        with self._lock:
+            pipe = self._loader(source.checkpoint, source.pipeline_class)
+            self._pipeline, self._source = pipe, source
+            return pipe
+
+    def resolve(self, project: Project | None = None) -> Any:
+        """The pipeline that renders `project` (None: the given pipeline, or the embedded default)."""
+        with self._lock:
+            if self._pipeline is not None and (project is None or self.is_ready_for(project)):
+                return self._pipeline
+            return self.load(PipelineSource.of(project) if project is not None else PipelineSource())
+
+    def for_call(self, project: Project) -> tuple[Any, Any]:
+        """(the pipeline, the one to call): with an initial image or video, its image-to-image form."""
+        pipe = self.resolve(project)
+        if project.image_input or project.video_input:
+            return pipe, self.image_variant(pipe)
+        return pipe, pipe
+
+    def image_variant(self, pipe: Any) -> Any:
+        """`pipe` itself if it takes an image, else an image-to-image pipeline sharing its components (made once)."""
+        if "image" in pipeline_info(pipe).accepts:
+            return pipe
+        with self._lock:
+            variant = self._variants.get(pipe)
+            if variant is None:
+                from diffusers import AutoPipelineForImage2Image
+
+                try:
+                    variant = AutoPipelineForImage2Image.from_pipe(pipe)
+                except Exception as exc:
+                    raise PipelineError(f"{type(pipe).__name__} has no image-to-image form, so it cannot use an "
+                                        f"initial image or video: {exc}") from exc
+                variant.set_progress_bar_config(disable=True)
+                # Same weights, so the same identity and cache keys; only the class and its arguments differ.
+                register_info(variant, replace(pipeline_info(pipe), pipeline_class=type(variant).__name__,
+                                               accepts=call_parameters(variant)))
+                self._variants[pipe] = variant
+            return variant
+
+
+@contextlib.contextmanager
+def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None) -> Iterator[Any]:
+    """`pipe` with a fresh scheduler of class `scheduler` (None: a copy of `base`'s, the pipeline `pipe` was made
+    from, or its own) and, if given, another VAE; the caller's scheduler and VAE objects are put back afterwards,
+    untouched by the render's calls."""
+    own_scheduler, own_vae = pipe.scheduler, getattr(pipe, "vae", None)
+    pipe.scheduler = scheduler_for(pipe if base is None else base, scheduler)
+    if vae is not None:
+        pipe.vae = vae
+    try:
+        yield pipe
+    finally:
+        pipe.scheduler = own_scheduler
+        if vae is not None:
+            pipe.vae = own_vae
+
+
+def resolve_pipeline(project: Project, pipeline: Any = None) -> Any:
+    """The pipeline that renders `project`: `pipeline` if given, else the project's checkpoint, else the default."""
+    return pipeline if pipeline is not None else PipelineResolver().resolve(project)
