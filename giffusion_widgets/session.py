@@ -75,7 +75,6 @@ class Session:
         self.pipelines = PipelineSource(pipeline, on_info=self._pipeline_changed)
         self.run = RunView(on_state, on_message)
         self._renderer: Any = None
-        self._renderer_pipe: Any = None  # the pipeline the renderer was last given
         self._render_lock = threading.Lock()
         self._busy = False
         self._cancel = threading.Event()
@@ -320,7 +319,7 @@ class Session:
         if self._renderer is None:
             from .engine.renderer import Renderer
 
-            self._renderer = Renderer(self.pipelines.pipeline, runs_dir=self.runs_dir)
+            self._renderer = Renderer(runs_dir=self.runs_dir, resolver=self.pipelines.resolver)
         return self._renderer
 
     def load_pipeline(self, checkpoint: str | None = None, pipeline_class: str | None = None) -> Any:
@@ -401,10 +400,8 @@ class Session:
             project = self.project.copy()
             if self.pipeline_info.get("state") != "ready" or self.pipelines.pipeline is None:
                 self.run.loading(project.num_frames)
-            pipe = self.pipelines.ready(project)
+            self.pipelines.ready(project)  # the renderer shares this resolver, so it renders with that pipeline
             renderer = self.renderer
-            if self._renderer_pipe is not pipe:
-                renderer.pipeline, self._renderer_pipe = pipe, pipe
             self.run.planning(project.num_frames)
             return renderer.render(project, on_event=self.on_render_event, cancel=cancel)
         except KeyboardInterrupt:

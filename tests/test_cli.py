@@ -139,7 +139,7 @@ def test_a_render_that_fails_exits_1_and_debug_shows_the_traceback(tmp_path):
     # The embedded UNet takes 4 latent channels: the engine refuses 8 once the render has started.
     Project(keyframes=[Keyframe(0, "a")], latent_channels=8, height=64, width=64,
             num_inference_steps=1).save(tmp_path / "p.json")
-    line = one_line_error(run("render", "p.json", cwd=tmp_path), 1, "render failed", "latent_channels is 8")
+    line = one_line_error(run("render", "p.json", cwd=tmp_path), 1, "render failed", "latent_channels is 8, but")
     assert line.startswith("giffusion: render failed: ")
     out = run("render", "p.json", "--debug", cwd=tmp_path)
     assert out.returncode == 1 and "Traceback (most recent call last)" in out.stderr

@@ -230,7 +230,8 @@ def test_a_render_and_a_draft_leave_the_callers_pipeline_as_they_found_it(pipe, 
 
 
 def test_latent_channels_the_model_cannot_take_are_a_clear_error(pipe, tiny_project, tmp_path):
-    with pytest.raises(ProjectError, match="latent_channels is 8, but this pipeline's UNet2DConditionModel takes 4"):
+    expected = "latent_channels is 8, but this pipeline's AutoencoderKL makes latents of 4: set latent_channels to 4"
+    with pytest.raises(ProjectError, match=expected):
         render(tiny_project.copy(latent_channels=8), pipe, runs_dir=tmp_path)
     assert render(tiny_project.copy(latent_channels=4), pipe, runs_dir=tmp_path).rendered == 9
 

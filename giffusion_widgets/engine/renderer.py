@@ -136,16 +136,14 @@ class _Run:
 
     def __init__(self, renderer: Renderer, project: Project, run_dir: Any, emit: EventHandler,
                  cancel: threading.Event, draft: Draft | None = None) -> None:
-        from ..media.files import check_file
+        from ..schedule import check_inputs
 
         self.renderer = renderer
         self.project = project.copy().validate()  # later edits to the live project do not reach this run
         self.emit = emit
         self.cancel = cancel
         self.draft = draft
-        for path in (self.project.image_input, self.project.video_input, self.project.audio_input):
-            if path:
-                check_file(Path(path))  # fail before any folder is made, naming the file
+        check_inputs(self.project)  # media a render can open, before any folder is made, naming the file
         self.plan, self.audio_keyframes = plan_project(self.project, renderer.audio_analysis)
         if draft is not None:
             keep = set(draft.frames)
@@ -181,11 +179,18 @@ class _Run:
                         path=self.folder.frame_path(index), reused=reused, eta=eta)
 
     def _channels(self, pipe: Any) -> int:
-        native = int(getattr(getattr(denoiser(pipe), "config", None), "in_channels", 4))
+        """Channels of the starting noise: the VAE's latent channels where there is a VAE (InstructPix2Pix's UNet
+        takes 8, its 4 latent channels plus 4 of the input image, and the pipeline adds the image's itself), else
+        what the denoiser takes."""
+        vae = getattr(pipe, "vae", None)
+        owner = vae if vae is not None and hasattr(vae.config, "latent_channels") else denoiser(pipe)
+        native = int(getattr(getattr(owner, "config", None), "latent_channels", None)
+                     or getattr(getattr(owner, "config", None), "in_channels", 4))
         channels = self.project.latent_channels or native
         if channels != native and "latents" in pipeline_info(pipe).accepts:
-            raise ProjectError(f"latent_channels is {channels}, but this pipeline's {type(denoiser(pipe)).__name__} "
-                               f"takes {native}: leave latent_channels empty to follow the pipeline")
+            raise ProjectError(f"latent_channels is {channels}, but this pipeline's {type(owner).__name__} makes "
+                               f"latents of {native}: set latent_channels to {native}, or leave it empty to follow "
+                               f"the pipeline")
         return channels
 
     def execute(self) -> Animation:

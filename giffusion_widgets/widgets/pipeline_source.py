@@ -4,7 +4,6 @@ embedded offline pipeline), loaded once and again only when those settings chang
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,6 @@ from ..vocabulary import schedulers_for
 # Call arguments worth showing in the panel: what the pipeline can take from a render.
 SHOWN_ARGUMENTS = ("prompt_embeds", "negative_prompt", "latents", "image", "strength", "callback_on_step_end")
 UNLOADED = {"state": "unloaded", "checkpoint": "", "pipeline_class": "", "message": "", "accepts": []}
-GIVEN = ("given",)
 
 
 def describe_pipeline(pipe: Any) -> dict:
@@ -28,50 +26,46 @@ def describe_pipeline(pipe: Any) -> dict:
             "schedulers": schedulers_for(pipe)}
 
 
-def wanted(project: Project) -> tuple:
-    return ("project", project.checkpoint or None, project.pipeline_class or None)
-
-
 class PipelineSource:
+    """The panel's view of the engine's `PipelineResolver` (the one rule for which pipeline renders a project, which
+    the session's Renderer shares): what is loaded, shown as `info`, every change of it sent to `on_info`."""
+
     def __init__(self, pipeline: Any = None, on_info: Callable[[dict], None] = lambda info: None) -> None:
-        self._lock = threading.Lock()
+        from ..engine.resolve import PipelineResolver
+
+        self.resolver = PipelineResolver(pipeline)
         self._on_info = on_info
-        self._pipe, self._source = pipeline, (None if pipeline is None else GIVEN)
         self.info = dict(UNLOADED) if pipeline is None else describe_pipeline(pipeline)
 
     @property
     def pipeline(self) -> Any:
-        return self._pipe
+        return self.resolver.current
 
     def give(self, pipe: Any) -> None:
         """Use `pipe` from now on, whatever the project names (None: follow the project again)."""
-        with self._lock:
-            self._pipe, self._source = pipe, (None if pipe is None else GIVEN)
+        self.resolver.give(pipe)
         self._show(describe_pipeline(pipe) if pipe is not None else {**self.info, "state": "unloaded"})
 
     def ready(self, project: Project) -> Any:
         """The pipeline that renders `project`: the given one, or the project's, loaded when missing or changed."""
-        with self._lock:
-            pipe, source = self._pipe, self._source
-        if pipe is not None and source in (GIVEN, wanted(project)):
-            return pipe
+        if self.resolver.is_ready_for(project):
+            return self.resolver.current
         return self.load(project)
 
     def load(self, project: Project) -> Any:
         """Load the project's checkpoint and pipeline class now (blocking); return the pipeline."""
-        from ..engine.pipelines import load_pipeline
+        from ..engine.resolve import PipelineSource as Source
 
-        source = wanted(project)
-        self._show({"state": "loading", "checkpoint": source[1] or "", "pipeline_class": source[2] or "",
-                    "message": f"loading {source[1] or 'the embedded pipeline'}…", "accepts": []})
+        source = Source.of(project)
+        self._show({"state": "loading", "checkpoint": source.checkpoint or "",
+                    "pipeline_class": source.pipeline_class or "", "message": f"loading {source.describe()}…",
+                    "accepts": []})
         try:
-            pipe = load_pipeline(source[1], source[2])
+            pipe = self.resolver.load(source)
             pipe.set_progress_bar_config(disable=True)  # the panel shows progress; tqdm bars would clutter the cell
         except Exception as exc:
             self._show({**self.info, "state": "failed", "message": str(exc)})
             raise
-        with self._lock:
-            self._pipe, self._source = pipe, source
         self._show(describe_pipeline(pipe))
         return pipe
 
