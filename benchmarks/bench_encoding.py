@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from results_file import save_results
 
 from giffusion_widgets.media.video import write_gif, write_mp4
-from results_file import save_results
 
 FRAMES, SIZE = 300, 256
 

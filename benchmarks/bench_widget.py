@@ -14,9 +14,10 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from giffusion_widgets import Keyframe, Project, Studio  # noqa: E402
-from giffusion_widgets.engine.pipelines import load_pipeline  # noqa: E402
-from results_file import save_results  # noqa: E402
+from results_file import save_results
+
+from giffusion_widgets import Keyframe, Project, Studio
+from giffusion_widgets.engine.pipelines import load_pipeline
 
 
 def measure(pipe, frames: int) -> dict:

@@ -12,9 +12,10 @@ Artists carry gids ("t:segment-0", "linear:segment-0", "hold", "keyframes", "see
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -140,7 +141,7 @@ def _draw_keyframes(ax: Any, plan: Plan) -> None:
 def seed_changes(plan: Plan) -> list[int]:
     """Frames whose noise seeds differ from the previous frame's."""
     frames = plan.frames
-    return [b.index for a, b in zip(frames, frames[1:])
+    return [b.index for a, b in zip(frames, frames[1:], strict=False)
             if (a.latent_seeds, a.sampler_seed) != (b.latent_seeds, b.sampler_seed)]
 
 
@@ -210,7 +211,7 @@ def describe(spec: FrameSpec) -> str:
 def _connect_hover(fig: Any, ax: Any, plan: Plan) -> None:
     """Show a frame's details where the pointer is (motion or click), or a keyframe's prompt when picked."""
     note = ax.annotate("", (0, 0), xytext=(12, -12), textcoords="offset points", va="top", fontsize=8,
-                       bbox=dict(boxstyle="round", fc="white", ec="0.5", alpha=0.95), gid="hover",
+                       bbox={"boxstyle": "round", "fc": "white", "ec": "0.5", "alpha": 0.95}, gid="hover",
                        annotation_clip=False)
     note.set_visible(False)
     cursor = ax.axvline(0, color="0.3", lw=0.8, visible=False, gid="cursor")

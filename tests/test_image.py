@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import media_factory as mf
 import numpy as np
 import pytest
 from PIL import Image
 
-import media_factory as mf
 from giffusion_widgets.errors import MediaError
 from giffusion_widgets.media.image import fit_size, load_image
 

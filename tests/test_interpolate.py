@@ -32,7 +32,9 @@ def test_slerp_keeps_the_norm_of_gaussian_noise_where_lerp_shrinks_it(ab):
 
 def test_slerp_moves_at_constant_angular_speed(ab):
     a, b = (x / x.norm() for x in ab)
-    cos = lambda x, y: float((x.flatten() @ y.flatten()) / (x.norm() * y.norm()))
+    def cos(x, y):
+        return float((x.flatten() @ y.flatten()) / (x.norm() * y.norm()))
+
     total = torch.arccos(torch.tensor(cos(a, b)))
     for t in (0.25, 0.5, 0.75):
         assert float(torch.arccos(torch.tensor(cos(a, slerp(a, b, t))))) == pytest.approx(float(total) * t, rel=1e-4)

@@ -26,7 +26,7 @@ def test_memory_levers_apply_and_frames_stay_the_same(tiny_project, tmp_path):
     assert saver.unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
     a = render(tiny_project, plain, runs_dir=tmp_path / "a")
     b = render(tiny_project, saver, runs_dir=tmp_path / "b")
-    for x, y in zip(a.frames, b.frames):  # slicing changes the order of arithmetic, not the picture
+    for x, y in zip(a.frames, b.frames, strict=True):  # slicing changes the order of arithmetic, not the picture
         assert np.abs(pixels(x) - pixels(y)).max() <= 2
 
 

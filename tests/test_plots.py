@@ -6,14 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backend_bases import MouseEvent  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseEvent
 
-from giffusion_widgets.plots import plot_schedule, shorten  # noqa: E402
-from giffusion_widgets.project import Keyframe, Project  # noqa: E402
-from giffusion_widgets.schedule import schedule  # noqa: E402
+from giffusion_widgets.plots import plot_schedule, shorten
+from giffusion_widgets.project import Keyframe, Project
+from giffusion_widgets.schedule import schedule
 
 LONG = "a red circle floating over a very long and winding prompt that goes on"
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lab import REPO, JupyterLab, NotebookPage, launch_browser  # noqa: E402
-from studio_ui import STUDIO_CELL, StudioUI  # noqa: E402
+from lab import REPO, JupyterLab, NotebookPage, launch_browser
+from studio_ui import STUDIO_CELL, StudioUI
 
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 VIEWPORT = {"width": 1400, "height": 1700}  # tall enough to photograph the whole panel
@@ -164,7 +165,7 @@ def _screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
         try:
             p.screenshot(path=str(ARTIFACTS / f"{safe_name(request.node.name)}{suffix}.png"), full_page=True,
                          timeout=20_000)
-        except Exception:  # noqa: BLE001 - the page may be gone; the test's own error matters more
+        except Exception:
             pass
 
 
@@ -243,7 +244,7 @@ def studio(lab: JupyterLab, browser: Any, request: pytest.FixtureRequest) -> Ite
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         try:
             page.screenshot(path=str(ARTIFACTS / f"{name}--setup-failed.png"), full_page=True, timeout=20_000)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         if session is not None:
             session.nb.shutdown()

@@ -22,8 +22,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("GIFFUSION_CHROMIUM", "/usr/bin/chromium")
@@ -65,7 +66,7 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval
                 return value
         except LabError:
             raise
-        except Exception as exc:  # noqa: BLE001 - keep polling; say what it was if time runs out
+        except Exception as exc:
             last_exc = exc
         if time.monotonic() >= deadline:
             detail = f" (last error: {last_exc!r})" if last_exc else ""
@@ -104,7 +105,7 @@ class JupyterLab:
         self._log: Any = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "JupyterLab":
+    def start(self) -> JupyterLab:
         config = self.base / "config"
         data = self.base / "data"
         workspaces = self.base / "workspaces"
@@ -138,7 +139,8 @@ class JupyterLab:
             "--IdentityProvider.token=", "--ServerApp.password=",
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={self.root}",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True",
             f"--LabApp.app_settings_dir={app_settings}",
             f"--LabApp.workspaces_dir={workspaces}",
@@ -147,7 +149,7 @@ class JupyterLab:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (kept open for the server's lifetime)
         self._proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
 
@@ -171,7 +173,7 @@ class JupyterLab:
                 # Shut the kernels down first so none outlives the server.
                 for session in self.api("GET", "/api/sessions", timeout=5) or []:
                     self.api("DELETE", f"/api/sessions/{session['id']}", timeout=10)
-            except Exception:  # noqa: BLE001 - the server may already be going
+            except Exception:
                 pass
             for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
                 try:
@@ -187,7 +189,7 @@ class JupyterLab:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> "JupyterLab":
+    def __enter__(self) -> JupyterLab:
         return self.start()
 
     def __exit__(self, *_: Any) -> None:
@@ -206,7 +208,7 @@ class JupyterLab:
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1 only
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read()
         except urllib.error.URLError as exc:
             if isinstance(exc, urllib.error.HTTPError):
@@ -226,7 +228,7 @@ class JupyterLab:
         if session is not None:
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
-    def kernel(self, kernel_id: str) -> "Kernel":
+    def kernel(self, kernel_id: str) -> Kernel:
         return Kernel(self.runtime_dir / f"kernel-{kernel_id}.json")
 
     # ------------------------------------------------------------------ notebooks
@@ -291,7 +293,7 @@ class Kernel:
     def close(self) -> None:
         try:
             self.client.stop_channels()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
@@ -364,7 +366,7 @@ class NotebookPage:
         self.kernel_id: str | None = None
 
     # ------------------------------------------------------------------ opening
-    def open(self, run_all: bool = True, timeout: float = NOTEBOOK_OPEN_S) -> "NotebookPage":
+    def open(self, run_all: bool = True, timeout: float = NOTEBOOK_OPEN_S) -> NotebookPage:
         self.page.goto(f"{self.lab.url}/lab/tree/{self.path}?reset", wait_until="domcontentloaded",
                        timeout=timeout * 1000)
         self.wait_ready(timeout)
@@ -432,7 +434,8 @@ class NotebookPage:
         """Save the notebook (outputs and widget views included) and wait until it is clean."""
         self.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         self.page.wait_for_function(
-            "() => { const w = window.jupyterapp.shell.currentWidget; return w && w.context && !w.context.model.dirty; }",
+            "() => { const w = window.jupyterapp.shell.currentWidget;"
+            " return w && w.context && !w.context.model.dirty; }",
             timeout=timeout * 1000, polling=200)
 
     # ------------------------------------------------------------------ the kernel

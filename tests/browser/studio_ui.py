@@ -146,7 +146,7 @@ class StudioUI:
         return self.root.get_by_label(label, exact=True)
 
     # ------------------------------------------------------------------ waiting
-    def wait_shown(self, timeout: float = 120) -> "StudioUI":
+    def wait_shown(self, timeout: float = 120) -> StudioUI:
         """Wait until the panel is drawn: the timeline canvas and the text view hold the project."""
         self.root.wait_for(state="visible", timeout=timeout * 1000)
         self.timeline.wait_for(state="visible", timeout=timeout * 1000)
@@ -204,7 +204,8 @@ class StudioUI:
         """After `start_recording()` and a click on Render: wait until the scrubber holds a run other than the one
         it held when recording started, with `rendered` frames of it."""
         self.page.wait_for_function(
-            """(n) => { const r = window.__gwRecorder; if (!r || !r.log.length) return false; const first = r.log[0].run;
+            """(n) => { const r = window.__gwRecorder; if (!r || !r.log.length) return false;
+                const first = r.log[0].run;
                 return r.log.some((e) => e.run !== first && e.rendered >= n); }""",
             arg=rendered, timeout=timeout * 1000, polling=100)
 
@@ -215,7 +216,8 @@ class StudioUI:
     def image_bytes(self, locator: Any) -> bytes:
         """The bytes behind an <img>'s (blob) URL, fetched inside the page."""
         data = self.page.evaluate(
-            "async (img) => { const r = await fetch(img.src); return Array.from(new Uint8Array(await r.arrayBuffer())); }",
+            "async (img) => { const r = await fetch(img.src);"
+            " return Array.from(new Uint8Array(await r.arrayBuffer())); }",
             locator.element_handle())
         return bytes(data)
 

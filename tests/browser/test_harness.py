@@ -4,7 +4,6 @@ from the same kernel."""
 from __future__ import annotations
 
 import pytest
-
 from lab import wait_until
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from lab import wait_until
 
 pytestmark = pytest.mark.browser

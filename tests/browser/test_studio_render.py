@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from lab import wait_until
 from studio_ui import parse_position
 
@@ -55,7 +54,7 @@ def test_render_streams_frames_into_the_scrubber_and_shows_the_gif(studio, shot)
     # frames arrived one after another while the render ran, not all at the end
     counts = [(parse_position(e["position"]) or {}).get("rendered", 0) for e in log]
     assert counts == sorted(counts), counts
-    during = {c for c, e in zip(counts, log) if e["state"] == "rendering"}
+    during = {c for c, e in zip(counts, log, strict=True) if e["state"] == "rendering"}
     assert any(0 < c < 9 for c in during), (sorted(during), [e["words"] for e in log][-5:])
     assert ui.wait_position("p.rendered === 9 && p.total === 9")["rendered"] == 9
 
