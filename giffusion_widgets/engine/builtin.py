@@ -22,18 +22,46 @@ DEFAULT_SIZE = 128  # pixels; the UNet's sample_size is this / 8
 # pictures; this scales them to about 1, the scale the noise schedule expects.
 VAE_SCALING_FACTOR = 3.0
 BUILTIN_NAME = f"giffusion-widgets/{BUILTIN_VERSION}"
+TOKENS = 32  # the text encoder's context: the world's prompts are under 12 tokens
 
 
-def _byte_level_tokenizer():
-    """A CLIP tokenizer over single bytes: no vocabulary file to download, and any text tokenizes."""
+def world_tokenizer():
+    """A CLIP tokenizer whose words are the embedded world's (one token each), over single bytes for any other text.
+
+    No vocabulary file to download, and any text tokenizes: BPE merges build each world word from its letters, and
+    everything else stays byte pieces.
+    """
     from transformers import CLIPTokenizer
     from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    from .embedded_world import WORDS
 
     symbols = list(bytes_to_unicode().values())
     vocab: dict[str, int] = {}
     for token in ["<|startoftext|>", "<|endoftext|>"] + symbols + [s + "</w>" for s in symbols]:
         vocab.setdefault(token, len(vocab))
-    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77, pad_token="<|endoftext|>")
+    merges: dict[tuple[str, str], None] = {}  # ordered and unique
+    for word in WORDS:
+        parts = list(word[:-1]) + [word[-1] + "</w>"]
+        while len(parts) > 1:
+            merges[(parts[0], parts[1])] = None
+            vocab.setdefault(parts[0] + parts[1], len(vocab))
+            parts = [parts[0] + parts[1]] + parts[2:]
+    return CLIPTokenizer(vocab=vocab, merges=list(merges), model_max_length=TOKENS, pad_token="<|endoftext|>")
+
+
+UNET_CONFIG = dict(
+    in_channels=4,
+    out_channels=4,
+    layers_per_block=1,
+    # Three levels (latents down to 4x4 at 128 px): the shape and the background are whole-picture decisions.
+    block_out_channels=(32, 64, 64),
+    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+    cross_attention_dim=32,
+    attention_head_dim=8,
+    norm_num_groups=32,
+)
 
 
 def build_components(seed: int = 0) -> dict:
@@ -42,20 +70,9 @@ def build_components(seed: int = 0) -> dict:
     from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
-    tokenizer = _byte_level_tokenizer()
+    tokenizer = world_tokenizer()
     torch.manual_seed(seed)
-    unet = UNet2DConditionModel(
-        sample_size=DEFAULT_SIZE // 8,
-        in_channels=4,
-        out_channels=4,
-        layers_per_block=1,
-        block_out_channels=(32, 64),
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32,
-        attention_head_dim=8,
-        norm_num_groups=32,
-    )
+    unet = UNet2DConditionModel(sample_size=DEFAULT_SIZE // 8, **UNET_CONFIG)
     torch.manual_seed(seed + 1)
     vae = AutoencoderKL(
         in_channels=3,
@@ -78,7 +95,7 @@ def build_components(seed: int = 0) -> dict:
             intermediate_size=64,
             num_hidden_layers=2,
             num_attention_heads=4,
-            max_position_embeddings=77,
+            max_position_embeddings=TOKENS,
             bos_token_id=0,
             eos_token_id=1,
             pad_token_id=1,

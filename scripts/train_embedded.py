@@ -1,0 +1,152 @@
+"""Train the embedded pipeline's UNet and text encoder on pictures of the embedded world, on a CPU.
+
+The data is drawn on the fly by giffusion_widgets.engine.embedded_world, deterministically from the seed and the step.
+Latents come straight from the pictures: the hand-set VAE encodes each 8x8 patch to its mean colour and luma, so
+there is no need to run its encoder. Epsilon prediction on the DDIM scheduler's noise schedule; AdamW with a short
+warm-up and cosine decay; an exponential moving average of the weights is what gets saved.
+
+    python scripts/train_embedded.py --steps 3000 --out runs/train-embedded
+
+Writes into --out: loss.csv (the loss curve), unet.safetensors and text_encoder.safetensors (the averaged weights,
+saved every --save-every steps, so a partial run is usable) and training.json (the settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+from giffusion_widgets.engine.builtin import VAE_SCALING_FACTOR, build_components
+from giffusion_widgets.engine.embedded_world import describe, draw, random_scene
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", type=Path, default=Path("runs/train-embedded"))
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch", type=int, default=64, help="pictures per step at 128 px")
+    p.add_argument("--big-batch", type=int, default=16, help="pictures per step at 256 px (same pixel count)")
+    p.add_argument("--big-every", type=int, default=4, help="every Nth step draws 256 px pictures")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--final-lr-fraction", type=float, default=0.05)
+    p.add_argument("--empty-prompts", type=float, default=0.12, help="share of empty prompts (for guidance)")
+    p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--save-every", type=int, default=250)
+    return p.parse_args(argv)
+
+
+def picture_latents(pictures: np.ndarray) -> torch.Tensor:
+    """What the hand-set VAE's encoder gives (its mean, scaled): 8x8 patch means of R, G, B and luma in [-1, 1]."""
+    x = torch.from_numpy(pictures).float().permute(0, 3, 1, 2) / 127.5 - 1
+    rgb = F.avg_pool2d(x, 8)
+    return torch.cat([rgb, rgb.mean(1, keepdim=True)], 1) * VAE_SCALING_FACTOR
+
+
+def batch_for(step: int, args: argparse.Namespace) -> tuple[torch.Tensor, list[str]]:
+    """The step's pictures (as latents) and prompts; the same step and seed always give the same batch."""
+    rng = random.Random(args.seed * 1_000_003 + step)
+    big = args.big_every > 0 and step % args.big_every == args.big_every - 1
+    size, n = (256, args.big_batch) if big else (128, args.batch)
+    scenes = [random_scene(rng) for _ in range(n)]
+    prompts = ["" if rng.random() < args.empty_prompts else describe(s, rng) for s in scenes]
+    return picture_latents(np.stack([draw(s, size) for s in scenes])), prompts
+
+
+def learning_rate(step: int, args: argparse.Namespace) -> float:
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    progress = (step - args.warmup) / max(1, args.steps - args.warmup)
+    floor = args.final_lr_fraction
+    return args.lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def save(models: dict[str, torch.nn.Module], out: Path) -> None:
+    for name, model in models.items():
+        tensors = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+        tmp = out / f".{name}.safetensors"
+        save_file(tensors, str(tmp))
+        tmp.rename(out / f"{name}.safetensors")  # a reader never sees half a file
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    parts = build_components(seed=args.seed)
+    unet, text_encoder, tokenizer = parts["unet"], parts["text_encoder"], parts["tokenizer"]
+    alphas = parts["scheduler"].alphas_cumprod.float()
+    trained = {"unet": unet, "text_encoder": text_encoder}
+    averaged = {name: copy.deepcopy(model).requires_grad_(False) for name, model in trained.items()}
+    params = [p for model in trained.values() for p in model.parameters()]
+    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    settings["parameters"] = {name: sum(p.numel() for p in m.parameters()) for name, m in trained.items()}
+    (args.out / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
+    print(json.dumps(settings), flush=True)
+
+    noise_gen = torch.Generator().manual_seed(args.seed + 1)
+    log = open(args.out / "loss.csv", "w", newline="")
+    writer = csv.writer(log)
+    writer.writerow(["step", "loss", "lr", "seconds"])
+    start, window = time.time(), []
+    unet.train()
+    text_encoder.train()
+    for step in range(args.steps):
+        latents, prompts = batch_for(step, args)
+        ids = tokenizer(prompts, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
+                        return_tensors="pt").input_ids
+        noise = torch.randn(latents.shape, generator=noise_gen)
+        t = torch.randint(0, len(alphas), (len(latents),), generator=noise_gen)
+        a = alphas[t].view(-1, 1, 1, 1)
+        noisy = a.sqrt() * latents + (1 - a).sqrt() * noise
+        lr = learning_rate(step, args)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        loss = F.mse_loss(unet(noisy, t, text_encoder(ids)[0]).sample, noise)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        decay = min(args.ema, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for name, model in trained.items():
+                for avg, p in zip(averaged[name].parameters(), model.parameters()):
+                    avg.lerp_(p, 1 - decay)
+        window.append(loss.item())
+        if (step + 1) % args.log_every == 0 or step + 1 == args.steps:
+            elapsed = time.time() - start
+            mean = sum(window) / len(window)
+            writer.writerow([step + 1, f"{mean:.5f}", f"{lr:.6f}", f"{elapsed:.1f}"])
+            log.flush()
+            print(f"step {step + 1}/{args.steps} loss {mean:.4f} lr {lr:.2e} {elapsed / (step + 1):.2f} s/step "
+                  f"elapsed {elapsed / 60:.1f} min", flush=True)
+            window = []
+        if (step + 1) % args.save_every == 0 or step + 1 == args.steps:
+            save(averaged, args.out)
+    log.close()
+    settings["seconds"] = round(time.time() - start, 1)
+    (args.out / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
+    print(f"done in {settings['seconds'] / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
