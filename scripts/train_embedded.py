@@ -104,45 +104,44 @@ def main(argv: list[str] | None = None) -> None:
     print(json.dumps(settings), flush=True)
 
     noise_gen = torch.Generator().manual_seed(args.seed + 1)
-    log = open(args.out / "loss.csv", "w", newline="")
-    writer = csv.writer(log)
-    writer.writerow(["step", "loss", "lr", "seconds"])
-    start, window = time.time(), []
-    unet.train()
-    text_encoder.train()
-    for step in range(args.steps):
-        latents, prompts = batch_for(step, args)
-        ids = tokenizer(prompts, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
-                        return_tensors="pt").input_ids
-        noise = torch.randn(latents.shape, generator=noise_gen)
-        t = torch.randint(0, len(alphas), (len(latents),), generator=noise_gen)
-        a = alphas[t].view(-1, 1, 1, 1)
-        noisy = a.sqrt() * latents + (1 - a).sqrt() * noise
-        lr = learning_rate(step, args)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
-        loss = F.mse_loss(unet(noisy, t, text_encoder(ids)[0]).sample, noise)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        decay = min(args.ema, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for name, model in trained.items():
-                for avg, p in zip(averaged[name].parameters(), model.parameters()):
-                    avg.lerp_(p, 1 - decay)
-        window.append(loss.item())
-        if (step + 1) % args.log_every == 0 or step + 1 == args.steps:
-            elapsed = time.time() - start
-            mean = sum(window) / len(window)
-            writer.writerow([step + 1, f"{mean:.5f}", f"{lr:.6f}", f"{elapsed:.1f}"])
-            log.flush()
-            print(f"step {step + 1}/{args.steps} loss {mean:.4f} lr {lr:.2e} {elapsed / (step + 1):.2f} s/step "
-                  f"elapsed {elapsed / 60:.1f} min", flush=True)
-            window = []
-        if (step + 1) % args.save_every == 0 or step + 1 == args.steps:
-            save(averaged, args.out)
-    log.close()
+    with open(args.out / "loss.csv", "w", newline="") as log:
+        writer = csv.writer(log)
+        writer.writerow(["step", "loss", "lr", "seconds"])
+        start, window = time.time(), []
+        unet.train()
+        text_encoder.train()
+        for step in range(args.steps):
+            latents, prompts = batch_for(step, args)
+            ids = tokenizer(prompts, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
+                            return_tensors="pt").input_ids
+            noise = torch.randn(latents.shape, generator=noise_gen)
+            t = torch.randint(0, len(alphas), (len(latents),), generator=noise_gen)
+            a = alphas[t].view(-1, 1, 1, 1)
+            noisy = a.sqrt() * latents + (1 - a).sqrt() * noise
+            lr = learning_rate(step, args)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            loss = F.mse_loss(unet(noisy, t, text_encoder(ids)[0]).sample, noise)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            decay = min(args.ema, (1 + step) / (10 + step))
+            with torch.no_grad():
+                for name, model in trained.items():
+                    for avg, p in zip(averaged[name].parameters(), model.parameters(), strict=True):
+                        avg.lerp_(p, 1 - decay)
+            window.append(loss.item())
+            if (step + 1) % args.log_every == 0 or step + 1 == args.steps:
+                elapsed = time.time() - start
+                mean = sum(window) / len(window)
+                writer.writerow([step + 1, f"{mean:.5f}", f"{lr:.6f}", f"{elapsed:.1f}"])
+                log.flush()
+                print(f"step {step + 1}/{args.steps} loss {mean:.4f} lr {lr:.2e} {elapsed / (step + 1):.2f} s/step "
+                      f"elapsed {elapsed / 60:.1f} min", flush=True)
+                window = []
+            if (step + 1) % args.save_every == 0 or step + 1 == args.steps:
+                save(averaged, args.out)
     settings["seconds"] = round(time.time() - start, 1)
     (args.out / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
     print(f"done in {settings['seconds'] / 60:.1f} min", flush=True)

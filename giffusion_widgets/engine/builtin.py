@@ -50,18 +50,18 @@ def world_tokenizer():
     return CLIPTokenizer(vocab=vocab, merges=list(merges), model_max_length=TOKENS, pad_token="<|endoftext|>")
 
 
-UNET_CONFIG = dict(
-    in_channels=4,
-    out_channels=4,
-    layers_per_block=1,
+UNET_CONFIG = {
+    "in_channels": 4,
+    "out_channels": 4,
+    "layers_per_block": 1,
     # Three levels (latents down to 4x4 at 128 px): the shape and the background are whole-picture decisions.
-    block_out_channels=(32, 64, 64),
-    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
-    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
-    cross_attention_dim=32,
-    attention_head_dim=8,
-    norm_num_groups=32,
-)
+    "block_out_channels": (32, 64, 64),
+    "down_block_types": ("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+    "up_block_types": ("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+    "cross_attention_dim": 32,
+    "attention_head_dim": 8,
+    "norm_num_groups": 32,
+}
 
 
 def build_components(seed: int = 0) -> dict:
@@ -105,8 +105,9 @@ def build_components(seed: int = 0) -> dict:
         beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
         set_alpha_to_one=False, steps_offset=1,
     )
-    return dict(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
-                safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+    return {"unet": unet, "vae": vae, "text_encoder": text_encoder, "tokenizer": tokenizer, "scheduler": scheduler,
+            "safety_checker": None, "feature_extractor": None, "image_encoder": None,
+            "requires_safety_checker": False}
 
 
 def _shape_vae(vae) -> None:
