@@ -13,6 +13,12 @@ saved every --save-every steps, so a partial run is usable) and training.json (t
 
 from __future__ import annotations
 
+import os
+
+# OpenMP's threads spin while they wait for work; on a shared 2-core machine that burns most of the CPU (measured:
+# 6.6 s of CPU a step instead of 0.7). Set before torch starts its thread pool.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import argparse
 import copy
 import csv
