@@ -9,6 +9,11 @@ warm-up and cosine decay; an exponential moving average of the weights is what g
 
 Writes into --out: loss.csv (the loss curve), unet.safetensors and text_encoder.safetensors (the averaged weights,
 saved every --save-every steps, so a partial run is usable) and training.json (the settings).
+
+    python scripts/train_embedded.py --ship runs/train-embedded
+
+copies a run's weights into the package (giffusion_widgets/engine/embedded/) with weights.json beside them: each
+file's sha256, the training settings and the loss curve's end.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 
-from giffusion_widgets.engine.builtin import VAE_SCALING_FACTOR, build_components
+from giffusion_widgets.engine.builtin import TRAINED_PARTS, VAE_SCALING_FACTOR, WEIGHTS, build_components, sha256
 from giffusion_widgets.engine.embedded_world import describe, draw, random_scene
 
 
@@ -54,7 +59,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--ship", type=Path, metavar="RUN", help="copy RUN's weights into the package instead of training")
     return p.parse_args(argv)
+
+
+def ship(run: Path, target: Path = WEIGHTS) -> dict:
+    """Copy a run's weights into the package and record their hashes, the settings and the loss curve's end."""
+    target.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name in TRAINED_PARTS:
+        # Half precision halves the package's size; the pipeline loads the weights back into float32.
+        weights = load_file(run / f"{name}.safetensors")
+        tensors = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
+        save_file(tensors, str(target / f"{name}.safetensors"))
+        files[f"{name}.safetensors"] = sha256(target / f"{name}.safetensors")
+    with open(run / "loss.csv") as log:
+        rows = list(csv.DictReader(log))
+    previous = {}
+    if (target / "weights.json").exists():
+        previous = json.loads((target / "weights.json").read_text())
+    manifest = {
+        "files": files,
+        "training": json.loads((run / "training.json").read_text()),
+        "loss_end": {"step": int(rows[-1]["step"]), "loss": float(rows[-1]["loss"]),
+                     "mean_of_last_200_steps": round(sum(float(r["loss"]) for r in rows[-8:]) / len(rows[-8:]), 5)},
+        "quality": previous.get("quality", {}),  # written by scripts/judge_embedded.py --record
+    }
+    (target / "weights.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
 
 
 def picture_latents(pictures: np.ndarray) -> torch.Tensor:
@@ -92,6 +124,9 @@ def save(models: dict[str, torch.nn.Module], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.ship:
+        print(json.dumps(ship(args.ship), indent=2))
+        return
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
