@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-EXAMPLE = Path(__file__).parent / "examples" / "corgi-to-lion.json"
+EXAMPLE = Path(__file__).parent / "examples" / "circle-to-square.json"
 
 
 def _progress():
