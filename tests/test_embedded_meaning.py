@@ -6,6 +6,8 @@ picture is read by the same judge, validated on the world's own drawings.
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 import torch
@@ -14,7 +16,7 @@ from PIL import Image
 from giffusion_widgets import Keyframe, Project, render
 from giffusion_widgets.engine.builtin import EMBEDDED_DEFAULTS
 from giffusion_widgets.engine.embedded_judge import foreground_mask, judge
-from giffusion_widgets.engine.embedded_world import Scene, draw
+from giffusion_widgets.engine.embedded_world import Scene, clashes, draw, random_scene
 from giffusion_widgets.interpolate import lerp, slerp
 
 SIZE = 128
@@ -36,6 +38,21 @@ def score(scenes: list[Scene], images: list[np.ndarray]) -> dict[str, int]:
     verdicts = [judge(im) for im in images]
     return {a: sum(getattr(v, a) == getattr(s, a) for s, v in zip(scenes, verdicts, strict=True))
             for a in ("colour", "shape", "background")}
+
+
+def test_the_judge_reads_the_worlds_own_drawings(pipe):
+    rng = random.Random(7)
+    scenes = [random_scene(rng) for _ in range(40)]
+    assert not any(clashes(s.colour, s.background) for s in scenes)  # the drawer never makes an invisible shape
+    drawn = np.stack([draw(s, SIZE) for s in scenes])
+    x = torch.from_numpy(drawn).float().permute(0, 3, 1, 2) / 127.5 - 1
+    with torch.no_grad():  # through the VAE: the blur of 8x8 patches, as in the model's pictures
+        y = pipe.vae.decode(pipe.vae.encode(x).latent_dist.mean).sample
+    through = ((y.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+    for pictures, shape_floor in ((drawn, 40), (through, 34)):  # measured 40 and 38 of 40
+        verdicts = [judge(p) for p in pictures]
+        assert all(v.colour == s.colour and v.background == s.background for s, v in zip(scenes, verdicts, strict=True))
+        assert sum(v.shape == s.shape for s, v in zip(scenes, verdicts, strict=True)) >= shape_floor
 
 
 @pytest.fixture(scope="module")
