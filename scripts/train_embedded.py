@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--final-lr-fraction", type=float, default=0.05)
     p.add_argument("--empty-prompts", type=float, default=0.12, help="share of empty prompts (for guidance)")
     p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--offset-noise", type=float, default=0.3,
+                   help="std of a per-picture, per-channel constant added to the noise (see noise_for)")
+    p.add_argument("--min-snr", type=float, default=5.0, help="min-SNR loss weighting's gamma (0: plain MSE)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--save-every", type=int, default=250)
@@ -106,6 +109,25 @@ def batch_for(step: int, args: argparse.Namespace) -> tuple[torch.Tensor, list[s
     return picture_latents(np.stack([draw(s, size) for s in scenes])), prompts
 
 
+def noise_for(latents: torch.Tensor, offset: float, generator: torch.Generator) -> torch.Tensor:
+    """Gaussian noise plus a constant per picture and channel ("offset noise").
+
+    The world's pictures are mostly background, so their latents have large means (white is +2.8 everywhere), and
+    the noise schedule leaves a trace of that mean even at its last step. Trained on plain noise, the model learns to
+    read the background from that trace, which pure noise at sampling time does not have: backgrounds come out as
+    muddy mid-tones. With the offset, the noise's own mean hides the trace, so the background comes from the prompt.
+    """
+    noise = torch.randn(latents.shape, generator=generator)
+    return noise + offset * torch.randn((*latents.shape[:2], 1, 1), generator=generator)
+
+
+def loss_weights(alphas: torch.Tensor, min_snr: float) -> torch.Tensor:
+    """Min-SNR weighting (Hang et al. 2023) for epsilon prediction: min(SNR, gamma) / SNR per timestep, which spends
+    less of the training on nearly clean pictures and converges faster."""
+    snr = alphas / (1 - alphas)
+    return torch.clamp(snr, max=min_snr) / snr if min_snr > 0 else torch.ones_like(snr)
+
+
 def learning_rate(step: int, args: argparse.Namespace) -> float:
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
@@ -135,11 +157,12 @@ def main(argv: list[str] | None = None) -> None:
     parts = build_components(seed=args.seed)
     unet, text_encoder, tokenizer = parts["unet"], parts["text_encoder"], parts["tokenizer"]
     alphas = parts["scheduler"].alphas_cumprod.float()
+    weights = loss_weights(alphas, args.min_snr)
     trained = {"unet": unet, "text_encoder": text_encoder}
     averaged = {name: copy.deepcopy(model).requires_grad_(False) for name, model in trained.items()}
     params = [p for model in trained.values() for p in model.parameters()]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "ship"}
     settings["parameters"] = {name: sum(p.numel() for p in m.parameters()) for name, m in trained.items()}
     (args.out / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
     print(json.dumps(settings), flush=True)
@@ -155,14 +178,15 @@ def main(argv: list[str] | None = None) -> None:
             latents, prompts = batch_for(step, args)
             ids = tokenizer(prompts, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
                             return_tensors="pt").input_ids
-            noise = torch.randn(latents.shape, generator=noise_gen)
+            noise = noise_for(latents, args.offset_noise, noise_gen)
             t = torch.randint(0, len(alphas), (len(latents),), generator=noise_gen)
             a = alphas[t].view(-1, 1, 1, 1)
             noisy = a.sqrt() * latents + (1 - a).sqrt() * noise
             lr = learning_rate(step, args)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            loss = F.mse_loss(unet(noisy, t, text_encoder(ids)[0]).sample, noise)
+            error = (unet(noisy, t, text_encoder(ids)[0]).sample - noise).pow(2).mean((1, 2, 3))
+            loss = (weights[t] * error).mean()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

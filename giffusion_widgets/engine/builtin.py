@@ -114,6 +114,7 @@ def build_components(seed: int = 0) -> dict:
     scheduler = DDIMScheduler(
         beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
         set_alpha_to_one=False, steps_offset=1,
+        timestep_spacing="trailing",  # sampling starts at the last training step, from noise the model knows
     )
     return {"unet": unet, "vae": vae, "text_encoder": text_encoder, "tokenizer": tokenizer, "scheduler": scheduler,
             "safety_checker": None, "feature_extractor": None, "image_encoder": None,
