@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--init", type=Path, metavar="RUN",
+                   help="start from RUN's weights (a continuation: give it another --seed for new pictures)")
     p.add_argument("--ship", type=Path, metavar="RUN", help="copy RUN's weights into the package instead of training")
     return p.parse_args(argv)
 
@@ -159,10 +161,15 @@ def main(argv: list[str] | None = None) -> None:
     alphas = parts["scheduler"].alphas_cumprod.float()
     weights = loss_weights(alphas, args.min_snr)
     trained = {"unet": unet, "text_encoder": text_encoder}
+    if args.init:
+        for name, model in trained.items():
+            model.load_state_dict(load_file(args.init / f"{name}.safetensors"))
     averaged = {name: copy.deepcopy(model).requires_grad_(False) for name, model in trained.items()}
     params = [p for model in trained.values() for p in model.parameters()]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "ship"}
+    if args.init:  # the whole recipe: this run's settings and those of the run it continues
+        settings["init"] = json.loads((args.init / "training.json").read_text())
     settings["parameters"] = {name: sum(p.numel() for p in m.parameters()) for name, m in trained.items()}
     (args.out / "training.json").write_text(json.dumps(settings, indent=2) + "\n")
     print(json.dumps(settings), flush=True)
