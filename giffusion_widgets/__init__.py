@@ -1,7 +1,7 @@
 """Keyframed prompt animations with Hugging Face diffusers, edited in a Jupyter widget panel.
 
     from giffusion_widgets import Project, render
-    animation = render(Project.from_json("examples/corgi-to-lion.json"))
+    animation = render(Project.from_json("examples/circle-to-square.json"))
 
 In a notebook, `Studio()` shows the whole panel. Heavy parts (torch, diffusers, librosa) load on first use.
 """

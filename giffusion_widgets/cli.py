@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import GiffusionError
 
-EXAMPLE = Path(__file__).parent / "examples" / "corgi-to-lion.json"
+EXAMPLE = Path(__file__).parent / "examples" / "circle-to-square.json"
 BAD_INPUT, RENDER_FAILED, INTERRUPTED = 2, 1, 130
 
 

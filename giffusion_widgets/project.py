@@ -270,7 +270,8 @@ class Project:
     """
 
     keyframes: list[Keyframe] = field(
-        default_factory=lambda: [Keyframe(0, "a picture of a corgi"), Keyframe(60, "a picture of a lion")]
+        default_factory=lambda: [Keyframe(0, "a red circle on a white background"),
+                                 Keyframe(60, "a blue square on a sky background")]
     )
     negative_prompt: str = ""
     # Interpolation

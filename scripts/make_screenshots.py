@@ -33,8 +33,9 @@ def studio_cell(seed: int) -> str:
     return (
         "from giffusion_widgets import Studio, Project, Keyframe\n"
         "studio = Studio(project=Project(\n"
-        "    keyframes=[Keyframe(0, 'a red circle on a white table'), Keyframe(12, 'a blue square in the rain')],\n"
-        f"    height=128, width=128, num_inference_steps=3, batch_size=4, fps=8, seed={seed}))\n"
+        "    keyframes=[Keyframe(0, 'a red circle on a white background'),\n"
+        "               Keyframe(12, 'a blue square on a sky background')],\n"
+        f"    height=128, width=128, num_inference_steps=20, batch_size=4, fps=8, seed={seed}))\n"
         "studio"
     )
 

@@ -148,9 +148,9 @@ def test_binder_environment_installs_and_imports(tmp_path):
     run(str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "-r", str(requirements))
     out = run("bash", str(repo / "binder" / "postBuild"), cwd=repo)
     assert "embedded pipeline:" in out and "audio analysis compiled" in out
-    from giffusion_widgets.engine.builtin import BUILTIN_VERSION
+    from giffusion_widgets.engine.builtin import builtin_path
 
-    assert (tmp_path / "cache" / BUILTIN_VERSION / "model_index.json").exists()
+    assert (tmp_path / "cache" / builtin_path(create=False).name / "model_index.json").exists()
 
     check = run(str(bin_dir / "python"), "-c", """
 import importlib.metadata as md, torch, giffusion_widgets

@@ -1,14 +1,20 @@
-"""The embedded default pipeline: a real, small Stable Diffusion pipeline built offline from configs.
+"""The embedded default pipeline: a real, small Stable Diffusion pipeline, trained on the embedded world's pictures.
 
-Its UNet and text encoder are random (fixed seed), so its pictures are abstract, but every part of it is the real
-diffusers machinery: it is saved once to a cache folder and loaded through the same `from_pretrained` path as any
-checkpoint. The VAE has four blocks and downsamples 8x like Stable Diffusion's, which keeps the UNet's attention cheap;
-its weights are set by hand (see `_shape_vae`) so that it reconstructs a picture's colours and coarse layout, which
-lets image-to-image and video-to-video renders keep a trace of their input.
+Its UNet and text encoder were trained by scripts/train_embedded.py on procedural pictures (one coloured shape on a
+background: see `embedded_world`) and ship in the package (`embedded/`, safetensors, with their sha256 and training
+settings in weights.json). On first use they are assembled with the configs below into a diffusers folder in the
+cache and loaded through the same `from_pretrained` path as any checkpoint.
+
+The VAE has four blocks and downsamples 8x like Stable Diffusion's, which keeps the UNet's attention cheap; its
+weights are set by hand (see `_shape_vae`) so that it reconstructs a picture's colours and coarse layout exactly
+(8x8 patch means), which lets image-to-image and video-to-video renders keep their input, and lets training compute
+its latents straight from the pictures.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import shutil
 import tempfile
@@ -16,24 +22,56 @@ from pathlib import Path
 
 from ..paths import cache_root
 
-BUILTIN_VERSION = "tiny-sd-v2"
+BUILTIN_VERSION = "tiny-sd-v3"
+WEIGHTS = Path(__file__).with_name("embedded")  # the trained weights, their settings and hashes
+TRAINED_PARTS = ("unet", "text_encoder")
 DEFAULT_SIZE = 128  # pixels; the UNet's sample_size is this / 8
 # Latents of the hand-set VAE are 8x8 mean colours in [-1, 1], with a standard deviation of about 0.3 over varied
 # pictures; this scales them to about 1, the scale the noise schedule expects.
 VAE_SCALING_FACTOR = 3.0
 BUILTIN_NAME = f"giffusion-widgets/{BUILTIN_VERSION}"
+# The settings that suit the embedded model (measured with scripts/judge_embedded.py; see README's model section).
+EMBEDDED_DEFAULTS = {"num_inference_steps": 20, "guidance_scale": 7.5}
+TOKENS = 32  # the text encoder's context: the world's prompts are under 12 tokens
 
 
-def _byte_level_tokenizer():
-    """A CLIP tokenizer over single bytes: no vocabulary file to download, and any text tokenizes."""
+def world_tokenizer():
+    """A CLIP tokenizer whose words are the embedded world's (one token each), over single bytes for any other text.
+
+    No vocabulary file to download, and any text tokenizes: BPE merges build each world word from its letters, and
+    everything else stays byte pieces.
+    """
     from transformers import CLIPTokenizer
     from transformers.convert_slow_tokenizer import bytes_to_unicode
+
+    from .embedded_world import WORDS
 
     symbols = list(bytes_to_unicode().values())
     vocab: dict[str, int] = {}
     for token in ["<|startoftext|>", "<|endoftext|>"] + symbols + [s + "</w>" for s in symbols]:
         vocab.setdefault(token, len(vocab))
-    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77, pad_token="<|endoftext|>")
+    merges: dict[tuple[str, str], None] = {}  # ordered and unique
+    for word in WORDS:
+        parts = list(word[:-1]) + [word[-1] + "</w>"]
+        while len(parts) > 1:
+            merges[(parts[0], parts[1])] = None
+            vocab.setdefault(parts[0] + parts[1], len(vocab))
+            parts = [parts[0] + parts[1]] + parts[2:]
+    return CLIPTokenizer(vocab=vocab, merges=list(merges), model_max_length=TOKENS, pad_token="<|endoftext|>")
+
+
+UNET_CONFIG = {
+    "in_channels": 4,
+    "out_channels": 4,
+    "layers_per_block": 1,
+    # Three levels (latents down to 4x4 at 128 px): the shape and the background are whole-picture decisions.
+    "block_out_channels": (32, 64, 64),
+    "down_block_types": ("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+    "up_block_types": ("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+    "cross_attention_dim": 32,
+    "attention_head_dim": 8,
+    "norm_num_groups": 32,
+}
 
 
 def build_components(seed: int = 0) -> dict:
@@ -42,20 +80,9 @@ def build_components(seed: int = 0) -> dict:
     from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
-    tokenizer = _byte_level_tokenizer()
+    tokenizer = world_tokenizer()
     torch.manual_seed(seed)
-    unet = UNet2DConditionModel(
-        sample_size=DEFAULT_SIZE // 8,
-        in_channels=4,
-        out_channels=4,
-        layers_per_block=1,
-        block_out_channels=(32, 64),
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32,
-        attention_head_dim=8,
-        norm_num_groups=32,
-    )
+    unet = UNet2DConditionModel(sample_size=DEFAULT_SIZE // 8, **UNET_CONFIG)
     torch.manual_seed(seed + 1)
     vae = AutoencoderKL(
         in_channels=3,
@@ -78,7 +105,7 @@ def build_components(seed: int = 0) -> dict:
             intermediate_size=64,
             num_hidden_layers=2,
             num_attention_heads=4,
-            max_position_embeddings=77,
+            max_position_embeddings=TOKENS,
             bos_token_id=0,
             eos_token_id=1,
             pad_token_id=1,
@@ -87,9 +114,11 @@ def build_components(seed: int = 0) -> dict:
     scheduler = DDIMScheduler(
         beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
         set_alpha_to_one=False, steps_offset=1,
+        timestep_spacing="trailing",  # sampling starts at the last training step, from noise the model knows
     )
-    return dict(unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
-                safety_checker=None, feature_extractor=None, image_encoder=None, requires_safety_checker=False)
+    return {"unet": unet, "vae": vae, "text_encoder": text_encoder, "tokenizer": tokenizer, "scheduler": scheduler,
+            "safety_checker": None, "feature_extractor": None, "image_encoder": None,
+            "requires_safety_checker": False}
 
 
 def _shape_vae(vae) -> None:
@@ -178,17 +207,39 @@ def _shape_vae(vae) -> None:
         dec.conv_out.bias.fill_(-shift)
 
 
-def builtin_path(create: bool = True) -> Path:
-    """The folder of the embedded pipeline, built and saved on first use (atomically, so two processes can race)."""
-    target = cache_root() / BUILTIN_VERSION
-    if (target / "model_index.json").exists() or not create:
-        return target
+def weights_manifest(folder: Path | None = None) -> dict:
+    """The shipped weights' record: each file's sha256, the training settings and the measured quality."""
+    return json.loads(((folder or WEIGHTS) / "weights.json").read_text())
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def trained_components(folder: Path | None = None) -> dict:
+    """The pipeline's parts with the trained UNet and text encoder read from `folder` (the package's own weights, or
+    a training run's output folder)."""
+    from safetensors.torch import load_file
+
+    parts = build_components()
+    for name in TRAINED_PARTS:
+        file = Path(folder or WEIGHTS) / f"{name}.safetensors"
+        if not file.exists():
+            raise FileNotFoundError(f"{file}: the embedded model's {name} weights are missing")
+        parts[name].load_state_dict(load_file(file))
+    return parts
+
+
+def save_pipeline(target: Path, folder: Path | None = None) -> Path:
+    """Assemble the embedded pipeline from the weights in `folder` and save it as a diffusers folder at `target`
+    (atomically, so two processes can race)."""
     from diffusers import StableDiffusionPipeline
 
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{BUILTIN_VERSION}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        StableDiffusionPipeline(**build_components()).save_pretrained(tmp, safe_serialization=True)
+        StableDiffusionPipeline(**trained_components(folder)).save_pretrained(tmp, safe_serialization=True)
         try:
             tmp.rename(target)
         except OSError:  # another process finished first; theirs is identical
@@ -197,3 +248,19 @@ def builtin_path(create: bool = True) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def builtin_path(create: bool = True) -> Path:
+    """The folder of the embedded pipeline, assembled from the shipped weights on first use.
+
+    The folder's name carries the weights' hash, so a package with other weights never reads a stale folder.
+    """
+    files = weights_manifest()["files"]
+    digest = hashlib.sha256("".join(files[f"{n}.safetensors"] for n in TRAINED_PARTS).encode()).hexdigest()
+    target = cache_root() / f"{BUILTIN_VERSION}-{digest[:12]}"
+    if (target / "model_index.json").exists() or not create:
+        return target
+    for name, expected in files.items():
+        if sha256(WEIGHTS / name) != expected:
+            raise RuntimeError(f"{WEIGHTS / name} does not match its sha256 in weights.json: reinstall the package")
+    return save_pipeline(target, WEIGHTS)
