@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from .engine import embedded_world
 from .errors import GiffusionError, ProjectError
 from .project import Keyframe, Project
 
@@ -170,16 +171,12 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "palette": PALETTES, "movement": MOVEMENTS, "camera": CAMERA, "mood": MOODS, "detail": DETAILS,
 }
 
-# The embedded model's world: the words it was trained on, one tuple each. They mirror the model's own palette
-# (giffusion_widgets/engine/embedded_world.py once that lands; then these become imports from it).
-WORLD_COLOURS = ("red", "green", "blue", "yellow", "purple", "orange", "white", "black")
-WORLD_SHAPES = ("circle", "square", "triangle", "star")
-WORLD_BACKGROUNDS = ("white", "black", "sky", "grass", "night", "sunset")
-# Colour/background pairs too close in colour for the shape to stand out (a black shape at night, ...).
-WORLD_CLASHES = frozenset({
-    ("green", "grass"), ("yellow", "sunset"), ("purple", "sunset"), ("orange", "sunset"), ("white", "white"),
-    ("white", "sky"), ("black", "black"), ("black", "night"),
-})
+# The embedded model's world: the words it was trained on, and the colour/background pairs too close in colour for
+# the shape to stand out (a black shape at night, ...), from the module that draws its training pictures.
+WORLD_COLOURS = tuple(embedded_world.COLOURS)
+WORLD_SHAPES = embedded_world.SHAPES
+WORLD_BACKGROUNDS = tuple(embedded_world.BACKGROUNDS)
+WORLD_CLASHES = frozenset((c, b) for c in WORLD_COLOURS for b in WORLD_BACKGROUNDS if embedded_world.clashes(c, b))
 
 World = Literal["open", "embedded"]
 Mode = Literal["replace", "append"]

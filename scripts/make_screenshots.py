@@ -48,7 +48,8 @@ def set_theme(page, theme: str) -> None:
     page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
     page.wait_for_function("(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=60_000)
     # the panel follows the host's colours on the next frame
-    page.wait_for_function("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    page.wait_for_function(
+        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
 
 
 def tidy_lab(page) -> None:

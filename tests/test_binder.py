@@ -43,7 +43,7 @@ def binder_requirements() -> dict[str, Requirement]:
     reqs = [Requirement(line) for line in binder_lines() if not line.startswith("-")]
     names = [canonicalize_name(r.name) for r in reqs]
     assert len(names) == len(set(names)), "a package is listed twice in binder/requirements.txt"
-    return dict(zip(names, reqs))
+    return dict(zip(names, reqs, strict=False))
 
 
 def admits(binder: Requirement, wanted: Requirement) -> bool:
