@@ -186,7 +186,7 @@ def test_scheduler_swap_keeps_config_and_changes_frames(pipe, tiny_project, tmp_
 
     a = render(tiny_project.copy(scheduler="EulerDiscreteScheduler"), pipe, runs_dir=tmp_path)
     assert type(pipe.scheduler).__name__ == "EulerDiscreteScheduler"
-    assert pipe.scheduler.config.timestep_spacing == "leading"  # the model's own config is kept
+    assert pipe.scheduler.config.timestep_spacing == "trailing"  # the model's own config is kept
     assert pipe.scheduler.config.beta_schedule == "scaled_linear"
     b = render(tiny_project, pipe, runs_dir=tmp_path)
     assert type(pipe.scheduler).__name__ == "DDIMScheduler"  # None restores the model's own scheduler
