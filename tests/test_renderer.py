@@ -200,7 +200,7 @@ def test_scheduler_swap_keeps_config_and_changes_frames(pipe, tiny_project, tmp_
         type(pipe).__call__ = real_call
     used = seen[0]
     assert type(used).__name__ == "EulerDiscreteScheduler"
-    assert used.config.timestep_spacing == "leading"  # the model's own config is kept
+    assert used.config.timestep_spacing == "trailing"  # the model's own config is kept
     assert used.config.beta_schedule == "scaled_linear"
     b = render(tiny_project, pipe, runs_dir=tmp_path)
     assert not (pixels(a.frames[2]) == pixels(b.frames[2])).all()
