@@ -1476,7 +1476,7 @@ function inheritedPrompt(keyframes, frame) {
   let before = null;
   for (const k of sorted) if (k.frame < frame) before = k;
   const source = before ?? sorted.find((k) => k.frame > frame);
-  return source ? source.prompt : "a picture of a corgi";
+  return source ? source.prompt : "a red circle on a white background";
 }
 function addKeyframe(keyframes, frame, fields = {}) {
   if (!isFree(keyframes, frame)) return keyframes;
@@ -1888,7 +1888,7 @@ function mountPromptText(el, model, bus) {
     spellcheck: false,
     autocomplete: "off",
     "aria-describedby": `${id}-status`,
-    placeholder: "0: a picture of a corgi\n60: a picture of a lion | negative: blurry | seed: 7"
+    placeholder: "0: a red circle on a white background\n60: a blue square on a sky background | seed: 7"
   });
   const status = h("div", { class: "gw-text-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
   const section2 = h(

@@ -287,7 +287,7 @@ function inheritedPrompt(keyframes, frame) {
   let before = null;
   for (const k of sorted) if (k.frame < frame) before = k;
   const source = before ?? sorted.find((k) => k.frame > frame);
-  return source ? source.prompt : "a picture of a corgi";
+  return source ? source.prompt : "a red circle on a white background";
 }
 function addKeyframe(keyframes, frame, fields = {}) {
   if (!isFree(keyframes, frame)) return keyframes;

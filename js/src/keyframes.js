@@ -21,7 +21,7 @@ export function inheritedPrompt(keyframes, frame) {
   let before = null;
   for (const k of sorted) if (k.frame < frame) before = k;
   const source = before ?? sorted.find((k) => k.frame > frame);
-  return source ? source.prompt : "a picture of a corgi";
+  return source ? source.prompt : "a red circle on a white background";
 }
 
 /** Add a keyframe at `frame`; `fields` may set prompt, negative and seed. Refused on an occupied frame. */

@@ -15,7 +15,7 @@ export function mountPromptText(el, model, bus) {
   const area = h("textarea", {
     class: "gw-input gw-code", id, rows: 6, spellcheck: false, autocomplete: "off",
     "aria-describedby": `${id}-status`,
-    placeholder: "0: a picture of a corgi\n60: a picture of a lion | negative: blurry | seed: 7",
+    placeholder: "0: a red circle on a white background\n60: a blue square on a sky background | seed: 7",
   });
   const status = h("div", { class: "gw-text-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
   const section = h("div", { class: "gw-prompt-text" },

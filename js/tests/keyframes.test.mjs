@@ -15,7 +15,7 @@ test("add keeps the order and inherits the previous prompt", () => {
   assert.notEqual(next, base);
   assert.deepEqual(frames(next), [0, 30, 45, 60]);
   assert.deepEqual(findKeyframe(next, 45), kf(45, "lion"));
-  assert.equal(addKeyframe([], 5).at(0).prompt, "a picture of a corgi");
+  assert.equal(addKeyframe([], 5).at(0).prompt, "a red circle on a white background");
   assert.equal(inheritedPrompt([kf(10, "x")], 2), "x", "before the first keyframe: the first one's prompt");
   assert.deepEqual(findKeyframe(addKeyframe(base, 90, { prompt: "owl", seed: 9 }), 90), kf(90, "owl", { seed: 9 }));
 });
