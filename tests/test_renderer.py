@@ -250,3 +250,25 @@ def test_an_output_writer_failure_fails_the_render_but_keeps_the_frames(pipe, ti
     assert events[-1].kind == "failed" and "disk full" in events[-1].message
     run_dir = events[-1].run_dir
     assert len(list((run_dir / "frames").glob("*.png"))) == 9
+
+
+def test_instruct_pix2pix_renders_with_its_documented_latent_channels(tmp_path):
+    """InstructPix2Pix's UNet takes 8 channels (4 latent + 4 of the input image); GIFfusion documents
+    latent_channels=4 for it, the VAE's latent channels, which is what the starting noise has."""
+    import torch
+    from diffusers import StableDiffusionInstructPix2PixPipeline, UNet2DConditionModel
+
+    from giffusion_widgets.engine.builtin import build_components
+
+    parts = build_components(0)
+    parts.pop("image_encoder", None)
+    torch.manual_seed(0)
+    parts["unet"] = UNet2DConditionModel.from_config({**parts["unet"].config, "in_channels": 8})
+    pipe = StableDiffusionInstructPix2PixPipeline(**parts)
+    pipe.set_progress_bar_config(disable=True)
+    image = tmp_path / "input.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(image)
+    project = Project(keyframes=[Keyframe(0, "make it blue"), Keyframe(2, "make it green")], height=64, width=64,
+                      num_inference_steps=2, latent_channels=4, image_input=str(image))
+    animation = render(project, pipe, runs_dir=tmp_path / "runs")
+    assert animation.rendered == 3 and len(animation.frames) == 3
