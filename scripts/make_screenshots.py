@@ -96,7 +96,7 @@ def one_theme(browser, lab: JupyterLab, out: Path, theme_key: str, seed: int) ->
         x = ui.timeline_x_of(20)
         ui.timeline.dblclick(position={"x": x, "y": 50})
         ui.prompt_editor.wait_for(state="visible")
-        ui.prompt_editor.fill("a green triangle under the northern lights")
+        ui.prompt_editor.fill("a green triangle on a night background")
         ui.prompt_editor.press("Enter")
         page.wait_for_function("(t) => /^20: a green triangle/m.test(t.value)", arg=ui.text_view.element_handle())
         ui.timeline.hover(position={"x": x, "y": 50})

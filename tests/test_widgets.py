@@ -779,3 +779,12 @@ def test_loading_a_pipeline_from_the_panel(monkeypatch):
     assert info["builtin"] is True and info["device"] and info["dtype"]  # the panel words them ("CPU")
     assert [u["state"] for u in wire.updates("pipeline_info")][:2] == ["loading", "failed"]
     assert studio.project.pipeline_class is None
+
+
+def test_the_pipeline_section_says_what_the_embedded_model_knows(pipe):
+    from giffusion_widgets.engine import embedded_world
+    from giffusion_widgets.widgets.pipeline_source import describe_pipeline
+
+    knows = describe_pipeline(pipe)["knows"]
+    for word in (*embedded_world.COLOURS, *embedded_world.SHAPES, *embedded_world.BACKGROUNDS):
+        assert word in knows

@@ -849,7 +849,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
 }
 
 // src/pipeline-words.js
-var EMBEDDED = "Embedded demo pipeline (offline, random weights)";
+var EMBEDDED = "Embedded model (offline, trained on shapes)";
 var EMBEDDED_PREFIX = "giffusion-widgets/";
 function deviceWords(device) {
   const name = String(device ?? "").trim();
@@ -873,10 +873,10 @@ function describePipeline(info, project) {
     case "ready":
       return { line: [name, deviceWords(device)].filter(Boolean).join(" · "), details };
     case "loading":
-      return { line: `Loading ${builtin ? "the embedded demo pipeline" : checkpoint}…`, details };
+      return { line: `Loading ${builtin ? "the embedded model" : checkpoint}…`, details };
     case "failed":
       return {
-        line: `Could not load ${builtin ? "the embedded demo pipeline" : checkpoint}: ${i.message || "see the error"}`,
+        line: `Could not load ${builtin ? "the embedded model" : checkpoint}: ${i.message || "see the error"}`,
         details
       };
     default:
@@ -1047,6 +1047,7 @@ function mount2(el, model, bus) {
   const send = (content) => model.send(content);
   const pipelineState = h("span", { class: "gw-badge" });
   const pipelineMessage = h("div", { class: "gw-hint" });
+  const pipelineKnows = h("div", { class: "gw-hint" });
   const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
     for (const f of fields) f.flush();
     const p = getProject(model) ?? {};
@@ -1061,7 +1062,7 @@ function mount2(el, model, bus) {
       { class: "gw-grid gw-grid-wide" },
       add("checkpoint", "Checkpoint", {
         nullable: true,
-        placeholder: "empty: the embedded demo pipeline",
+        placeholder: "empty: the embedded model",
         hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access."
       }),
       add("pipeline_class", "Pipeline class", {
@@ -1070,7 +1071,8 @@ function mount2(el, model, bus) {
         list: terms(model, "pipeline_classes")
       })
     ),
-    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage)
+    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage),
+    pipelineKnows
   );
   const media = {};
   const kindLabel = (kind) => terms(model, "media_kinds").find((t) => t.value === kind)?.label ?? kind;
@@ -1305,6 +1307,8 @@ function mount2(el, model, bus) {
     const words = describePipeline(info, getProject(model));
     pipelineMessage.textContent = words.line;
     pipelineMessage.title = words.details;
+    pipelineKnows.textContent = info.knows ?? "";
+    pipelineKnows.hidden = !info.knows;
     pipeline.summaryText.textContent = words.line;
     pipeline.summaryText.title = words.details;
   }));

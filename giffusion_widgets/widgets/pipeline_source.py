@@ -23,7 +23,15 @@ def describe_pipeline(pipe: Any) -> dict:
     return {"state": "ready", "checkpoint": info.checkpoint, "pipeline_class": info.pipeline_class,
             "message": f"{info.device} · {info.dtype}", "accepts": [a for a in SHOWN_ARGUMENTS if a in info.accepts],
             "device": info.device, "dtype": info.dtype, "builtin": info.checkpoint == BUILTIN_NAME,
-            "schedulers": schedulers_for(pipe)}
+            "schedulers": schedulers_for(pipe), "knows": embedded_words() if info.checkpoint == BUILTIN_NAME else ""}
+
+
+def embedded_words() -> str:
+    """What the embedded model was trained on, for the pipeline section: its words and its prompt form."""
+    from ..engine import embedded_world as world
+
+    return (f"Knows colours {', '.join(world.COLOURS)}; shapes {', '.join(world.SHAPES)}; backgrounds "
+            f"{', '.join(world.BACKGROUNDS)}. Prompts read 'a red circle on a sky background'.")
 
 
 class PipelineSource:

@@ -1,7 +1,7 @@
-// The pipeline in words a newcomer reads at a glance ("Embedded demo pipeline (offline, random weights) · CPU"), with
+// The pipeline in words a newcomer reads at a glance ("Embedded model (offline, trained on shapes) · CPU"), with
 // the technical details (class, checkpoint, device, dtype, call arguments) kept for a tooltip.
 
-const EMBEDDED = "Embedded demo pipeline (offline, random weights)";
+const EMBEDDED = "Embedded model (offline, trained on shapes)";
 const EMBEDDED_PREFIX = "giffusion-widgets/"; // the embedded pipeline's checkpoint name (engine/builtin.py)
 
 /** "cpu" -> "CPU", "cuda" / "cuda:0" -> "GPU", "cuda:1" -> "GPU 1", "mps" -> "Apple GPU". */
@@ -31,9 +31,9 @@ export function describePipeline(info, project) {
     case "ready":
       return { line: [name, deviceWords(device)].filter(Boolean).join(" · "), details };
     case "loading":
-      return { line: `Loading ${builtin ? "the embedded demo pipeline" : checkpoint}…`, details };
+      return { line: `Loading ${builtin ? "the embedded model" : checkpoint}…`, details };
     case "failed":
-      return { line: `Could not load ${builtin ? "the embedded demo pipeline" : checkpoint}: ${i.message || "see the error"}`,
+      return { line: `Could not load ${builtin ? "the embedded model" : checkpoint}: ${i.message || "see the error"}`,
         details };
     default:
       return { line: `${name} · loads on the first render`, details };

@@ -159,6 +159,7 @@ export function mount(el, model, bus) {
   // ----------------------------------------------------------------- pipeline
   const pipelineState = h("span", { class: "gw-badge" });
   const pipelineMessage = h("div", { class: "gw-hint" });
+  const pipelineKnows = h("div", { class: "gw-hint" }); // what the embedded model was trained on (from the kernel)
   const loadButton = h("button", { class: "gw-btn", type: "button", onclick: () => {
     for (const f of fields) f.flush();
     const p = getProject(model) ?? {};
@@ -166,11 +167,11 @@ export function mount(el, model, bus) {
   } }, "Load pipeline");
   const pipeline = section("Pipeline", (p) => describePipeline(model.get("pipeline_info"), p).line, false,
     h("div", { class: "gw-grid gw-grid-wide" },
-      add("checkpoint", "Checkpoint", { nullable: true, placeholder: "empty: the embedded demo pipeline",
+      add("checkpoint", "Checkpoint", { nullable: true, placeholder: "empty: the embedded model",
         hint: "A Hub id (stabilityai/sd-turbo) or a local folder. Hub downloads need network access." }),
       add("pipeline_class", "Pipeline class", { nullable: true, placeholder: "auto",
         list: terms(model, "pipeline_classes") })),
-    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage));
+    h("div", { class: "gw-row gw-pipeline-row" }, loadButton, pipelineState, pipelineMessage), pipelineKnows);
 
   // ------------------------------------------------------------------- inputs
   const media = {};
@@ -303,6 +304,8 @@ export function mount(el, model, bus) {
     const words = describePipeline(info, getProject(model));
     pipelineMessage.textContent = words.line;
     pipelineMessage.title = words.details;
+    pipelineKnows.textContent = info.knows ?? "";
+    pipelineKnows.hidden = !info.knows;
     pipeline.summaryText.textContent = words.line;
     pipeline.summaryText.title = words.details;
   }));

@@ -46,15 +46,15 @@ test("the pipeline in plain words, the details for a tooltip", () => {
   const embedded = { state: "ready", checkpoint: "giffusion-widgets/tiny-sd-v1", pipeline_class: "StableDiffusionPipeline",
     message: "cpu · float32", accepts: ["prompt_embeds", "latents"], device: "cpu", dtype: "float32", builtin: true };
   assert.deepEqual(describePipeline(embedded), {
-    line: "Embedded demo pipeline (offline, random weights) · CPU",
+    line: "Embedded model (offline, trained on shapes) · CPU",
     details: "StableDiffusionPipeline · giffusion-widgets/tiny-sd-v1 · cpu · float32 · accepts prompt_embeds, latents",
   });
   const { builtin, device, dtype, ...older } = embedded;
-  assert.equal(describePipeline(older).line, "Embedded demo pipeline (offline, random weights) · CPU");
+  assert.equal(describePipeline(older).line, "Embedded model (offline, trained on shapes) · CPU");
   assert.equal(describePipeline({ ...embedded, checkpoint: "stabilityai/sd-turbo", builtin: false, device: "cuda:0" }).line,
     "stabilityai/sd-turbo · GPU");
   assert.equal(describePipeline({ state: "unloaded" }, { checkpoint: null }).line,
-    "Embedded demo pipeline (offline, random weights) · loads on the first render");
+    "Embedded model (offline, trained on shapes) · loads on the first render");
   assert.equal(describePipeline({ state: "loading", checkpoint: "my/model" }).line, "Loading my/model…");
   assert.match(describePipeline({ state: "failed", checkpoint: "my/model", message: "offline" }).line,
     /^Could not load my\/model: offline$/);
