@@ -200,7 +200,8 @@ def test_a_value_set_from_code_is_kept_and_its_field_marked(monkeypatch):
     ({"fps": None}, "fps"),
     ({"height": "64"}, "height"),
     ({"seed": True}, "seed"),
-    ({"guidance_scale": "7"}, "guidance_scale"),
+    ({"guidance_scale": [7]}, "guidance_scale"),
+    ({"zoom": "0:(1), 9:(1.05"}, "zoom"),
 ])
 def test_malformed_panel_settings_leave_the_project_exactly_as_it_was(changes, field, monkeypatch):
     widget = Timeline()
@@ -748,6 +749,7 @@ def test_the_vocabulary_reaches_every_widget_once_and_the_panel_hard_codes_none(
     assert [t["value"] for t in names["inspiration_modes"]] == ["replace", "append"]
     assert names["inspiration_modes"][1]["label"] == "append a style phrase to every prompt"
     sources = "\n".join(p.read_text(encoding="utf-8") for p in (STATIC.parent.parent / "js" / "src").glob("*.js"))
+    sources = sources.replace('getContext("2d")', "")  # the canvas API's word, not the animation mode
     for name, terms in vocabulary.ALL.items():
         if name == "media_kinds":  # also trait keys and element names of the protocol; their labels come from here
             continue

@@ -22,7 +22,7 @@ import torch
 from ..animation import Animation
 from ..errors import PipelineError, ProjectError, RenderCancelled
 from ..project import Project
-from ..schedule import FrameSpec, Plan, load_energy, schedule
+from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
 from .audio_cache import AudioCache
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
@@ -48,18 +48,19 @@ class _Interrupted(Exception):
 
 def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan, list | None]:
     """(the plan, the audio's keyframes or None): one audio analysis serves the timing and the record."""
-    energy, keyframes = None, None
+    energy, keyframes, audio = None, None, None
     if project.audio_input:
         from ..errors import MediaError
         from ..media.audio import audio_keyframes
 
         analysis = analyse(project.audio_input)
         energy = load_energy(project, analysis)
+        audio = schedule_audio(project, analysis)
         try:
             keyframes = audio_keyframes(analysis, project.fps, project.audio_component)
         except MediaError:  # silence: no keyframes to record, the render itself is fine
             pass
-    return schedule(project, energy=energy), keyframes
+    return schedule(project, energy=energy, audio=audio), keyframes
 
 
 class Renderer:
