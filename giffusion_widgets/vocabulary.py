@@ -46,6 +46,19 @@ SCHEDULE_INTERPOLATION_TERMS = (
     Term("sine", "sine", "GIFfusion's oscillating sine between the keys; 'sine(2)' swings twice"),
 )
 
+# The settings that take a number or schedule text (project.SCHEDULED, in its order): the panel's schedule lanes
+SCHEDULED_SETTING_TERMS = (
+    Term("strength", "Strength", "how far each frame moves from its start: the image or video, or in 2D the "
+                                 "warped previous frame"),
+    Term("guidance_scale", "Guidance", "how closely the frames follow the prompt"),
+    Term("noise", "Noise", "2D: extra noise added before each frame is diffused again"),
+    Term("contrast", "Contrast", "2D: contrast of the warped frame; 1 keeps it"),
+    Term("zoom", "Zoom", "2D: scale per frame; 1 stands still, 1.02 zooms in"),
+    Term("angle", "Angle", "2D: degrees turned per frame, counter-clockwise"),
+    Term("translation_x", "Move x", "2D: pixels moved right per frame"),
+    Term("translation_y", "Move y", "2D: pixels moved down per frame"),
+)
+
 AUDIO_COMPONENT_TERMS = (
     Term("percussive", "percussive", "drums and clicks: sharp, broadband hits"),
     Term("harmonic", "harmonic", "notes and chords: steady tones"),
@@ -112,6 +125,7 @@ EMBEDDING_INTERPOLATIONS = values(INTERPOLATION_TERMS)
 ANIMATION_MODES = values(ANIMATION_MODE_TERMS)
 BORDER_MODES = values(BORDER_MODE_TERMS)
 SCHEDULE_INTERPOLATIONS = values(SCHEDULE_INTERPOLATION_TERMS)
+SCHEDULED_SETTINGS = values(SCHEDULED_SETTING_TERMS)
 SCHEDULERS = values(SCHEDULER_TERMS)
 PIPELINE_CLASSES = values(PIPELINE_CLASS_TERMS)
 INSPIRATION_MODES = values(INSPIRATION_MODE_TERMS)
@@ -130,6 +144,7 @@ ALL: dict[str, tuple[Term, ...]] = {
     "pipeline_classes": PIPELINE_CLASS_TERMS,
     "inspiration_modes": INSPIRATION_MODE_TERMS,
     "media_kinds": MEDIA_KIND_TERMS,
+    "scheduled_settings": SCHEDULED_SETTING_TERMS,
 }
 
 

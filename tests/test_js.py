@@ -94,10 +94,13 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
     import re
 
     from giffusion_widgets import Project
+    from giffusion_widgets.vocabulary import SCHEDULED_SETTINGS
 
-    source = (JS / "src" / "settings.js").read_text(encoding="utf-8")
+    source = "\n".join((JS / "src" / name).read_text(encoding="utf-8")
+                       for name in ("settings.js", "motion-settings.js"))
     fields = set(re.findall(r'add\("(\w+)"', source))
     media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
-    edited_elsewhere = {"keyframes"}  # the timeline and the prompt text
+    # the timeline and the prompt text; the schedule lanes (lanes.js), one for each of the vocabulary's settings
+    edited_elsewhere = {"keyframes", "schedule_interpolation", *SCHEDULED_SETTINGS}
     missing = {f.name for f in dataclasses.fields(Project)} - fields - media - edited_elsewhere
     assert not missing, f"settings.js has no field for {sorted(missing)}"

@@ -425,13 +425,13 @@ function numericPoints(text) {
   }
   return [...points].sort((a, b) => a[0] - b[0]);
 }
-function previewValues(points, numFrames, interpolation = "linear") {
+function previewValues(points, numFrames) {
   const out = new Array(numFrames);
   let j = 0;
   for (let f = 0; f < numFrames; f += 1) {
     while (j + 1 < points.length && points[j + 1][0] <= f) j += 1;
     const [f0, v0] = points[j];
-    if (f <= f0 || j + 1 >= points.length || interpolation === "step") {
+    if (f <= f0 || j + 1 >= points.length) {
       out[f] = f < f0 ? points[0][1] : v0;
       continue;
     }
@@ -532,6 +532,7 @@ function mountLane(list, model, bus, term, onHide) {
   const scale = LANE_SCALES[name] ?? { range: [0, 1], neutral: null };
   let points = null;
   let values = [];
+  let stride = 1;
   let range = scale.range;
   let drag = null;
   let selected = null;
@@ -584,6 +585,8 @@ function mountLane(list, model, bus, term, onHide) {
   canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one, Delete removes the selected point.`);
   cleanup.add(() => view.dispose());
   const project = () => getProject(model);
+  const defaultInterpolation = () => terms(model, "schedule_interpolations")[0]?.value ?? "";
+  const interpolationOf = () => project()?.schedule_interpolation?.[name] ?? defaultInterpolation();
   const curveOf = () => model.get("schedules")?.curves?.[name] ?? null;
   const numFrames = () => Math.max(1, model.get("schedules")?.num_frames ?? 1);
   const plot = () => ({ top: PAD, bottom: HEIGHT - PAD });
@@ -603,10 +606,13 @@ function mountLane(list, model, bus, term, onHide) {
     const kernelFits = curve && curve.text === shownText;
     points = valuePoints(value, kernelFits ? curve.points : null);
     const n = numFrames();
-    const kind = project()?.schedule_interpolation?.[name] ?? "linear";
+    const kind = interpolationOf();
+    stride = 1;
     if (typeof value === "number") values = new Array(n).fill(value);
-    else if (kernelFits && curve.values) values = curve.values;
-    else if (points) values = previewValues(points, n, kind);
+    else if (kernelFits && curve.values) {
+      values = curve.values;
+      stride = curve.stride || 1;
+    } else if (points) values = previewValues(points, n);
     else values = [];
     if (!drag) range = valueRange([...values, ...(points ?? []).map((p) => p[1])], name);
     if (selected !== null && !(points && pointAt(points, selected))) selected = null;
@@ -616,7 +622,8 @@ function mountLane(list, model, bus, term, onHide) {
     canvas.dataset.plotBottom = String(plot().bottom);
     canvas.dataset.points = points ? JSON.stringify(points) : "";
     if (!isEditing(text) && !typing.pending()) text.value = shownText;
-    if (!isEditing(interpolation)) interpolation.value = kind.startsWith("sine") ? "sine" : kind;
+    const term2 = terms(model, "schedule_interpolations").find((t) => kind === t.value || kind.startsWith(`${t.value}(`));
+    if (!isEditing(interpolation) && term2) interpolation.value = term2.value;
     showError();
     view.requestDraw();
   }
@@ -658,7 +665,8 @@ function mountLane(list, model, bus, term, onHide) {
         const typed = numericPoints(text.value);
         if (typed) {
           points = typed;
-          values = previewValues(typed, numFrames(), project()?.schedule_interpolation?.[name] ?? "linear");
+          stride = 1;
+          values = previewValues(typed, numFrames());
           view.requestDraw();
         }
       },
@@ -676,7 +684,7 @@ function mountLane(list, model, bus, term, onHide) {
   cleanup.add(bus.on("flush", () => typing.flush()));
   cleanup.listen(interpolation, "change", () => editProject(model, (p) => {
     const chosen = { ...p.schedule_interpolation ?? {} };
-    if (interpolation.value === "linear") delete chosen[name];
+    if (interpolation.value === defaultInterpolation()) delete chosen[name];
     else chosen[name] = interpolation.value;
     p.schedule_interpolation = chosen;
   }));
@@ -691,6 +699,8 @@ function mountLane(list, model, bus, term, onHide) {
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
     if (!axis) return;
+    canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
+    canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
     const n = numFrames();
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillStyle = c.bg2;
@@ -716,9 +726,12 @@ function mountLane(list, model, bus, term, onHide) {
       ctx.setLineDash([]);
     }
     const shown = drag && !drag.pan ? movedPoints() : points;
-    const curve = drag && !drag.pan && shown ? previewValues(shown, n, project()?.schedule_interpolation?.[name] ?? "linear") : values;
+    const previewing = drag && !drag.pan && shown;
+    const curve = previewing ? previewValues(shown, n) : values;
+    const every = previewing ? 1 : stride;
+    const at = (f) => curve[Math.min(curve.length - 1, Math.floor(f / every))];
     const { first, last } = visibleFrames(axis);
-    const end = Math.min(last, curve.length - 1);
+    const end = Math.min(last, curve.length * every - 1, n - 1);
     if (end >= first) {
       const step = Math.max(1, Math.floor(1 / axis.pxPerFrame));
       ctx.strokeStyle = c.accent;
@@ -726,11 +739,11 @@ function mountLane(list, model, bus, term, onHide) {
       ctx.beginPath();
       for (let f = first; f <= end; f += step) {
         const x = frameToX(axis, f);
-        const y = toY(curve[f]);
+        const y = toY(at(f));
         if (f === first) ctx.moveTo(x, y);
         else ctx.lineTo(x, y);
       }
-      if ((end - first) % step) ctx.lineTo(frameToX(axis, end), toY(curve[end]));
+      if ((end - first) % step) ctx.lineTo(frameToX(axis, end), toY(at(end)));
       ctx.stroke();
       ctx.lineWidth = 1;
     }
@@ -828,7 +841,7 @@ function mountLane(list, model, bus, term, onHide) {
     hover = xToNearestFrame(axis, at.x);
     const hit = hitPoint(at);
     canvas.style.cursor = hit ? "grab" : "default";
-    say(hit ? hit[0] : hover, hit ? hit[1] : values[Math.min(hover, values.length - 1)]);
+    say(hit ? hit[0] : hover, hit ? hit[1] : values[Math.min(Math.floor(hover / stride), values.length - 1)]);
     view.requestDraw();
   });
   const endDrag = (event, cancelled) => {
@@ -1566,11 +1579,8 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
 // src/motion-settings.js
 function motionSummary(project, labelOf) {
   const parts = [labelOf("animation_modes", project.animation_mode)];
-  if (project.animation_mode === "2d") {
-    parts.push(labelOf("border_modes", project.border_mode));
-    if (project.color_match) parts.push("colour match");
-    if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
-  }
+  if (project.color_match) parts.push("colour match");
+  if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
   if (project.loop) parts.push("loop");
   if (project.boomerang) parts.push("boomerang");
   return parts.filter(Boolean).join(" · ");
@@ -1941,8 +1951,19 @@ function mount2(el, model, bus) {
       "div",
       { class: "gw-grid" },
       add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
-      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })
-    )
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") }),
+      add("easing_frequency", "Sine frequency", {
+        kind: "float",
+        min: 0,
+        step: 0.5,
+        hint: "swings per segment (sine wave easing)"
+      })
+    ),
+    add("easing_curve", "Custom curve", {
+      nullable: true,
+      placeholder: "0:(0), 12:(0.2), 24:(1)",
+      hint: "The weight between keyframes, 0..1, as a schedule over the frames (custom easing)."
+    })
   );
   const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
   const output = section(

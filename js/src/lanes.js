@@ -32,7 +32,8 @@ function mountLane(list, model, bus, term, onHide) {
   const cleanup = cleanupList();
   const scale = LANE_SCALES[name] ?? { range: [0, 1], neutral: null };
   let points = null; // [[frame, value]] when the value is points (a number or number keys), else null
-  let values = []; // the value on each frame, as drawn
+  let values = []; // the value on every `stride`-th frame, as drawn
+  let stride = 1;
   let range = scale.range;
   let drag = null; // {from, frame, value, range, moved, x0, y0} | {pan, x0, lastX, moved}
   let selected = null; // frame of the selected point
@@ -64,6 +65,9 @@ function mountLane(list, model, bus, term, onHide) {
   cleanup.add(() => view.dispose());
 
   const project = () => getProject(model);
+  // The vocabulary's first interpolation is the one a schedule has when the project names none.
+  const defaultInterpolation = () => terms(model, "schedule_interpolations")[0]?.value ?? "";
+  const interpolationOf = () => project()?.schedule_interpolation?.[name] ?? defaultInterpolation();
   const curveOf = () => model.get("schedules")?.curves?.[name] ?? null;
   const numFrames = () => Math.max(1, model.get("schedules")?.num_frames ?? 1);
   const plot = () => ({ top: PAD, bottom: HEIGHT - PAD });
@@ -85,10 +89,13 @@ function mountLane(list, model, bus, term, onHide) {
     const kernelFits = curve && curve.text === shownText;
     points = valuePoints(value, kernelFits ? curve.points : null);
     const n = numFrames();
-    const kind = project()?.schedule_interpolation?.[name] ?? "linear";
+    const kind = interpolationOf();
+    stride = 1;
     if (typeof value === "number") values = new Array(n).fill(value);
-    else if (kernelFits && curve.values) values = curve.values;
-    else if (points) values = previewValues(points, n, kind); // until the kernel's curve arrives
+    else if (kernelFits && curve.values) {
+      values = curve.values;
+      stride = curve.stride || 1;
+    } else if (points) values = previewValues(points, n); // until the kernel's curve arrives
     else values = [];
     if (!drag) range = valueRange([...values, ...(points ?? []).map((p) => p[1])], name);
     if (selected !== null && !(points && pointAt(points, selected))) selected = null;
@@ -98,7 +105,9 @@ function mountLane(list, model, bus, term, onHide) {
     canvas.dataset.plotBottom = String(plot().bottom);
     canvas.dataset.points = points ? JSON.stringify(points) : "";
     if (!isEditing(text) && !typing.pending()) text.value = shownText;
-    if (!isEditing(interpolation)) interpolation.value = kind.startsWith("sine") ? "sine" : kind;
+    // "sine(2)" is the sine term with a frequency
+    const term = terms(model, "schedule_interpolations").find((t) => kind === t.value || kind.startsWith(`${t.value}(`));
+    if (!isEditing(interpolation) && term) interpolation.value = term.value;
     showError();
     view.requestDraw();
   }
@@ -144,7 +153,8 @@ function mountLane(list, model, bus, term, onHide) {
         const typed = numericPoints(text.value);
         if (typed) {
           points = typed;
-          values = previewValues(typed, numFrames(), project()?.schedule_interpolation?.[name] ?? "linear");
+          stride = 1;
+          values = previewValues(typed, numFrames());
           view.requestDraw();
         }
       },
@@ -163,7 +173,7 @@ function mountLane(list, model, bus, term, onHide) {
 
   cleanup.listen(interpolation, "change", () => editProject(model, (p) => {
     const chosen = { ...(p.schedule_interpolation ?? {}) };
-    if (interpolation.value === "linear") delete chosen[name];
+    if (interpolation.value === defaultInterpolation()) delete chosen[name];
     else chosen[name] = interpolation.value;
     p.schedule_interpolation = chosen;
   }));
@@ -181,6 +191,9 @@ function mountLane(list, model, bus, term, onHide) {
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
     if (!axis) return;
+    // The timeline's frame <-> x mapping (the same axis), for tests and tools: x = origin-x + frame * px-per-frame.
+    canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
+    canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
     const n = numFrames();
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillStyle = c.bg2;
@@ -210,10 +223,12 @@ function mountLane(list, model, bus, term, onHide) {
 
     // The curve over the frames in view (one sample a pixel at most).
     const shown = drag && !drag.pan ? movedPoints() : points;
-    const curve = drag && !drag.pan && shown
-      ? previewValues(shown, n, project()?.schedule_interpolation?.[name] ?? "linear") : values;
+    const previewing = drag && !drag.pan && shown;
+    const curve = previewing ? previewValues(shown, n) : values;
+    const every = previewing ? 1 : stride;
+    const at = (f) => curve[Math.min(curve.length - 1, Math.floor(f / every))];
     const { first, last } = visibleFrames(axis);
-    const end = Math.min(last, curve.length - 1);
+    const end = Math.min(last, curve.length * every - 1, n - 1);
     if (end >= first) {
       const step = Math.max(1, Math.floor(1 / axis.pxPerFrame));
       ctx.strokeStyle = c.accent;
@@ -221,11 +236,11 @@ function mountLane(list, model, bus, term, onHide) {
       ctx.beginPath();
       for (let f = first; f <= end; f += step) {
         const x = frameToX(axis, f);
-        const y = toY(curve[f]);
+        const y = toY(at(f));
         if (f === first) ctx.moveTo(x, y);
         else ctx.lineTo(x, y);
       }
-      if ((end - first) % step) ctx.lineTo(frameToX(axis, end), toY(curve[end]));
+      if ((end - first) % step) ctx.lineTo(frameToX(axis, end), toY(at(end)));
       ctx.stroke();
       ctx.lineWidth = 1;
     }
@@ -331,7 +346,7 @@ function mountLane(list, model, bus, term, onHide) {
     hover = xToNearestFrame(axis, at.x);
     const hit = hitPoint(at);
     canvas.style.cursor = hit ? "grab" : "default";
-    say(hit ? hit[0] : hover, hit ? hit[1] : values[Math.min(hover, values.length - 1)]);
+    say(hit ? hit[0] : hover, hit ? hit[1] : values[Math.min(Math.floor(hover / stride), values.length - 1)]);
     view.requestDraw();
   });
   const endDrag = (event, cancelled) => {

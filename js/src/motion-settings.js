@@ -2,14 +2,11 @@
 // (border, colour match, cadence), and the loop and boomerang of the output. Every choice comes from the
 // vocabulary; the scheduled values themselves (zoom, angle, ...) are edited in the lanes under the timeline.
 
-/** The section's summary line: "interpolate" or "2D feedback · reflect · colour match · every 2nd frame". */
+/** The section's summary line: the mode's label, then what is on (2D feedback · colour match · cadence 2 · loop). */
 export function motionSummary(project, labelOf) {
   const parts = [labelOf("animation_modes", project.animation_mode)];
-  if (project.animation_mode === "2d") {
-    parts.push(labelOf("border_modes", project.border_mode));
-    if (project.color_match) parts.push("colour match");
-    if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
-  }
+  if (project.color_match) parts.push("colour match");
+  if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
   if (project.loop) parts.push("loop");
   if (project.boomerang) parts.push("boomerang");
   return parts.filter(Boolean).join(" · ");

@@ -65,16 +65,16 @@ export function numericPoints(text) {
   return [...points].sort((a, b) => a[0] - b[0]);
 }
 
-/** The curve of sorted points over `numFrames` frames, as the kernel fills it for "linear" (numpy.interp) and
- * "step"; other interpolations are previewed as linear until the kernel's curve arrives. */
-export function previewValues(points, numFrames, interpolation = "linear") {
+/** The curve of sorted points over `numFrames` frames, joined by straight lines as the kernel joins them for
+ * linear interpolation (numpy.interp); other interpolations show it as a preview until the kernel's curve comes. */
+export function previewValues(points, numFrames) {
   const out = new Array(numFrames);
   let j = 0;
   for (let f = 0; f < numFrames; f += 1) {
     while (j + 1 < points.length && points[j + 1][0] <= f) j += 1;
     const [f0, v0] = points[j];
-    if (f <= f0 || j + 1 >= points.length || interpolation === "step") {
-      out[f] = f < f0 ? points[0][1] : v0;
+    if (f <= f0 || j + 1 >= points.length) {
+      out[f] = f < f0 ? points[0][1] : v0; // before the first point and after the last, their values hold
       continue;
     }
     const [f1, v1] = points[j + 1];

@@ -233,7 +233,11 @@ export function mount(el, model, bus) {
       hint: "Steadier animations; off lets the noise drift between keyframe seeds." }),
     h("div", { class: "gw-grid" },
       add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
-      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })));
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") }),
+      add("easing_frequency", "Sine frequency", { kind: "float", min: 0, step: 0.5,
+        hint: "swings per segment (sine wave easing)" })),
+    add("easing_curve", "Custom curve", { nullable: true, placeholder: "0:(0), 12:(0.2), 24:(1)",
+      hint: "The weight between keyframes, 0..1, as a schedule over the frames (custom easing)." }));
 
   const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
   const output = section("Output", (p) => `${formatName(p.output_format)} · ${p.fps} fps`, true,
