@@ -515,6 +515,20 @@ function roundValue(value, [lo, hi]) {
   const rounded = Math.round(value / step) * step;
   return Number(rounded.toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
 }
+function valueTicks([lo, hi], most = 5) {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const power = 10 ** Math.floor(Math.log10(span / most));
+  const slack = span * 1e-9;
+  const count = (s) => Math.floor((hi + slack) / s) - Math.ceil((lo - slack) / s) + 1;
+  const step = [1, 2, 5, 10, 20].map((m) => m * power).find((s) => count(s) <= most);
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const ticks = [];
+  for (let i = Math.ceil((lo - slack) / step); i * step <= hi + slack; i += 1) {
+    ticks.push(Number((i * step).toFixed(digits)));
+  }
+  return ticks;
+}
 
 // src/lanes.js
 var HEIGHT = 60;
@@ -533,6 +547,7 @@ function mountLane(list, model, bus, term, onHide) {
   let points = null;
   let values = [];
   let stride = 1;
+  let lastGood = null;
   let range = scale.range;
   let drag = null;
   let selected = null;
@@ -578,17 +593,11 @@ function mountLane(list, model, bus, term, onHide) {
     wrap
   );
   list.append(lane);
-  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
-  const canvas = view.canvas;
-  canvas.tabIndex = 0;
-  canvas.setAttribute("role", "application");
-  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one, Delete removes the selected point.`);
-  cleanup.add(() => view.dispose());
   const project = () => getProject(model);
   const defaultInterpolation = () => terms(model, "schedule_interpolations")[0]?.value ?? "";
   const interpolationOf = () => project()?.schedule_interpolation?.[name] ?? defaultInterpolation();
   const curveOf = () => model.get("schedules")?.curves?.[name] ?? null;
-  const numFrames = () => Math.max(1, model.get("schedules")?.num_frames ?? 1);
+  const numFrames = () => Math.max(1, model.get("schedules")?.num_frames || Math.max(-1, ...(project()?.keyframes ?? []).map((k) => k.frame)) + 1);
   const plot = () => ({ top: PAD, bottom: HEIGHT - PAD });
   const toY = (v, r = range) => {
     const { top, bottom } = plot();
@@ -599,6 +608,12 @@ function mountLane(list, model, bus, term, onHide) {
     const clamped = Math.min(bottom, Math.max(top, y));
     return r[0] + (bottom - clamped) / (bottom - top) * (r[1] - r[0]);
   };
+  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one, Delete removes the selected point.`);
+  cleanup.add(() => view.dispose());
   function refresh() {
     const value = project()?.[name];
     const curve = curveOf();
@@ -614,7 +629,9 @@ function mountLane(list, model, bus, term, onHide) {
       stride = curve.stride || 1;
     } else if (points) values = previewValues(points, n);
     else values = [];
-    if (!drag) range = valueRange([...values, ...(points ?? []).map((p) => p[1])], name);
+    if (values.length) lastGood = { values, stride };
+    const faint = !values.length && lastGood;
+    if (!drag) range = valueRange([...faint ? lastGood.values : values, ...(points ?? []).map((p) => p[1])], name);
     if (selected !== null && !(points && pointAt(points, selected))) selected = null;
     canvas.dataset.valueMin = String(range[0]);
     canvas.dataset.valueMax = String(range[1]);
@@ -699,8 +716,8 @@ function mountLane(list, model, bus, term, onHide) {
     ctx.fillStyle = c.bg;
     ctx.fillRect(0, 0, width, height);
     if (!axis) return;
-    canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
-    canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
+    ctx.canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
+    ctx.canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
     const n = numFrames();
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillStyle = c.bg2;
@@ -715,6 +732,15 @@ function mountLane(list, model, bus, term, onHide) {
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
+    const ticks = valueTicks(range, 5);
+    ctx.strokeStyle = c.grid;
+    ctx.beginPath();
+    for (const v of ticks) {
+      const y = Math.round(toY(v)) + 0.5;
+      ctx.moveTo(0, y);
+      ctx.lineTo(width, y);
+    }
+    ctx.stroke();
     if (scale.neutral !== null && scale.neutral > range[0] && scale.neutral < range[1]) {
       const y = Math.round(toY(scale.neutral)) + 0.5;
       ctx.strokeStyle = c.faint;
@@ -727,14 +753,15 @@ function mountLane(list, model, bus, term, onHide) {
     }
     const shown = drag && !drag.pan ? movedPoints() : points;
     const previewing = drag && !drag.pan && shown;
-    const curve = previewing ? previewValues(shown, n) : values;
-    const every = previewing ? 1 : stride;
+    const faint = !previewing && !values.length && lastGood;
+    const curve = previewing ? previewValues(shown, n) : faint ? lastGood.values : values;
+    const every = previewing ? 1 : faint ? lastGood.stride : stride;
     const at = (f) => curve[Math.min(curve.length - 1, Math.floor(f / every))];
     const { first, last } = visibleFrames(axis);
     const end = Math.min(last, curve.length * every - 1, n - 1);
     if (end >= first) {
       const step = Math.max(1, Math.floor(1 / axis.pxPerFrame));
-      ctx.strokeStyle = c.accent;
+      ctx.strokeStyle = faint ? c.faint : c.accent;
       ctx.lineWidth = 1.75;
       ctx.beginPath();
       for (let f = first; f <= end; f += step) {
@@ -747,12 +774,21 @@ function mountLane(list, model, bus, term, onHide) {
       ctx.stroke();
       ctx.lineWidth = 1;
     }
-    ctx.font = `10px ${c.font}`;
-    ctx.fillStyle = c.muted;
-    ctx.textBaseline = "top";
-    ctx.fillText(shortNumber(range[1]), 4, 2);
-    ctx.textBaseline = "bottom";
-    ctx.fillText(shortNumber(range[0]), 4, height - 1);
+    if (ticks.length) {
+      ctx.font = `10px ${c.font}`;
+      ctx.textBaseline = "middle";
+      for (const v of ticks.length > 1 ? [ticks[0], ticks[ticks.length - 1]] : ticks) {
+        const label = shortNumber(v);
+        const y = Math.min(height - 6, Math.max(6, toY(v)));
+        const w = ctx.measureText(label).width;
+        ctx.fillStyle = c.bg;
+        ctx.globalAlpha = 0.8;
+        ctx.fillRect(width - w - 6, y - 6, w + 4, 12);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = c.muted;
+        ctx.fillText(label, width - w - 4, y);
+      }
+    }
     if (hover !== null && !drag) {
       const x = Math.round(frameToX(axis, hover)) + 0.5;
       ctx.strokeStyle = c.faint;

@@ -83,3 +83,19 @@ export function roundValue(value, [lo, hi]) {
   const rounded = Math.round(value / step) * step;
   return Number(rounded.toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
 }
+
+/** Round values inside [lo, hi] for a lane's grid lines: steps of 1, 2 or 5 times a power of ten, at most `most`. */
+export function valueTicks([lo, hi], most = 5) {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const power = 10 ** Math.floor(Math.log10(span / most));
+  const slack = span * 1e-9; // 0.1 + 0.2 is not 0.3
+  const count = (s) => Math.floor((hi + slack) / s) - Math.ceil((lo - slack) / s) + 1;
+  const step = [1, 2, 5, 10, 20].map((m) => m * power).find((s) => count(s) <= most);
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const ticks = [];
+  for (let i = Math.ceil((lo - slack) / step); i * step <= hi + slack; i += 1) {
+    ticks.push(Number((i * step).toFixed(digits)));
+  }
+  return ticks;
+}

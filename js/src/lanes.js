@@ -8,7 +8,7 @@ import { handleWheel, panBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { addPoint, LANE_SCALES, movePoint, nearestPoint, pointAt, pointsValue, removePoint, roundValue, valuePoints,
-  valueRange } from "./lane-points.js";
+  valueRange, valueTicks } from "./lane-points.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { columnToIndex, numericPoints, pointsText, previewValues, scheduledValue } from "./schedule-text.js";
 import { frameTicks, frameToX, visibleFrames, xToNearestFrame } from "./timeaxis.js";
@@ -34,6 +34,7 @@ function mountLane(list, model, bus, term, onHide) {
   let points = null; // [[frame, value]] when the value is points (a number or number keys), else null
   let values = []; // the value on every `stride`-th frame, as drawn
   let stride = 1;
+  let lastGood = null; // {values, stride}: the curve before the text went wrong, drawn faintly meanwhile
   let range = scale.range;
   let drag = null; // {from, frame, value, range, moved, x0, y0} | {pan, x0, lastX, moved}
   let selected = null; // frame of the selected point
@@ -56,20 +57,14 @@ function mountLane(list, model, bus, term, onHide) {
       term.label), text, interpolation, readout, hide), error, wrap);
   list.append(lane);
 
-  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
-  const canvas = view.canvas;
-  canvas.tabIndex = 0;
-  canvas.setAttribute("role", "application");
-  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add `
-    + "or remove one, Delete removes the selected point.");
-  cleanup.add(() => view.dispose());
-
   const project = () => getProject(model);
   // The vocabulary's first interpolation is the one a schedule has when the project names none.
   const defaultInterpolation = () => terms(model, "schedule_interpolations")[0]?.value ?? "";
   const interpolationOf = () => project()?.schedule_interpolation?.[name] ?? defaultInterpolation();
   const curveOf = () => model.get("schedules")?.curves?.[name] ?? null;
-  const numFrames = () => Math.max(1, model.get("schedules")?.num_frames ?? 1);
+  // The kernel's count (loops make animations longer), else through the last keyframe.
+  const numFrames = () => Math.max(1, model.get("schedules")?.num_frames
+    || Math.max(-1, ...(project()?.keyframes ?? []).map((k) => k.frame)) + 1);
   const plot = () => ({ top: PAD, bottom: HEIGHT - PAD });
   const toY = (v, r = range) => {
     const { top, bottom } = plot();
@@ -80,6 +75,14 @@ function mountLane(list, model, bus, term, onHide) {
     const clamped = Math.min(bottom, Math.max(top, y));
     return r[0] + ((bottom - clamped) / (bottom - top)) * (r[1] - r[0]);
   };
+
+  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add `
+    + "or remove one, Delete removes the selected point.");
+  cleanup.add(() => view.dispose());
 
   /** Points, curve and range from the project, the kernel's curve and the box's text. */
   function refresh() {
@@ -97,7 +100,9 @@ function mountLane(list, model, bus, term, onHide) {
       stride = curve.stride || 1;
     } else if (points) values = previewValues(points, n); // until the kernel's curve arrives
     else values = [];
-    if (!drag) range = valueRange([...values, ...(points ?? []).map((p) => p[1])], name);
+    if (values.length) lastGood = { values, stride };
+    const faint = !values.length && lastGood;
+    if (!drag) range = valueRange([...(faint ? lastGood.values : values), ...(points ?? []).map((p) => p[1])], name);
     if (selected !== null && !(points && pointAt(points, selected))) selected = null;
     canvas.dataset.valueMin = String(range[0]);
     canvas.dataset.valueMax = String(range[1]);
@@ -192,8 +197,8 @@ function mountLane(list, model, bus, term, onHide) {
     ctx.fillRect(0, 0, width, height);
     if (!axis) return;
     // The timeline's frame <-> x mapping (the same axis), for tests and tools: x = origin-x + frame * px-per-frame.
-    canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
-    canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
+    ctx.canvas.dataset.originX = frameToX(axis, 0).toFixed(3); // ctx.canvas: draw runs once inside createCanvas
+    ctx.canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
     const n = numFrames();
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillStyle = c.bg2;
@@ -210,6 +215,15 @@ function mountLane(list, model, bus, term, onHide) {
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
+    const ticks = valueTicks(range, 5);
+    ctx.strokeStyle = c.grid;
+    ctx.beginPath();
+    for (const v of ticks) {
+      const y = Math.round(toY(v)) + 0.5;
+      ctx.moveTo(0, y);
+      ctx.lineTo(width, y);
+    }
+    ctx.stroke();
     if (scale.neutral !== null && scale.neutral > range[0] && scale.neutral < range[1]) {
       const y = Math.round(toY(scale.neutral)) + 0.5;
       ctx.strokeStyle = c.faint;
@@ -224,14 +238,15 @@ function mountLane(list, model, bus, term, onHide) {
     // The curve over the frames in view (one sample a pixel at most).
     const shown = drag && !drag.pan ? movedPoints() : points;
     const previewing = drag && !drag.pan && shown;
-    const curve = previewing ? previewValues(shown, n) : values;
-    const every = previewing ? 1 : stride;
+    const faint = !previewing && !values.length && lastGood;
+    const curve = previewing ? previewValues(shown, n) : faint ? lastGood.values : values;
+    const every = previewing ? 1 : faint ? lastGood.stride : stride;
     const at = (f) => curve[Math.min(curve.length - 1, Math.floor(f / every))];
     const { first, last } = visibleFrames(axis);
     const end = Math.min(last, curve.length * every - 1, n - 1);
     if (end >= first) {
       const step = Math.max(1, Math.floor(1 / axis.pxPerFrame));
-      ctx.strokeStyle = c.accent;
+      ctx.strokeStyle = faint ? c.faint : c.accent;
       ctx.lineWidth = 1.75;
       ctx.beginPath();
       for (let f = first; f <= end; f += step) {
@@ -245,13 +260,23 @@ function mountLane(list, model, bus, term, onHide) {
       ctx.lineWidth = 1;
     }
 
-    // The range at the left edge, so a flat line still says what it is.
-    ctx.font = `10px ${c.font}`;
-    ctx.fillStyle = c.muted;
-    ctx.textBaseline = "top";
-    ctx.fillText(shortNumber(range[1]), 4, 2);
-    ctx.textBaseline = "bottom";
-    ctx.fillText(shortNumber(range[0]), 4, height - 1);
+    // The highest and lowest grid values at the right edge (past the last frame, mostly), so a flat line still
+    // says what it is.
+    if (ticks.length) {
+      ctx.font = `10px ${c.font}`;
+      ctx.textBaseline = "middle";
+      for (const v of ticks.length > 1 ? [ticks[0], ticks[ticks.length - 1]] : ticks) {
+        const label = shortNumber(v);
+        const y = Math.min(height - 6, Math.max(6, toY(v)));
+        const w = ctx.measureText(label).width;
+        ctx.fillStyle = c.bg;
+        ctx.globalAlpha = 0.8;
+        ctx.fillRect(width - w - 6, y - 6, w + 4, 12);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = c.muted;
+        ctx.fillText(label, width - w - 4, y);
+      }
+    }
 
     if (hover !== null && !drag) {
       const x = Math.round(frameToX(axis, hover)) + 0.5;

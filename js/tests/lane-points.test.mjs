@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { addPoint, movePoint, pointsValue, removePoint, roundValue, valuePoints, valueRange }
+import { addPoint, movePoint, pointsValue, removePoint, roundValue, valuePoints, valueRange, valueTicks }
   from "../src/lane-points.js";
 import { pointsText } from "../src/schedule-text.js";
 
@@ -56,4 +56,16 @@ test("dragged values are rounded to at most a 50th of the range, with no float n
   assert.equal(roundValue(12.3456, [-4, 4]), 12.3);
   assert.equal(String(roundValue(1.0049999, [0.97, 1.03])), "1.005");
   assert.equal(String(roundValue(1.0051, [0.97, 1.03])), "1.005");
+});
+
+test("grid values are round numbers inside the range", () => {
+  assert.deepEqual(valueTicks([-4.64, 4.64]), [-4, -2, 0, 2, 4]);
+  assert.deepEqual(valueTicks([-0.08, 1.08]), [0, 0.5, 1]);
+  assert.deepEqual(valueTicks([0.975, 1.043]), [0.98, 1, 1.02, 1.04]);
+  assert.deepEqual(valueTicks([1, 1]), []);
+  for (const range of [[0, 1e-9], [-1e6, 3e6], [0.1, 0.3]]) {
+    const ticks = valueTicks(range);
+    assert.ok(ticks.length >= 1 && ticks.length <= 5, `${range}: ${ticks}`);
+    assert.ok(ticks.every((t) => t >= range[0] && t <= range[1]), `${range}: ${ticks}`);
+  }
 });
