@@ -93,3 +93,21 @@ test("a typed plain number is stored as a number, anything else as text for the 
   assert.equal(scheduledValue("0x10"), "0x10");
   assert.equal(scheduledValue(""), "");
 });
+
+test("points -> text -> points is exact for many random points", () => {
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648; // a fixed sequence, so a failure can be replayed
+    return seed / 2147483648;
+  };
+  const magnitudes = [1e-12, 1e-7, 1e-3, 1, 1e3, 1e9, 1e20, 1e25];
+  for (let run = 0; run < 500; run += 1) {
+    const frames = new Set();
+    const count = 1 + Math.floor(random() * 6);
+    while (frames.size < count) frames.add(Math.floor(random() * 1000));
+    const points = [...frames].map((f) => [f, (random() - 0.5) * magnitudes[Math.floor(random() * magnitudes.length)]]);
+    const text = pointsText(points);
+    assert.deepEqual(numericPoints(text), [...points].sort((a, b) => a[0] - b[0]), text);
+    assert.ok(!/e/i.test(text), text);
+  }
+});
