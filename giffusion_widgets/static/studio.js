@@ -732,6 +732,16 @@ function mountLane(list, model, bus, term, onHide) {
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
+    ctx.strokeStyle = c.accent;
+    ctx.globalAlpha = 0.3;
+    ctx.beginPath();
+    for (const k of project()?.keyframes ?? []) {
+      const x = Math.round(frameToX(axis, k.frame)) + 0.5;
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
     const ticks = valueTicks(range, 5);
     ctx.strokeStyle = c.grid;
     ctx.beginPath();
