@@ -430,6 +430,9 @@ class Project:
                                                    "0..1 such as '0:(0), 10:(1)'"))
             elif isinstance(self.easing_curve, str):
                 texts["easing_curve"] = self.easing_curve
+        if self.animation_mode == "2d" and self.video_input:
+            out.append(Problem("animation_mode", "animation_mode '2d' grows each frame from the previous one, so it "
+                                                 "takes no video_input: clear it, or use 'interpolate'"))
         interpolation = self.schedule_interpolation if isinstance(self.schedule_interpolation, dict) else {}
         for name, kind in sorted(interpolation.items()):
             if name not in (*SCHEDULED, "easing_curve"):
