@@ -792,3 +792,15 @@ def test_the_pipeline_section_says_what_the_embedded_model_knows(pipe):
     knows = describe_pipeline(pipe)["knows"]
     for word in (*embedded_world.COLOURS, *embedded_world.SHAPES, *embedded_world.BACKGROUNDS):
         assert word in knows
+
+
+def test_a_project_assigned_from_code_is_followed_even_when_it_equals_the_last_one():
+    # traitlets reports no change for an equal value, so an equal new object must still become the session's
+    widget = Timeline(Project())
+    again = Project()
+    widget.project = again
+    assert widget.session.project is again
+    again.fps = 12
+    assert widget.sync()
+    assert widget.get_state()["project"]["fps"] == 12
+    widget.close()

@@ -510,8 +510,9 @@ function valueRange(values, name) {
   const margin = (hi - lo) * 0.08 || 1;
   return [lo - margin, hi + margin];
 }
+var valueStep = ([lo, hi]) => 10 ** Math.round(Math.log10((hi - lo) / 50));
 function roundValue(value, [lo, hi]) {
-  const step = 10 ** Math.floor(Math.log10((hi - lo) / 50));
+  const step = valueStep([lo, hi]);
   const rounded = Math.round(value / step) * step;
   return Number(rounded.toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
 }
@@ -612,7 +613,7 @@ function mountLane(list, model, bus, term, onHide) {
   const canvas = view.canvas;
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "application");
-  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one, Delete removes the selected point.`);
+  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one; arrow keys move the selected point, Delete removes it.`);
   cleanup.add(() => view.dispose());
   function refresh() {
     const value = project()?.[name];
@@ -946,6 +947,18 @@ function mountLane(list, model, bus, term, onHide) {
     } else if (event.key === "Escape") {
       selected = null;
       view.requestDraw();
+    } else if (event.key.startsWith("Arrow") && selected !== null && points) {
+      event.preventDefault();
+      event.stopPropagation();
+      const [frame, value] = pointAt(points, selected);
+      const step = valueStep(range) * (event.shiftKey ? 10 : 1);
+      const up = { ArrowUp: 1, ArrowDown: -1 }[event.key] ?? 0;
+      const right = { ArrowRight: 1, ArrowLeft: -1 }[event.key] ?? 0;
+      const next = movePoint(points, frame, frame + right, roundValue(value + up * step, range));
+      if (next === points) return;
+      selected = frame + right;
+      writePoints(next);
+      refresh();
     }
   });
   cleanup.add(watch(model, ["project", "schedules", "problems"], refresh));

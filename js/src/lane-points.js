@@ -76,10 +76,13 @@ export function valueRange(values, name) {
   return [lo - margin, hi + margin];
 }
 
-/** A dragged value rounded to a step of at most a 50th of the lane's range (about a pixel; 0.001 for zoom's), so
- * the text stays short. */
+/** The step of dragged values and of the arrow keys: the power of ten nearest a 50th of the lane's range (about
+ * a pixel: 0.001 for zoom's). */
+export const valueStep = ([lo, hi]) => 10 ** Math.round(Math.log10((hi - lo) / 50));
+
+/** A dragged value rounded to the lane's step, so the text stays short. */
 export function roundValue(value, [lo, hi]) {
-  const step = 10 ** Math.floor(Math.log10((hi - lo) / 50));
+  const step = valueStep([lo, hi]);
   const rounded = Math.round(value / step) * step;
   return Number(rounded.toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
 }

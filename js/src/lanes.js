@@ -8,7 +8,7 @@ import { handleWheel, panBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { addPoint, LANE_SCALES, movePoint, nearestPoint, pointAt, pointsValue, removePoint, roundValue, valuePoints,
-  valueRange, valueTicks } from "./lane-points.js";
+  valueRange, valueStep, valueTicks } from "./lane-points.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { columnToIndex, numericPoints, pointsText, previewValues, scheduledValue } from "./schedule-text.js";
 import { frameTicks, frameToX, visibleFrames, xToNearestFrame } from "./timeaxis.js";
@@ -81,7 +81,7 @@ function mountLane(list, model, bus, term, onHide) {
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "application");
   canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add `
-    + "or remove one, Delete removes the selected point.");
+    + "or remove one; arrow keys move the selected point, Delete removes it.");
   cleanup.add(() => view.dispose());
 
   /** Points, curve and range from the project, the kernel's curve and the box's text. */
@@ -438,6 +438,19 @@ function mountLane(list, model, bus, term, onHide) {
     } else if (event.key === "Escape") {
       selected = null;
       view.requestDraw();
+    } else if (event.key.startsWith("Arrow") && selected !== null && points) {
+      // Up and down change the selected point's value by a step (Shift: ten), left and right move it a frame.
+      event.preventDefault();
+      event.stopPropagation();
+      const [frame, value] = pointAt(points, selected);
+      const step = valueStep(range) * (event.shiftKey ? 10 : 1);
+      const up = { ArrowUp: 1, ArrowDown: -1 }[event.key] ?? 0;
+      const right = { ArrowRight: 1, ArrowLeft: -1 }[event.key] ?? 0;
+      const next = movePoint(points, frame, frame + right, roundValue(value + up * step, range));
+      if (next === points) return;
+      selected = frame + right;
+      writePoints(next);
+      refresh();
     }
   });
 

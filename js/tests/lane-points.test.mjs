@@ -48,10 +48,11 @@ test("the range covers the setting's own span and every value, with a margin", (
   assert.ok(lo3 < 0 && hi3 > 1);
 });
 
-test("dragged values are rounded to at most a 50th of the range, with no float noise", () => {
+test("dragged values are rounded to the power of ten nearest a 50th of the range, with no float noise", () => {
   assert.equal(roundValue(1.0123456, [0.97, 1.03]), 1.012);
   assert.equal(roundValue(0.30000000000000004, [0, 1]), 0.3);
   assert.equal(roundValue(0.123, [0, 1]), 0.12);
+  assert.equal(roundValue(0.99012, [0.9736, 1.0264]), 0.99, "zoom's lane: steps of 0.001");
   assert.equal(roundValue(12.3456, [-40, 40]), 12);
   assert.equal(roundValue(12.3456, [-4, 4]), 12.3);
   assert.equal(String(roundValue(1.0049999, [0.97, 1.03])), "1.005");

@@ -78,6 +78,14 @@ def test_a_lane_added_in_the_panel_takes_points_that_reach_the_kernel(studio, sh
     assert f1 == 4 and abs(v1 - 0.99) < 0.0015, (f1, v1)
     ui.page.wait_for_function("([t, v]) => t.value === v", arg=[
         text.element_handle(), studio.kernel.value("studio.project.zoom")], timeout=30_000)
+    # the selected point moves with the arrow keys: a step of value up, a frame right
+    canvas.click(position=lane_xy(ui, "zoom", 4, v1))
+    ui.page.keyboard.press("ArrowUp")
+    wait_until(lambda: kernel_points(studio, "zoom")[-1][1] != v1, 30, "the value a step up")
+    ui.page.keyboard.press("ArrowRight")
+    wait_until(lambda: kernel_points(studio, "zoom")[-1][0] == 5, 30, "the point a frame right")
+    (_, _), (f1, v2) = kernel_points(studio, "zoom")
+    assert abs(v2 - (v1 + 0.001)) < 1e-9, (v1, v2)
     # the kernel's curve for that text came back and is what evaluate_schedule gives
     assert studio.kernel.value("studio.schedules['curves']['zoom']['values'] == __import__('giffusion_widgets')."
                                "evaluate_schedule(studio.project.zoom, 9, fps=10).tolist()")
@@ -115,11 +123,14 @@ def test_a_bad_schedule_shows_its_error_in_place_and_keeps_the_typed_text(studio
     shot(box, "angle error")
     error.click()  # puts the cursor on the column
     assert text.evaluate("(t) => [t.selectionStart, t.selectionEnd]") == [10, 11]
+    studio.kernel.run("shown_studio = studio")
     text.fill("0:(0), 5:(12)")
+    text.press("Shift+Enter")  # the notebook's run-cell shortcut must not take it: the studio is not made again
     text.press("Enter")
     wait_until(lambda: studio.kernel.value("studio.project.angle") == "0:(0), 5:(12)", 30, "the fixed text")
     error.wait_for(state="hidden", timeout=30_000)
     assert text.input_value() == "0:(0), 5:(12)"
+    assert studio.kernel.value("studio is shown_studio")
 
 
 def test_the_motion_settings_reach_the_kernel(studio):
