@@ -982,6 +982,7 @@ function mountLanes(el, model, bus) {
   const seen = {};
   const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
   const list = h("div", { class: "gw-lane-list" });
+  const hint = h("span", { class: "gw-hint" });
   const box = h(
     "div",
     { class: "gw-lanes" },
@@ -989,12 +990,15 @@ function mountLanes(el, model, bus) {
       "div",
       { class: "gw-toolbar gw-lanes-bar" },
       h("span", { class: "gw-title" }, "Schedules"),
-      h("span", { class: "gw-hint" }, "settings that change over the frames"),
+      hint,
       h("span", { class: "gw-spacer" }),
       add
     ),
     list
   );
+  cleanup.add(watch(model, ["schedules"], () => {
+    hint.textContent = model.get("schedules")?.audio === "pending" ? "the audio is being analysed: curves that read it show silence until then" : "settings that change over the frames";
+  }));
   el.append(box);
   const order = () => laneTerms(model).map((t) => t.value);
   function fillAdd() {

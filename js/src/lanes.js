@@ -480,11 +480,16 @@ export function mountLanes(el, model, bus) {
   const seen = {}; // name -> the value the lanes last saw
   const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
   const list = h("div", { class: "gw-lane-list" });
+  const hint = h("span", { class: "gw-hint" });
   const box = h("div", { class: "gw-lanes" },
-    h("div", { class: "gw-toolbar gw-lanes-bar" }, h("span", { class: "gw-title" }, "Schedules"),
-      h("span", { class: "gw-hint" }, "settings that change over the frames"), h("span", { class: "gw-spacer" }),
-      add),
+    h("div", { class: "gw-toolbar gw-lanes-bar" }, h("span", { class: "gw-title" }, "Schedules"), hint,
+      h("span", { class: "gw-spacer" }), add),
     list);
+  cleanup.add(watch(model, ["schedules"], () => {
+    hint.textContent = model.get("schedules")?.audio === "pending"
+      ? "the audio is being analysed: curves that read it show silence until then"
+      : "settings that change over the frames";
+  }));
   el.append(box);
 
   const order = () => laneTerms(model).map((t) => t.value);
