@@ -5,14 +5,17 @@ prompts, where the noise seed changes, and the audio energy and onsets when ther
 (or clicking) a frame shows its prompts and weight. The backend is whatever the session uses: ipympl's widget in a
 notebook after `%matplotlib widget`, a static image inline, a window on a desktop.
 
+Under the weights, one lane per scheduled setting (each setting given as schedule text, or the names passed as
+`settings`) shows its value on every frame, from `Plan.values`.
+
 Artists carry gids ("t:segment-0", "linear:segment-0", "hold", "keyframes", "seed-changes", "energy", "onsets",
-"hover") so code and tests can find them.
+"hover", "schedule:zoom") so code and tests can find them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +23,11 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .project import Project
+from .project import SCHEDULED, Project
 from .schedule import FrameSpec, Plan, schedule
 
-__all__ = ["AudioTrack", "describe", "plot_schedule", "seed_changes", "segment_curve", "shorten"]
+__all__ = ["AudioTrack", "describe", "plot_schedule", "scheduled_settings", "seed_changes", "segment_curve",
+           "shorten"]
 
 LABEL_CHARS = 28
 KEYFRAME_Y = 1.1  # keyframe markers sit just above the weight curves
@@ -37,12 +41,20 @@ class AudioTrack:
     onsets: np.ndarray | None = None
 
 
-def plot_schedule(project_or_plan: Project | Plan, audio: Any = None, ax: Any = None) -> Any:
-    """A matplotlib Figure of the plan's interpolation weights, keyframes, seeds and audio; hover shows details.
+def scheduled_settings(project: Project) -> list[str]:
+    """The settings given as schedule text, in SCHEDULED's order."""
+    return [name for name in SCHEDULED if isinstance(getattr(project, name), str)]
+
+
+def plot_schedule(project_or_plan: Project | Plan, audio: Any = None, ax: Any = None,
+                  settings: Sequence[str] | None = None) -> Any:
+    """A matplotlib Figure of the plan's interpolation weights, keyframes, seeds and audio, and a lane for each
+    scheduled setting under them; hover shows details.
 
     `audio`: per-frame energy (array), a mapping with "energy" and/or "onsets" (frame numbers), an audio file path
     or an `AudioAnalysis` (analysed at the project's fps). Left out: the project's own audio file, if it has one.
-    `ax`: axes to draw into; a new figure otherwise.
+    `ax`: axes to draw the weights into (the lanes are left out then); a new figure otherwise. `settings`: the
+    settings to draw lanes for (any of SCHEDULED); by default every one given as schedule text.
     """
     is_plan = isinstance(project_or_plan, Plan)
     project = project_or_plan.project if is_plan else project_or_plan
@@ -51,11 +63,23 @@ def plot_schedule(project_or_plan: Project | Plan, audio: Any = None, ax: Any = 
     plan = project_or_plan if is_plan else schedule(project, energy=track.energy)
     if track.energy is None:
         track.energy = plan.energy
+    lanes = list(scheduled_settings(project) if settings is None else settings)
+    unknown = [name for name in lanes if name not in plan.values]
+    if unknown:
+        raise ValueError(f"not a scheduled setting: {', '.join(unknown)} (the settings are {', '.join(SCHEDULED)})")
+    lane_axes: list[Any] = []
     if ax is None:
         import matplotlib.pyplot as plt  # the session's backend, so ipympl makes it interactive
 
-        fig, ax = plt.subplots(figsize=(10, 4), layout="constrained")
+        if lanes:
+            fig, axes = plt.subplots(1 + len(lanes), 1, figsize=(10, 4 + 1.3 * len(lanes)), sharex=True,
+                                     layout="constrained", height_ratios=[3] + [1] * len(lanes))
+            ax, lane_axes = axes[0], list(axes[1:])
+        else:
+            fig, ax = plt.subplots(figsize=(10, 4), layout="constrained")
     fig = ax.figure
+    for name, lane in zip(lanes if lane_axes else [], lane_axes, strict=False):
+        _draw_lane(lane, plan, name)
     _draw_weights(ax, plan)
     _draw_keyframes(ax, plan)
     _draw_seed_changes(ax, plan)
@@ -64,6 +88,17 @@ def plot_schedule(project_or_plan: Project | Plan, audio: Any = None, ax: Any = 
     _style(ax, plan)
     _connect_hover(fig, ax, plan)
     return fig
+
+
+def _draw_lane(ax: Any, plan: Plan, name: str) -> None:
+    values = plan.values[name]
+    ax.plot(np.arange(len(values)), values, "-", lw=1.5, color="tab:green", gid=f"schedule:{name}")
+    ax.set_ylabel(name.replace("_", " "), fontsize=8)
+    low, high = float(values.min()), float(values.max())
+    pad = (high - low) * 0.1 or max(abs(high) * 0.05, 0.05)
+    ax.set_ylim(low - pad, high + pad)
+    ax.tick_params(labelsize=8)
+    ax.grid(alpha=0.3)
 
 
 # ------------------------------------------------------------------- inputs

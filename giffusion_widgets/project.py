@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ProjectError
-from .vocabulary import AUDIO_COMPONENTS, EASINGS, EMBEDDING_INTERPOLATIONS, OUTPUT_FORMATS
+from .vocabulary import (
+    ANIMATION_MODES,
+    AUDIO_COMPONENTS,
+    BORDER_MODES,
+    EASINGS,
+    EMBEDDING_INTERPOLATIONS,
+    OUTPUT_FORMATS,
+)
 
 # Old names still read from project files and code. "sine" was a half-cosine ease (slow at both keyframes), not
 # GIFfusion's oscillating sine, so it now goes by the name of what it does.
@@ -36,6 +43,7 @@ MAX_GUIDANCE = 100.0
 MAX_FPS = 120
 MAX_BATCH = 256
 MAX_LATENT_CHANNELS = 64
+MAX_CADENCE = 50  # frames warped between two rendered ones in the 2D mode
 
 # Characters the prompt grammar treats as blank around a value: tab and the Unicode space separators (category
 # Zs). Written out, not taken from str.isspace, so the panel's grammar uses the very same set.
@@ -147,6 +155,14 @@ def _choice(options: tuple[str, ...]) -> _Rule:
     return _Rule(lambda v: isinstance(v, str), f"one of {listed}", check)
 
 
+def _scheduled(low: float, high: float, *, low_open: bool = False) -> _Rule:
+    """A number in the range, or schedule text (checked by Project.problems, which knows the frames and fps)."""
+    number = _number(low, high, low_open=low_open)
+    return _Rule(lambda v: _is_number(v) or isinstance(v, str),
+                 f"{number.expected} or schedule text such as '0:(1), 24:(1.05)'",
+                 lambda name, value: None if isinstance(value, str) else number.check(name, value))
+
+
 _TEXT = _Rule(lambda v: isinstance(v, str), "text")
 _OPTIONAL_TEXT = _Rule(lambda v: v is None or isinstance(v, str), "text or None")
 _FLAG = _Rule(lambda v: isinstance(v, bool), "true or false")
@@ -165,8 +181,8 @@ _RULES: dict[str, _Rule] = {
     "easing": _choice(EASINGS),
     "seed": _whole(0, MAX_SEED),
     "num_inference_steps": _whole(1, MAX_STEPS),
-    "guidance_scale": _number(0, MAX_GUIDANCE),
-    "strength": _number(0, 1, low_open=True),
+    "guidance_scale": _scheduled(0, MAX_GUIDANCE),
+    "strength": _scheduled(0, 1, low_open=True),
     "scheduler": _OPTIONAL_TEXT,
     "batch_size": _Rule(lambda v: _is_whole(v) or v == "auto", "a whole number >= 1 or 'auto'",
                         _batch_check),
@@ -183,7 +199,29 @@ _RULES: dict[str, _Rule] = {
     "audio_component": _choice(AUDIO_COMPONENTS),
     "audio_timing": _FLAG,
     "audio_smooth": _number(0, 1),
+    # Motion and schedules
+    "animation_mode": _choice(ANIMATION_MODES),
+    "noise": _scheduled(0, 1),
+    "contrast": _scheduled(0, 10),
+    "zoom": _scheduled(0, 10, low_open=True),
+    "angle": _scheduled(-360, 360),
+    "translation_x": _scheduled(-MAX_SIDE, MAX_SIDE),
+    "translation_y": _scheduled(-MAX_SIDE, MAX_SIDE),
+    "schedule_interpolation": _Rule(lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(i, str)
+                                                                           for k, i in v.items()),
+                                    "an object of setting name -> interpolation name"),
+    "easing_curve": _OPTIONAL_TEXT,
+    "easing_frequency": _number(0, 100, low_open=True),
+    "border_mode": _choice(BORDER_MODES),
+    "color_match": _FLAG,
+    "cadence": _whole(1, MAX_CADENCE),
+    "loop": _FLAG,
+    "boomerang": _FLAG,
 }
+
+_STRENGTH_2D = _scheduled(0, 1)
+# Settings that take a number or schedule text; a render reads every frame's value from Plan.values
+SCHEDULED = ("strength", "guidance_scale", "noise", "contrast", "zoom", "angle", "translation_x", "translation_y")
 
 _KEYFRAME_RULES: dict[str, _Rule] = {
     "frame": _whole(0, MAX_FRAMES - 1),
@@ -282,8 +320,8 @@ class Project:
     seed: int = 42
     # Diffusion
     num_inference_steps: int = 20
-    guidance_scale: float = 7.5
-    strength: float = 0.5
+    guidance_scale: float | str = 7.5  # each of SCHEDULED: a number or schedule text
+    strength: float | str = 0.5
     scheduler: str | None = None
     batch_size: int | str = 1  # or "auto": the largest batch that fits, found by backing off
     height: int | None = None
@@ -302,6 +340,23 @@ class Project:
     audio_component: str = "percussive"
     audio_timing: bool = False
     audio_smooth: float = 0.0
+    # Motion and schedules. "2d": each frame is the previous one warped (zoom, angle, translation in pixels per
+    # frame), colour-matched, noised and re-diffused at `strength`. Schedules use the frames of the animation.
+    animation_mode: str = "interpolate"
+    noise: float | str = 0.0
+    contrast: float | str = 1.0
+    zoom: float | str = 1.0
+    angle: float | str = 0.0
+    translation_x: float | str = 0.0
+    translation_y: float | str = 0.0
+    schedule_interpolation: dict[str, str] = field(default_factory=dict)  # setting -> linear/step/cubic/sine(f)
+    easing_curve: str | None = None  # the weight between keyframes (0..1) as a schedule, for easing "custom"
+    easing_frequency: float = 1.0  # swings per segment, for easing "sine-wave"
+    border_mode: str = "replicate"
+    color_match: bool = False
+    cadence: int = 1  # 2D mode: render every Nth frame, warp and blend the ones between
+    loop: bool = False  # the last frames walk back to the first keyframe's noise and prompt
+    boomerang: bool = False  # the output plays forward, then backward
 
     def __post_init__(self) -> None:
         self.easing = EASING_ALIASES.get(self.easing, self.easing) if isinstance(self.easing, str) else self.easing
@@ -315,8 +370,12 @@ class Project:
     # ------------------------------------------------------------------ derived
     @property
     def num_frames(self) -> int:
-        """Frames in the animation: the last keyframe's frame is the last frame."""
-        return max((k.frame for k in self.keyframes), default=-1) + 1
+        """Frames in the animation: the last keyframe's frame is the last frame; a `loop` adds a closing segment as
+        long as the first one, back to the first keyframe."""
+        frames = sorted(k.frame for k in self.keyframes)
+        if self.loop and len(frames) > 1:
+            return frames[-1] + frames[1] - frames[0]
+        return frames[-1] + 1 if frames else 0
 
     @property
     def prompts(self) -> str:
@@ -343,12 +402,77 @@ class Project:
         Values of the wrong type are problems too, never a TypeError."""
         out = [Problem("keyframes", message) for message in self._keyframe_problems()]
         for name, rule in _RULES.items():
+            if name == "strength" and self.animation_mode == "2d":
+                rule = _STRENGTH_2D  # 0 keeps the warped frame as it is
             message = rule.problem(name, getattr(self, name))
             if name == "easing" and self.easing in EASING_ALIASES:
                 message = f"easing {self.easing!r} is now called {EASING_ALIASES[self.easing]!r}"
             if message:
                 out.append(Problem(name, message))
+        return out + self._schedule_problems()
+
+    def _schedule_problems(self) -> list[Problem]:
+        """Schedule text that cannot be read or evaluated over this project's frames, or values a render cannot
+        use; each message names the setting and, for text, the column. Audio variables are checked against
+        placeholder audio (silence) here: the render evaluates them with the real analysis."""
+        from .schedules import ScheduleError, evaluate_schedule
+
+        frames = max(self.num_frames, 1) if isinstance(self.keyframes, list) and all(
+            isinstance(k, Keyframe) and _is_whole(k.frame) for k in self.keyframes) else 1
+        if not (_is_number(self.fps) and math.isfinite(self.fps) and self.fps > 0):
+            return []
+        audio = ({"energy": [0.0] * frames, "onsets": [], "tempo": 120.0} if self.audio_input else {})
+        out = []
+        texts = {name: getattr(self, name) for name in SCHEDULED}
+        if self.easing == "custom":
+            if self.easing_curve is None:
+                out.append(Problem("easing_curve", "easing 'custom' needs easing_curve, a schedule of weights "
+                                                   "0..1 such as '0:(0), 10:(1)'"))
+            elif isinstance(self.easing_curve, str):
+                texts["easing_curve"] = self.easing_curve
+        if self.animation_mode == "2d" and self.video_input:
+            out.append(Problem("animation_mode", "animation_mode '2d' grows each frame from the previous one, so it "
+                                                 "takes no video_input: clear it, or use 'interpolate'"))
+        interpolation = self.schedule_interpolation if isinstance(self.schedule_interpolation, dict) else {}
+        for name, kind in sorted(interpolation.items()):
+            if name not in (*SCHEDULED, "easing_curve"):
+                out.append(Problem("schedule_interpolation", f"schedule_interpolation names {name!r}, which is not "
+                                                             f"a scheduled setting ({', '.join(SCHEDULED)})"))
+                continue
+            try:
+                evaluate_schedule(0.0, 1, fps=1, interpolation=kind, setting=f"schedule_interpolation[{name!r}]")
+            except ScheduleError as exc:
+                out.append(Problem("schedule_interpolation", str(exc)))
+                interpolation = {k: v for k, v in interpolation.items() if k != name}
+        for name, text in texts.items():
+            if not isinstance(text, str):
+                continue
+            try:
+                values = evaluate_schedule(text, frames, fps=self.fps, setting=name,
+                                           interpolation=interpolation.get(name, "linear"), **audio)
+            except ScheduleError as exc:
+                out.append(Problem(name, str(exc)))
+                continue
+            message = self._range_problem(name, values)
+            if message:
+                out.append(Problem(name, message))
         return out
+
+    def _range_problem(self, name: str, values: Any) -> str | None:
+        """The first frame whose scheduled value a render cannot use, as a sentence; None when all are fine."""
+        if name == "easing_curve":
+            low, high, low_open = 0.0, 1.0, False
+        else:
+            rule = _STRENGTH_2D if name == "strength" and self.animation_mode == "2d" else _RULES[name]
+            for frame, value in enumerate(values):
+                message = rule.check(name, float(value))
+                if message:
+                    return f"{message} at frame {frame}"
+            return None
+        for frame, value in enumerate(values):
+            if not (low < value if low_open else low <= value) or value > high:
+                return f"{name} must be in [0, 1] on every frame, got {float(value)!r} at frame {frame}"
+        return None
 
     def _keyframe_problems(self) -> list[str]:
         if not isinstance(self.keyframes, list):
@@ -416,6 +540,28 @@ class Project:
         return _from_text(cls, text, "")
 
     load = from_json
+
+    @classmethod
+    def from_deforum(cls, settings: Mapping[str, Any] | str | Path, strict: bool = False) -> Project:
+        """A project from Deforum settings (its settings file, that file's JSON text, or a dict): prompts by frame,
+        size, steps, guidance, seed, fps, the schedules, the animation and border modes, colour coherence and
+        cadence. Whatever Deforum would do that this project does not (3D rotation, depth warping, ...) is named
+        in one UserWarning, or raised as a ProjectError with `strict=True`. See `giffusion_widgets.deforum`."""
+        from .deforum import project_from_deforum
+        from .schedules import ScheduleError, schedule_points
+
+        imported = project_from_deforum(settings, strict=strict)
+        project = imported.project
+        for name, text in imported.schedules.items():
+            try:
+                points = schedule_points(text, name)
+            except ScheduleError:  # a curve of t or audio: kept as text
+                points = []
+            # a schedule with one key at frame 0 is a constant: kept as the number the panel shows as one
+            setattr(project, name, points[0][1] if len(points) == 1 and points[0][0] == 0 else text)
+        for name, value in imported.settings.items():
+            setattr(project, name, value)
+        return project.validate()
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

@@ -46,12 +46,13 @@ import numpy as np
 import simpleeval
 
 from .errors import ScheduleError
+from .vocabulary import SCHEDULE_INTERPOLATIONS
 
 FRAME_VARIABLES = ("t", "s", "energy", "onset", "beat")  # change from frame to frame
 CONSTANT_VARIABLES = ("fps", "max_f", "pi", "e")
 AUDIO_VARIABLES = {"energy": "energy", "onset": "onsets", "beat": "tempo"}  # variable -> the argument it needs
 VARIABLES = FRAME_VARIABLES + CONSTANT_VARIABLES
-INTERPOLATIONS = ("linear", "step", "cubic", "sine")
+INTERPOLATIONS = SCHEDULE_INTERPOLATIONS
 ONSET_HALF_LIFE = 0.1  # seconds for `onset` to fall from 1 to 0.5 after an onset
 MAX_FRAME = 1_000_000  # keys past the end are evaluated densely up to their frame: 11.5 hours at 24 fps
 

@@ -11,6 +11,7 @@ recorders.
 from __future__ import annotations
 
 import atexit
+import copy
 import logging
 import os
 import threading
@@ -27,6 +28,7 @@ from .widgets.media_view import MediaView
 from .widgets.panel_input import Problem, problems_as_data, project_from_panel, project_problems
 from .widgets.pipeline_source import PipelineSource
 from .widgets.run_view import IDLE, RunView
+from .widgets.schedule_view import ScheduleView
 from .widgets.uploads import (
     check_kind,
     describe_image,
@@ -84,7 +86,8 @@ class Session:
         self.error = ""
         self.problems: list[dict] = []
         self.pipeline_info = self.pipelines.info
-        self.inputs = MediaView(on_state, self.audio_analysis, self.jobs, self.report, lambda: self.project,
+        self.schedule_view = ScheduleView(on_state, self._schedule_audio)
+        self.inputs = MediaView(self._media_state, self.audio_analysis, self.jobs, self.report, lambda: self.project,
                                 frozenset(describes))
         self._known = self.project.to_dict()  # the project as the panel last had it
         _OPEN.add(self)
@@ -162,6 +165,8 @@ class Session:
         nothing changes and `problems` names each field that keeps it out (the panel keeps what was typed)."""
         incoming, problems = project_from_panel(data)
         if incoming is None:
+            if isinstance(data, dict):  # the lanes show what is wrong with the text the panel holds
+                self.schedule_view.follow(data)
             self._set("problems", problems_as_data(problems))
             self._set("error", "The panel's settings were not applied: fix the marked fields.")
             return self.project
@@ -204,8 +209,29 @@ class Session:
         if old and self.status.get("state") == "failed":
             self.run.show_status(dict(IDLE))
         self.inputs.follow(old, new)
+        self.schedule_view.follow(new)
 
     # ------------------------------------------------------------------ media
+    def _media_state(self, name: str, value: Any) -> None:
+        self._on_state(name, value)
+        if name == "peaks" and value:  # the audio is analysed: schedules that read it are drawn with it now
+            self.schedule_view.audio_ready(self._known)
+
+    def _schedule_audio(self, data: dict) -> Any:
+        """The audio variables of schedules for a project dict, from the analysis the renders keep; "pending"
+        until there is one (it never analyses here: the panel's audio job does)."""
+        from .schedule import schedule_audio
+
+        cache = getattr(self._renderer, "audio", None)
+        analysis = cache.get(data["audio_input"]) if hasattr(cache, "get") else None
+        if analysis is None:
+            return "pending"
+        try:
+            project = Project.from_dict(copy.deepcopy(data))
+        except GiffusionError:
+            return "pending"
+        return schedule_audio(project, analysis)
+
     def audio_analysis(self, path: str | os.PathLike | None = None) -> Any:
         """The analysis of `path` (default: the project's audio), from the one cache the renders use too."""
         path = path if path is not None else self.project.audio_input

@@ -22,6 +22,41 @@ EASING_TERMS = (
     Term("ease-in-out", "ease in and out", "a half-cosine: slow at both keyframes, fastest between them"),
     Term("ease-in", "ease in", "starts slowly, arrives fast"),
     Term("ease-out", "ease out", "starts fast, arrives slowly"),
+    Term("sine-wave", "sine wave", "GIFfusion's oscillating sine: swings between the keyframes easing_frequency "
+                                   "times"),
+    Term("custom", "custom curve", "the weight follows easing_curve, a schedule of 0..1 over the frames"),
+)
+
+ANIMATION_MODE_TERMS = (
+    Term("interpolate", "interpolate", "each frame from the keyframes' interpolated noise and prompts"),
+    Term("2d", "2D feedback", "each frame grows from the previous one, zoomed, turned and moved"),
+)
+
+BORDER_MODE_TERMS = (
+    Term("replicate", "replicate", "the edge pixels are repeated into what the motion uncovers"),
+    Term("reflect", "reflect", "the image is mirrored at its edges"),
+    Term("wrap", "wrap", "the image is tiled: what leaves one side comes back on the other"),
+)
+
+# How a schedule fills the frames between its keys (per schedule: Project.schedule_interpolation)
+SCHEDULE_INTERPOLATION_TERMS = (
+    Term("linear", "linear", "straight lines between the keys"),
+    Term("step", "step", "each key's value holds until the next key"),
+    Term("cubic", "smooth", "a monotone cubic: smooth, never overshoots the keys"),
+    Term("sine", "sine", "GIFfusion's oscillating sine between the keys; 'sine(2)' swings twice"),
+)
+
+# The settings that take a number or schedule text (project.SCHEDULED, in its order): the panel's schedule lanes
+SCHEDULED_SETTING_TERMS = (
+    Term("strength", "Strength", "how far each frame moves from its start: the image or video, or in 2D the "
+                                 "warped previous frame"),
+    Term("guidance_scale", "Guidance", "how closely the frames follow the prompt"),
+    Term("noise", "Noise", "2D: extra noise added before each frame is diffused again"),
+    Term("contrast", "Contrast", "2D: contrast of the warped frame; 1 keeps it"),
+    Term("zoom", "Zoom", "2D: scale per frame; 1 stands still, 1.02 zooms in"),
+    Term("angle", "Angle", "2D: degrees turned per frame, counter-clockwise"),
+    Term("translation_x", "Move x", "2D: pixels moved right per frame"),
+    Term("translation_y", "Move y", "2D: pixels moved down per frame"),
 )
 
 AUDIO_COMPONENT_TERMS = (
@@ -87,6 +122,10 @@ EASINGS = values(EASING_TERMS)
 AUDIO_COMPONENTS = values(AUDIO_COMPONENT_TERMS)
 OUTPUT_FORMATS = values(OUTPUT_FORMAT_TERMS)
 EMBEDDING_INTERPOLATIONS = values(INTERPOLATION_TERMS)
+ANIMATION_MODES = values(ANIMATION_MODE_TERMS)
+BORDER_MODES = values(BORDER_MODE_TERMS)
+SCHEDULE_INTERPOLATIONS = values(SCHEDULE_INTERPOLATION_TERMS)
+SCHEDULED_SETTINGS = values(SCHEDULED_SETTING_TERMS)
 SCHEDULERS = values(SCHEDULER_TERMS)
 PIPELINE_CLASSES = values(PIPELINE_CLASS_TERMS)
 INSPIRATION_MODES = values(INSPIRATION_MODE_TERMS)
@@ -98,10 +137,14 @@ ALL: dict[str, tuple[Term, ...]] = {
     "audio_components": AUDIO_COMPONENT_TERMS,
     "output_formats": OUTPUT_FORMAT_TERMS,
     "interpolations": INTERPOLATION_TERMS,
+    "animation_modes": ANIMATION_MODE_TERMS,
+    "border_modes": BORDER_MODE_TERMS,
+    "schedule_interpolations": SCHEDULE_INTERPOLATION_TERMS,
     "schedulers": SCHEDULER_TERMS,
     "pipeline_classes": PIPELINE_CLASS_TERMS,
     "inspiration_modes": INSPIRATION_MODE_TERMS,
     "media_kinds": MEDIA_KIND_TERMS,
+    "scheduled_settings": SCHEDULED_SETTING_TERMS,
 }
 
 

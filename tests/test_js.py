@@ -94,10 +94,35 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
     import re
 
     from giffusion_widgets import Project
+    from giffusion_widgets.vocabulary import SCHEDULED_SETTINGS
 
-    source = (JS / "src" / "settings.js").read_text(encoding="utf-8")
+    source = "\n".join((JS / "src" / name).read_text(encoding="utf-8")
+                       for name in ("settings.js", "motion-settings.js"))
     fields = set(re.findall(r'add\("(\w+)"', source))
     media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
-    edited_elsewhere = {"keyframes"}  # the timeline and the prompt text
+    # the timeline and the prompt text; the schedule lanes (lanes.js), one for each of the vocabulary's settings
+    edited_elsewhere = {"keyframes", "schedule_interpolation", *SCHEDULED_SETTINGS}
     missing = {f.name for f in dataclasses.fields(Project)} - fields - media - edited_elsewhere
     assert not missing, f"settings.js has no field for {sorted(missing)}"
+
+
+@needs_node
+def test_schedule_text_the_lanes_write_reads_back_in_python_exactly():
+    """What a drag in a lane writes (schedule-text.js pointsText) is read by the kernel as the very same points,
+    including values that JS would print with an exponent; the other direction is js/tests/schedule-text.test.mjs."""
+    from giffusion_widgets import evaluate_schedule
+    from giffusion_widgets.schedules import schedule_points
+
+    values = [1.0, 1.05, -0.5, 0.1 + 0.2, 1e-7, 2.5e-12, 123456789.125, 1e21, 1.5e25, -3.0000000000000004, 5e-324]
+    points = [[[i * 7, v], [i * 7 + 3, -v]] for i, v in enumerate(values)]
+    script = ("import('./js/src/schedule-text.js').then((m) => { const points = JSON.parse(process.argv[1]);"
+              " console.log(JSON.stringify(points.map((p) => m.pointsText(p)))); })")
+    result = subprocess.run([NODE, "-e", script, json.dumps(points)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    texts = json.loads(result.stdout)
+    for pair, text in zip(points, texts, strict=True):
+        assert "e" not in text.lower(), text
+        assert schedule_points(text) == [tuple(p) for p in pair], text
+        curve = evaluate_schedule(text, pair[1][0] + 1, fps=10)
+        assert curve[pair[0][0]] == pair[0][1] and curve[pair[1][0]] == pair[1][1], text

@@ -30,9 +30,9 @@ def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: i
     return {
         "pipeline": pipeline_info(pipe).identity(),
         "scheduler": [type(pipe.scheduler).__name__, dict(pipe.scheduler.config)],
-        "steps": p.num_inference_steps, "guidance": p.guidance_scale, "size": size, "channels": channels,
+        "steps": p.num_inference_steps, "size": size, "channels": channels,
         "embeds": [p.use_prompt_embeds, p.embedding_interpolation],
-        "strength": p.strength if has_init else None,
+        # guidance and strength are scheduled: each frame's own value is part of its key (frame_keys, feedback)
         "init_noise": "walk" if has_init else None,  # image-to-image frames walk the noise as text-to-image ones do
         "image": digest(Path(p.image_input)) if p.image_input else None,
         "video": [file_identity(p.video_input), p.fps] if p.video_input else None,
@@ -43,8 +43,11 @@ def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: i
 def frame_keys(plan: Plan, settings: dict) -> dict[str, list[int]]:
     """Frame indices grouped by key, in plan order: frames that share a key (held frames, stills) render once."""
     shared = json.dumps(settings, sort_keys=True, default=str)
+    has_init = bool(plan.project.image_input or plan.project.video_input)
+    guidance, strength = plan.values["guidance_scale"], plan.values["strength"]
     groups: dict[str, list[int]] = {}
     for spec in plan.frames:
-        key = hashlib.sha256((shared + spec.key).encode()).hexdigest()[:32]
+        own = json.dumps([float(guidance[spec.index]), float(strength[spec.index]) if has_init else None])
+        key = hashlib.sha256((shared + spec.key + own).encode()).hexdigest()[:32]
         groups.setdefault(key, []).append(spec.index)
     return groups

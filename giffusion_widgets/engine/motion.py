@@ -37,12 +37,12 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import ProjectError
+from ..vocabulary import BORDER_MODES
 from .color_match import ColorReference, match_colors
 
 __all__ = ["BORDER_MODES", "MOTION_VALUES", "MotionStep", "add_noise", "adjust_contrast", "cadence_blend",
            "match_colors", "warp"]
 
-BORDER_MODES = ("replicate", "reflect", "wrap")
 Border = Literal["replicate", "reflect", "wrap"]
 MOTION_VALUES = ("zoom", "angle", "translation_x", "translation_y", "noise", "contrast")  # scheduled per frame
 KEY_VERSION = 1  # bump when an operation's result changes, so cached chains are not reused across versions

@@ -4,7 +4,7 @@ A render snapshots the project, plans every frame, takes what it can from the fr
 everything that decides them), renders the rest in batches, writes each frame to the run folder the moment it
 exists, and writes the GIF or MP4 from the files on disk as they come. The pieces it uses: resolve (which pipeline),
 embeddings (prompt tensors), inputs (size, noise, initial images), frame_keys, run_folder and frame_cache (what is
-kept), output (the output file), drafts (previews).
+kept), output (the output file), drafts (previews), feedback (the 2D mode's chain of frames).
 """
 
 from __future__ import annotations
@@ -22,16 +22,17 @@ import torch
 from ..animation import Animation
 from ..errors import PipelineError, ProjectError, RenderCancelled
 from ..project import Project
-from ..schedule import FrameSpec, Plan, load_energy, schedule
+from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
 from .audio_cache import AudioCache
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
+from .feedback import Chain, ChainFrame, FeedbackRender
 from .frame_keys import frame_keys, settings_key
 from .inputs import InitImages, denoiser, full_size, walk, walked_noise
-from .output import OutputStream
+from .output import OutputStream, open_rgb
 from .pipelines import pipeline_info, refresh_fingerprint
-from .resolve import PipelineResolver, lent
+from .resolve import PipelineResolver, lent, lent_image_form
 from .run_folder import RunFolder
 
 OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
@@ -48,18 +49,19 @@ class _Interrupted(Exception):
 
 def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan, list | None]:
     """(the plan, the audio's keyframes or None): one audio analysis serves the timing and the record."""
-    energy, keyframes = None, None
+    energy, keyframes, audio = None, None, None
     if project.audio_input:
         from ..errors import MediaError
         from ..media.audio import audio_keyframes
 
         analysis = analyse(project.audio_input)
         energy = load_energy(project, analysis)
+        audio = schedule_audio(project, analysis)
         try:
             keyframes = audio_keyframes(analysis, project.fps, project.audio_component)
         except MediaError:  # silence: no keyframes to record, the render itself is fine
             pass
-    return schedule(project, energy=energy), keyframes
+    return schedule(project, energy=energy, audio=audio), keyframes
 
 
 class Renderer:
@@ -145,10 +147,15 @@ class _Run:
         self.draft = draft
         check_inputs(self.project)  # media a render can open, before any folder is made, naming the file
         self.plan, self.audio_keyframes = plan_project(self.project, renderer.audio_analysis)
+        self.feedback = self.project.animation_mode == "2d"
+        self.chain_plan = Plan(self.plan.project, list(self.plan.frames), self.plan.energy, self.plan.values)
         if draft is not None:
             keep = set(draft.frames)
             self.plan.frames = [f for f in self.plan.frames if f.index in keep]
         self.base, self.pipe = renderer.resolver.for_call(self.project)  # loaded before any folder is made
+        if self.feedback:  # frame 0 from noise by the pipeline itself, the frames after by its image-to-image form
+            self.pipe = self.base if not self.project.image_input else self.pipe
+            self.image_pipe = renderer.resolver.image_variant(self.base)
         refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change every key
         self.decoder = draft.decoder_for(self.pipe) if draft else None
         self.init_images = InitImages(self.project)
@@ -207,15 +214,25 @@ class _Run:
         identity = pipeline_info(pipe).identity()
         draft_frames = self.draft.frames if self.draft else None
         output: OutputStream | None = None
+        image_pipe = self.image_pipe if self.feedback else None
         try:
-            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base):
+            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base), \
+                    lent_image_form(image_pipe, pipe, p.scheduler, self.decoder, self.base):
                 size = full_size(p, pipe)
                 size = self.draft.size(size) if self.draft else size
                 channels = self._channels(pipe)
-                groups = frame_keys(self.plan, settings_key(p, pipe, size, channels,
-                                                            self.draft.decoder if self.draft else None))
+                settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None)
+                chain = None
+                if self.feedback:
+                    chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
+                    groups = chain.groups()
+                else:
+                    groups = frame_keys(self.plan, settings)
                 self._event("started")
-                output = OutputStream(self.folder, [s.index for s in self.plan.frames], gif=self.writes_gif,
+                order = [s.index for s in self.plan.frames]
+                if p.boomerang and self.draft is None:  # forward, then back without repeating either end
+                    order += order[-2:0:-1]
+                output = OutputStream(self.folder, order, gif=self.writes_gif,
                                       fps=self.draft.output_fps if self.draft else p.fps,
                                       audio=None if self.writes_gif else p.audio_input)
                 earlier = self.folder.earlier()
@@ -227,7 +244,10 @@ class _Run:
                         todo.append(key)
                 output.offer()
                 self.folder.write_manifest(identity, draft_frames)
-                self._render_batches(todo, groups, size, channels, output, identity)
+                if chain is not None:
+                    self._render_chain(chain, set(todo), size, channels, output, identity)
+                else:
+                    self._render_batches(todo, groups, size, channels, output, identity)
             animation = self._animation(output.finish(), cancelled=False, identity=identity)
             self._event("finished", done=len(self.plan), animation=animation, eta=0.0)
             return animation
@@ -259,10 +279,14 @@ class _Run:
         auto = p.batch_size == "auto"
         batch_size = self.renderer.auto_batch_size(pipe) if auto else p.batch_size
         start = 0
+        values = self.plan.values
         while start < len(todo):
             if self.cancel.is_set():
                 raise RenderCancelled("cancelled")
             batch = todo[start:start + batch_size]
+            # one call takes one guidance and strength: the batch ends where a frame's scheduled values differ
+            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]]) for k in batch]
+            batch = batch[:next((i for i, v in enumerate(shared) if v != shared[0]), len(batch))]
             try:
                 images = self._call(pipe, [specs[groups[k][0]] for k in batch], size, channels)
             except OUT_OF_MEMORY as exc:
@@ -284,6 +308,42 @@ class _Run:
                 self._emit_frames(groups[key], reused=False)
             output.offer()
 
+    def _render_chain(self, chain: Chain, todo: set[str], size: tuple[int, int], channels: int,
+                      output: OutputStream, identity: dict) -> None:
+        """The 2D mode: the chain's missing frames in order, each stored and announced as it is made."""
+        self.left_to_render = len(todo)
+        self.render_started = time.perf_counter()
+        draft_frames = self.draft.frames if self.draft else None
+
+        def store(frame: ChainFrame, image: Any) -> None:
+            self.folder.store(frame.key, [frame.index], image=image)
+            self.folder.write_manifest(identity, draft_frames)
+            self.left_to_render -= 1
+            self.unique_rendered += 1
+            self._emit_frames([frame.index], reused=False)
+            output.offer()
+
+        def check() -> None:
+            if self.cancel.is_set():
+                raise RenderCancelled("cancelled")
+
+        def diffuse(spec: FrameSpec, start: Any, strength: float, guidance: float, seed: int) -> Any:
+            if start is None:  # the first frame, from the walked noise
+                return self._call(self.pipe, [spec], size, channels, guidance=guidance, output="pt")[0]
+            if int(self.project.num_inference_steps * strength) < 1:
+                return start  # no denoising step at this strength: the moved frame itself
+            return self._call(self.image_pipe, [spec], size, channels, guidance=guidance, output="pt",
+                              image=start[None], strength=strength, seed=seed)[0]
+
+        init = None
+        if self.project.image_input:
+            def init() -> Any:
+                return self.init_images.for_frames([self.chain_plan.frames[0]], size)[0]
+
+        FeedbackRender(self.chain_plan, chain, self.image_pipe.device, diffuse,
+                       load=lambda i: open_rgb(self.folder.frame_path(i)), store=store, check=check,
+                       init_image=init).render(todo)
+
     def _keep_manifest(self, identity: dict, draft_frames: list[int] | None) -> None:
         """Record the frames in place after a cancel or failure; a write that fails now must not hide why."""
         try:
@@ -296,21 +356,30 @@ class _Run:
                          rendered=self.rendered, reused=self.reused, pipeline_identity=identity,
                          cancelled=cancelled, draft=self.draft is not None, audio_keyframes=self.audio_keyframes)
 
-    def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int) -> list[Any]:
-        """One pipeline call for a batch of frames: their noise (or initial images), prompt tensors and seeds."""
+    def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int, *,
+              guidance: float | None = None, output: str = "pil", image: Any = None, strength: float | None = None,
+              seed: int | None = None) -> list[Any]:
+        """One pipeline call for a batch of frames: their noise (or initial images), prompt tensors and seeds, at
+        the first frame's scheduled guidance and strength (a batch shares them). The 2D mode passes its own
+        `image` (a tensor), `strength` and sampler `seed`."""
         p = self.project
         accepts = pipeline_info(pipe).accepts
         h, w = size
         scale = getattr(pipe, "vae_scale_factor", 8)
-        cfg = p.guidance_scale > 1
-        kwargs: dict[str, Any] = {"num_inference_steps": p.num_inference_steps, "guidance_scale": p.guidance_scale,
-                                  "height": h, "width": w, "output_type": "pil", "num_images_per_prompt": 1}
-        kwargs["generator"] = [torch.Generator("cpu").manual_seed(s.sampler_seed) for s in specs]
-        images = self.init_images.for_frames(specs, size)
+        first = specs[0].index
+        if guidance is None:
+            guidance = float(self.plan.values["guidance_scale"][first])
+        cfg = guidance > 1
+        kwargs: dict[str, Any] = {"num_inference_steps": p.num_inference_steps, "guidance_scale": guidance,
+                                  "height": h, "width": w, "output_type": output, "num_images_per_prompt": 1}
+        seeds = [s.sampler_seed for s in specs] if seed is None else [seed]
+        kwargs["generator"] = [torch.Generator("cpu").manual_seed(s) for s in seeds]
+        images = self.init_images.for_frames(specs, size) if image is None else image
         noise_walk: Any = contextlib.nullcontext()
         if images is not None:
-            kwargs.update(image=images, strength=p.strength)
-            if "latents" not in accepts:  # it adds its own noise to the image's latents: make that the walk
+            kwargs.update(image=images, strength=float(self.plan.values["strength"][first]) if strength is None
+                          else strength)
+            if "latents" not in accepts and image is None:  # its own noise on the image's latents: the walk
                 noise_walk = walked_noise(pipe.scheduler, specs)
         if "latents" in accepts and images is None:
             kwargs["latents"] = walk(specs, (channels, h // scale, w // scale)).to(pipe.device, dtype=pipe.dtype)

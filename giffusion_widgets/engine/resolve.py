@@ -131,6 +131,18 @@ def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None) ->
             pipe.vae = own_vae
 
 
+@contextlib.contextmanager
+def lent_image_form(image_pipe: Any, pipe: Any, scheduler: str | None, vae: Any = None,
+                    base: Any = None) -> Iterator[Any]:
+    """`lent` for a second pipeline of a render (the 2D mode's image-to-image form); nothing when it is None or
+    the render's own pipeline, which is lent already."""
+    if image_pipe is None or image_pipe is pipe:
+        yield image_pipe
+        return
+    with lent(image_pipe, scheduler, vae=vae, base=base) as lent_pipe:
+        yield lent_pipe
+
+
 def resolve_pipeline(project: Project, pipeline: Any = None) -> Any:
     """The pipeline that renders `project`: `pipeline` if given, else the project's checkpoint, else the default."""
     return pipeline if pipeline is not None else PipelineResolver().resolve(project)

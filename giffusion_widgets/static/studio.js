@@ -174,6 +174,875 @@ function setPlayIcon(button, playing) {
   button.setAttribute("aria-label", playing ? "Pause" : "Play");
 }
 
+// src/timeaxis.js
+var MAX_PX_PER_FRAME = 48;
+var OVERSCROLL = 0.15;
+var EDGE_PX = 10;
+var MAX_TAIL_SHARE = 0.4;
+function makeAxis({ start = 0, pxPerFrame = 1, width = 0, length = 1, tailPx = 0 } = {}) {
+  return { start, pxPerFrame, width, length: Math.max(1, length), tailPx };
+}
+var frameToX = (axis, frame) => (frame - axis.start) * axis.pxPerFrame;
+var xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
+var xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
+var spanFrames = (axis) => Math.max(axis.length * (1 + OVERSCROLL), axis.length + 2);
+var tailPixels = (axis) => Math.min(axis.tailPx ?? 0, Math.max(0, axis.width - 2 * EDGE_PX) * MAX_TAIL_SHARE);
+function minPxPerFrame(axis) {
+  const usable = axis.width - 2 * EDGE_PX;
+  if (usable <= 0) return 1e-6;
+  return Math.min(MAX_PX_PER_FRAME, usable / spanFrames(axis), (usable - tailPixels(axis)) / axis.length);
+}
+function clampAxis(axis) {
+  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame));
+  const minStart = -EDGE_PX / pxPerFrame;
+  const end = Math.max(spanFrames(axis), axis.length + tailPixels(axis) / pxPerFrame);
+  const maxStart = Math.max(minStart, end - (axis.width - EDGE_PX) / pxPerFrame);
+  const start = Math.min(maxStart, Math.max(minStart, axis.start));
+  return { ...axis, pxPerFrame, start };
+}
+function fitAxis(axis) {
+  const pxPerFrame = minPxPerFrame(axis);
+  return { ...axis, pxPerFrame, start: -EDGE_PX / pxPerFrame };
+}
+function zoomAxis(axis, factor, anchorX = axis.width / 2) {
+  const anchorFrame = xToFrame(axis, anchorX);
+  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame * factor));
+  return clampAxis({ ...axis, pxPerFrame, start: anchorFrame - anchorX / pxPerFrame });
+}
+function panAxis(axis, dx) {
+  return clampAxis({ ...axis, start: axis.start - dx / axis.pxPerFrame });
+}
+function visibleFrames(axis) {
+  const first = Math.max(0, Math.floor(axis.start));
+  const last = Math.max(first, Math.ceil(axis.start + axis.width / axis.pxPerFrame));
+  return { first, last };
+}
+var FRAME_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2500, 5e3, 1e4, 2e4, 5e4, 1e5];
+var TIME_STEPS = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+function chooseStep(pxPerUnit, minPx, steps) {
+  for (const step of steps) if (step * pxPerUnit >= minPx) return step;
+  return steps[steps.length - 1];
+}
+function frameTicks(axis, minPx = 64) {
+  const step = chooseStep(axis.pxPerFrame, minPx, FRAME_STEPS);
+  const { first, last } = visibleFrames(axis);
+  const ticks = [];
+  for (let f = Math.ceil(first / step) * step; f <= last; f += step) ticks.push(f);
+  return { step, ticks };
+}
+function timeTicks(axis, fps, minPx = 64) {
+  const pxPerSecond = axis.pxPerFrame * fps;
+  const step = chooseStep(pxPerSecond, minPx, TIME_STEPS);
+  const t0 = Math.max(0, axis.start / fps);
+  const t1 = (axis.start + axis.width / axis.pxPerFrame) / fps;
+  const ticks = [];
+  for (let i = Math.ceil(t0 / step - 1e-9); i * step <= t1 + 1e-9; i += 1) ticks.push(Number((i * step).toFixed(3)));
+  return { step, ticks };
+}
+function formatTime(seconds, step = 1) {
+  const s = Math.max(0, seconds);
+  if (s < 60) {
+    const decimals = step < 0.1 ? 2 : step < 1 ? 1 : 0;
+    return `${s.toFixed(decimals)} s`;
+  }
+  const whole = Math.round(s);
+  const h2 = Math.floor(whole / 3600);
+  const m = Math.floor(whole % 3600 / 60);
+  const sec = String(whole % 60).padStart(2, "0");
+  return h2 ? `${h2}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+// src/axisview.js
+function contentLength(project, bus, frameCount = 0) {
+  const lastKeyframe = Math.max(-1, ...(project?.keyframes ?? []).map((k) => k.frame));
+  return Math.max(lastKeyframe + 1, bus.state.audioFrames || 0, frameCount || 0, 1);
+}
+function updateAxis(bus, { width, length, tailPx }) {
+  const current = bus.state.axis ?? makeAxis({ width, length, tailPx });
+  let axis = {
+    ...current,
+    width: width ?? current.width,
+    length: Math.max(1, length ?? current.length),
+    tailPx: tailPx ?? current.tailPx ?? 0
+  };
+  axis = bus.state.fit ? fitAxis(axis) : clampAxis(axis);
+  const old = bus.state.axis;
+  if (!old || ["start", "pxPerFrame", "width", "length", "tailPx"].some((key) => old[key] !== axis[key])) {
+    bus.set("axis", axis);
+  }
+}
+function syncAxis(bus, model, width, tailPx) {
+  updateAxis(bus, { width, tailPx, length: contentLength(getProject(model), bus, model.get("frame_count") ?? 0) });
+}
+function zoomBy(bus, factor, anchorX) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  const next = zoomAxis(axis, factor, anchorX);
+  bus.set("fit", false);
+  bus.set("axis", next);
+}
+function panBy(bus, dx) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  bus.set("fit", false);
+  bus.set("axis", panAxis(axis, dx));
+}
+function fit(bus) {
+  const axis = bus.state.axis;
+  if (!axis) return;
+  bus.set("fit", true);
+  bus.set("axis", fitAxis(axis));
+}
+function handleWheel(bus, event, x) {
+  if (event.ctrlKey || event.metaKey) {
+    event.preventDefault();
+    zoomBy(bus, Math.exp(-event.deltaY * 2e-3), x);
+  } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+    event.preventDefault();
+    panBy(bus, -(event.shiftKey && !event.deltaX ? event.deltaY : event.deltaX));
+  }
+}
+
+// src/canvas.js
+function createCanvas(container, { height, draw, className = "" }) {
+  const canvas = document.createElement("canvas");
+  canvas.className = className;
+  canvas.style.height = `${height}px`;
+  container.append(canvas);
+  const ctx = canvas.getContext("2d");
+  const view = { canvas, ctx, width: 0, height, requestDraw, resize, dispose };
+  let pending = null;
+  function resize() {
+    const width = Math.max(0, Math.floor(container.clientWidth));
+    const dpr = window.devicePixelRatio || 1;
+    view.width = width;
+    canvas.width = Math.max(1, Math.round(width * dpr));
+    canvas.height = Math.max(1, Math.round(height * dpr));
+    canvas.style.width = `${width}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    paint();
+  }
+  function paint() {
+    pending = null;
+    if (view.width > 0) draw(ctx, view.width, height);
+  }
+  function requestDraw() {
+    if (pending === null) pending = requestAnimationFrame(paint);
+  }
+  let resizePending = null;
+  const observer = new ResizeObserver(() => {
+    if (resizePending !== null) return;
+    resizePending = requestAnimationFrame(() => {
+      resizePending = null;
+      if (Math.floor(container.clientWidth) !== view.width) {
+        resize();
+        view.onresize?.(view.width);
+      }
+    });
+  });
+  observer.observe(container);
+  function dispose() {
+    observer.disconnect();
+    if (pending !== null) cancelAnimationFrame(pending);
+    if (resizePending !== null) cancelAnimationFrame(resizePending);
+    canvas.remove();
+  }
+  resize();
+  return view;
+}
+function themeColors(el) {
+  const root = el.closest(".gw-root") ?? el;
+  const style = getComputedStyle(root);
+  const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    bg: v("--gw-bg1", "#fff"),
+    bg2: v("--gw-bg2", "#eee"),
+    fg: v("--gw-fg1", "#222"),
+    muted: v("--gw-fg2", "#777"),
+    faint: v("--gw-fg3", "#aaa"),
+    border: v("--gw-border", "#ccc"),
+    grid: v("--gw-border2", "#e5e5e5"),
+    accent: v("--gw-accent", "#1976d2"),
+    accentSoft: v("--gw-accent-soft", "rgba(25,118,210,.15)"),
+    playhead: v("--gw-playhead", "#e65100"),
+    onset: v("--gw-onset", "#8e24aa"),
+    wave: v("--gw-wave", "#5c6bc0"),
+    done: v("--gw-done", "#43a047"),
+    font: v("--gw-font", "system-ui, sans-serif"),
+    mono: v("--gw-mono", "monospace")
+  };
+}
+
+// src/schedule-text.js
+function formatNumber(value) {
+  if (!Number.isFinite(value)) throw new RangeError(`a schedule point must be finite, got ${value}`);
+  if (Object.is(value, -0)) return "-0";
+  const text = String(value);
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!m) return text;
+  const [, sign, lead, rest = "", exp] = m;
+  const digits = lead + rest;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+function pointsText(points) {
+  if (!points.length) throw new RangeError("a schedule needs at least one point");
+  const seen = /* @__PURE__ */ new Set();
+  for (const [frame] of points) {
+    if (!Number.isInteger(frame) || frame < 0) {
+      throw new RangeError(`a point's frame must be a whole number >= 0, got ${frame}`);
+    }
+    if (seen.has(frame)) throw new RangeError(`two points share frame ${frame}`);
+    seen.add(frame);
+  }
+  return [...points].sort((a, b) => a[0] - b[0]).map(([f, v]) => `${f}:(${formatNumber(v)})`).join(", ");
+}
+var NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
+var VALUE = String.raw`(?:\(\s*(${NUMBER})\s*\)|(${NUMBER}))`;
+var BARE = new RegExp(String.raw`^\s*${VALUE}\s*$`);
+var KEY = new RegExp(String.raw`^\s*(["']?)\s*(\d+)\s*\1\s*:\s*${VALUE}\s*$`);
+var MAX_FRAME = 1e6;
+function numericPoints(text) {
+  if (typeof text === "number") return Number.isFinite(text) ? [[0, text]] : null;
+  if (typeof text !== "string" || !text.trim()) return null;
+  const bare = BARE.exec(text);
+  if (bare) {
+    const value = Number(bare[1] ?? bare[2]);
+    return Number.isFinite(value) ? [[0, value]] : null;
+  }
+  const entries = text.split(",");
+  if (entries.length > 1 && !entries[entries.length - 1].trim()) entries.pop();
+  const points = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    const m = KEY.exec(entry);
+    if (!m) return null;
+    const frame = Number(m[2]);
+    const value = Number(m[3] ?? m[4]);
+    if (frame >= MAX_FRAME || points.has(frame) || !Number.isFinite(value)) return null;
+    points.set(frame, value);
+  }
+  return [...points].sort((a, b) => a[0] - b[0]);
+}
+function previewValues(points, numFrames) {
+  const out = new Array(numFrames);
+  let j = 0;
+  for (let f = 0; f < numFrames; f += 1) {
+    while (j + 1 < points.length && points[j + 1][0] <= f) j += 1;
+    const [f0, v0] = points[j];
+    if (f <= f0 || j + 1 >= points.length) {
+      out[f] = f < f0 ? points[0][1] : v0;
+      continue;
+    }
+    const [f1, v1] = points[j + 1];
+    out[f] = (v1 - v0) / (f1 - f0) * (f - f0) + v0;
+  }
+  return out;
+}
+function scheduledValue(text) {
+  const trimmed = String(text).trim();
+  const number = new RegExp(`^${NUMBER}$`).test(trimmed) ? Number(trimmed) : Number.NaN;
+  return Number.isFinite(number) ? number : text;
+}
+function columnToIndex(text, column) {
+  let index = 0;
+  for (let c = 1; c < column && index < text.length; c += 1) {
+    index += text.codePointAt(index) > 65535 ? 2 : 1;
+  }
+  return index;
+}
+
+// src/lane-points.js
+var LANE_SCALES = {
+  strength: { range: [0, 1], neutral: null },
+  guidance_scale: { range: [0, 12], neutral: null },
+  noise: { range: [0, 0.1], neutral: 0 },
+  contrast: { range: [0.9, 1.1], neutral: 1 },
+  zoom: { range: [0.98, 1.02], neutral: 1 },
+  angle: { range: [-2, 2], neutral: 0 },
+  translation_x: { range: [-4, 4], neutral: 0 },
+  translation_y: { range: [-4, 4], neutral: 0 }
+};
+function valuePoints(value, kernelPoints = null) {
+  if (typeof value === "number") return Number.isFinite(value) ? [[0, value]] : null;
+  return numericPoints(value) ?? (kernelPoints ? kernelPoints.map(([f, v]) => [f, v]) : null);
+}
+function pointsValue(points, toText) {
+  return points.length === 1 && points[0][0] === 0 ? points[0][1] : toText(points);
+}
+var byFrame = (points) => [...points].sort((a, b) => a[0] - b[0]);
+var pointAt = (points, frame) => points.find((p) => p[0] === frame) ?? null;
+function addPoint(points, frame, value) {
+  if (!Number.isInteger(frame) || frame < 0 || pointAt(points, frame)) return points;
+  return byFrame([...points, [frame, value]]);
+}
+function movePoint(points, from, frame, value) {
+  if (!pointAt(points, from) || !Number.isInteger(frame) || frame < 0) return points;
+  if (frame !== from && pointAt(points, frame)) return points;
+  return byFrame(points.map((p) => p[0] === from ? [frame, value] : p));
+}
+function removePoint(points, frame) {
+  if (points.length <= 1 || !pointAt(points, frame)) return points;
+  return points.filter((p) => p[0] !== frame);
+}
+function nearestPoint(points, distance, tolerancePx) {
+  let best = null;
+  let bestD = tolerancePx;
+  for (const p of points) {
+    const d = distance(p);
+    if (d <= bestD) {
+      best = p;
+      bestD = d;
+    }
+  }
+  return best;
+}
+function valueRange(values, name) {
+  const [softLow, softHigh] = LANE_SCALES[name]?.range ?? [0, 1];
+  let lo = softLow;
+  let hi = softHigh;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const margin = (hi - lo) * 0.08 || 1;
+  return [lo - margin, hi + margin];
+}
+var valueStep = ([lo, hi]) => 10 ** Math.round(Math.log10((hi - lo) / 50));
+function roundValue(value, [lo, hi]) {
+  const step = valueStep([lo, hi]);
+  const rounded = Math.round(value / step) * step;
+  return Number(rounded.toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
+}
+function valueTicks([lo, hi], most = 5) {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return [];
+  const power = 10 ** Math.floor(Math.log10(span / most));
+  const slack = span * 1e-9;
+  const count = (s) => Math.floor((hi + slack) / s) - Math.ceil((lo - slack) / s) + 1;
+  const step = [1, 2, 5, 10, 20].map((m) => m * power).find((s) => count(s) <= most);
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const ticks = [];
+  for (let i = Math.ceil((lo - slack) / step); i * step <= hi + slack; i += 1) {
+    ticks.push(Number((i * step).toFixed(digits)));
+  }
+  return ticks;
+}
+
+// src/lanes.js
+var HEIGHT = 60;
+var PAD = 7;
+var HIT_PX = 7;
+var DRAG_START_PX = 3;
+function laneTerms(model) {
+  const listed = terms(model, "scheduled_settings");
+  return listed.length ? listed : Object.keys(LANE_SCALES).map((value) => ({ value, label: value, hint: "" }));
+}
+var valueText = (value) => value === null || value === void 0 ? "" : String(value);
+function mountLane(list, model, bus, term, onHide) {
+  const name = term.value;
+  const cleanup = cleanupList();
+  const scale = LANE_SCALES[name] ?? { range: [0, 1], neutral: null };
+  let points = null;
+  let values = [];
+  let stride = 1;
+  let lastGood = null;
+  let range = scale.range;
+  let drag = null;
+  let selected = null;
+  let hover = null;
+  const text = h("input", {
+    class: "gw-input gw-lane-text",
+    type: "text",
+    spellcheck: false,
+    autocomplete: "off",
+    "aria-label": `${term.label} schedule`,
+    placeholder: "a number, or 0:(1), 30:(1.05)"
+  });
+  const interpolation = h(
+    "select",
+    {
+      class: "gw-input gw-select",
+      "aria-label": `${term.label} interpolation`,
+      title: "How the value goes from one point to the next"
+    },
+    terms(model, "schedule_interpolations").map((t) => h(
+      "option",
+      { value: t.value, title: t.hint || void 0 },
+      t.label
+    ))
+  );
+  const readout = h("span", { class: "gw-readout", "data-readout": `lane-${name}` });
+  const hide = h(
+    "button",
+    { class: "gw-btn gw-icon", type: "button", title: `Hide this lane (the schedule stays in effect; its text is in the project)`, "aria-label": `Hide the ${term.label} lane`, onclick: () => onHide(name) },
+    "×"
+  );
+  const error = h("div", { class: "gw-lane-error", role: "status" });
+  const wrap = h("div", { class: "gw-canvas-wrap gw-lane-canvas" });
+  const lane = h(
+    "div",
+    { class: "gw-lane", "data-lane": name, "data-field": name },
+    h("div", { class: "gw-lane-head" }, h(
+      "span",
+      { class: "gw-lane-name", title: term.hint || void 0 },
+      term.label
+    ), text, interpolation, readout, hide),
+    error,
+    wrap
+  );
+  list.append(lane);
+  const project = () => getProject(model);
+  const defaultInterpolation = () => terms(model, "schedule_interpolations")[0]?.value ?? "";
+  const interpolationOf = () => project()?.schedule_interpolation?.[name] ?? defaultInterpolation();
+  const curveOf = () => model.get("schedules")?.curves?.[name] ?? null;
+  const numFrames = () => Math.max(1, model.get("schedules")?.num_frames || Math.max(-1, ...(project()?.keyframes ?? []).map((k) => k.frame)) + 1);
+  const plot = () => ({ top: PAD, bottom: HEIGHT - PAD });
+  const toY = (v, r = range) => {
+    const { top, bottom } = plot();
+    return bottom - (v - r[0]) / (r[1] - r[0]) * (bottom - top);
+  };
+  const toValue = (y, r = range) => {
+    const { top, bottom } = plot();
+    const clamped = Math.min(bottom, Math.max(top, y));
+    return r[0] + (bottom - clamped) / (bottom - top) * (r[1] - r[0]);
+  };
+  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
+  const canvas = view.canvas;
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-label", `${term.label} over the frames. Drag a point to change it, double-click to add or remove one; arrow keys move the selected point, Delete removes it.`);
+  cleanup.add(() => view.dispose());
+  function refresh() {
+    const value = project()?.[name];
+    const curve = curveOf();
+    const shownText = valueText(value);
+    const kernelFits = curve && curve.text === shownText;
+    points = valuePoints(value, kernelFits ? curve.points : null);
+    const n = numFrames();
+    const kind = interpolationOf();
+    stride = 1;
+    if (typeof value === "number") values = new Array(n).fill(value);
+    else if (kernelFits && curve.values) {
+      values = curve.values;
+      stride = curve.stride || 1;
+    } else if (points) values = previewValues(points, n);
+    else values = [];
+    if (values.length) lastGood = { values, stride };
+    const faint = !values.length && lastGood;
+    if (!drag) range = valueRange([...faint ? lastGood.values : values, ...(points ?? []).map((p) => p[1])], name);
+    if (selected !== null && !(points && pointAt(points, selected))) selected = null;
+    canvas.dataset.valueMin = String(range[0]);
+    canvas.dataset.valueMax = String(range[1]);
+    canvas.dataset.plotTop = String(plot().top);
+    canvas.dataset.plotBottom = String(plot().bottom);
+    canvas.dataset.points = points ? JSON.stringify(points) : "";
+    if (!isEditing(text) && !typing.pending()) text.value = shownText;
+    const term2 = terms(model, "schedule_interpolations").find((t) => kind === t.value || kind.startsWith(`${t.value}(`));
+    if (!isEditing(interpolation) && term2) interpolation.value = term2.value;
+    showError();
+    view.requestDraw();
+  }
+  function showError() {
+    const curve = curveOf();
+    const own = curve?.error && curve.text === text.value ? curve.error : null;
+    const others = problemsOf(model, name).map((p) => p.message);
+    const message = own ? `column ${own.column ?? "?"}: ${own.message}` : others.join(" · ");
+    error.textContent = message;
+    error.dataset.column = own?.column ? String(own.column) : "";
+    error.classList.toggle("gw-bad", Boolean(message));
+    error.title = own?.column ? "Show where in the text" : "";
+    text.classList.toggle("gw-invalid", Boolean(message));
+    text.setAttribute("aria-invalid", message ? "true" : "false");
+    lane.dataset.problem = message ? "true" : "false";
+  }
+  cleanup.listen(error, "click", () => {
+    const column = Number(error.dataset.column);
+    if (!column) return;
+    const index = columnToIndex(text.value, column);
+    text.focus();
+    text.setSelectionRange(index, Math.min(text.value.length, columnToIndex(text.value, column + 1)));
+  });
+  function store(value) {
+    editProject(model, (p) => {
+      p[name] = value;
+    });
+  }
+  const typing = (() => {
+    let pending = false;
+    const send = debounce(() => {
+      pending = false;
+      store(scheduledValue(text.value));
+    }, 400);
+    return {
+      input() {
+        pending = true;
+        send();
+        const typed = numericPoints(text.value);
+        if (typed) {
+          points = typed;
+          stride = 1;
+          values = previewValues(typed, numFrames());
+          view.requestDraw();
+        }
+      },
+      flush: () => send.flush(),
+      pending: () => pending
+    };
+  })();
+  cleanup.listen(text, "input", () => typing.input());
+  cleanup.listen(text, "blur", () => typing.flush());
+  cleanup.listen(text, "keydown", (event) => {
+    event.stopPropagation();
+    if (event.key === "Enter") typing.flush();
+  });
+  cleanup.add(() => typing.flush());
+  cleanup.add(bus.on("flush", () => typing.flush()));
+  cleanup.listen(interpolation, "change", () => editProject(model, (p) => {
+    const chosen = { ...p.schedule_interpolation ?? {} };
+    if (interpolation.value === defaultInterpolation()) delete chosen[name];
+    else chosen[name] = interpolation.value;
+    p.schedule_interpolation = chosen;
+  }));
+  function writePoints(next) {
+    points = next;
+    store(pointsValue(next, pointsText));
+  }
+  function draw(ctx, width, height) {
+    const axis = bus.state.axis;
+    const c = themeColors(lane);
+    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = c.bg;
+    ctx.fillRect(0, 0, width, height);
+    if (!axis) return;
+    ctx.canvas.dataset.originX = frameToX(axis, 0).toFixed(3);
+    ctx.canvas.dataset.pxPerFrame = axis.pxPerFrame.toFixed(6);
+    const n = numFrames();
+    const x0 = Math.max(0, frameToX(axis, -0.5));
+    ctx.fillStyle = c.bg2;
+    ctx.fillRect(x0, 0, Math.max(0, frameToX(axis, n - 0.5) - x0), height);
+    ctx.strokeStyle = c.border;
+    ctx.globalAlpha = 0.35;
+    ctx.beginPath();
+    for (const f of frameTicks(axis).ticks) {
+      const x = Math.round(frameToX(axis, f)) + 0.5;
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = c.accent;
+    ctx.globalAlpha = 0.3;
+    ctx.beginPath();
+    for (const k of project()?.keyframes ?? []) {
+      const x = Math.round(frameToX(axis, k.frame)) + 0.5;
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    const ticks = valueTicks(range, 5);
+    ctx.strokeStyle = c.grid;
+    ctx.beginPath();
+    for (const v of ticks) {
+      const y = Math.round(toY(v)) + 0.5;
+      ctx.moveTo(0, y);
+      ctx.lineTo(width, y);
+    }
+    ctx.stroke();
+    if (scale.neutral !== null && scale.neutral > range[0] && scale.neutral < range[1]) {
+      const y = Math.round(toY(scale.neutral)) + 0.5;
+      ctx.strokeStyle = c.faint;
+      ctx.setLineDash([2, 3]);
+      ctx.beginPath();
+      ctx.moveTo(0, y);
+      ctx.lineTo(width, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    const shown = drag && !drag.pan ? movedPoints() : points;
+    const previewing = drag && !drag.pan && shown;
+    const faint = !previewing && !values.length && lastGood;
+    const curve = previewing ? previewValues(shown, n) : faint ? lastGood.values : values;
+    const every = previewing ? 1 : faint ? lastGood.stride : stride;
+    const at = (f) => curve[Math.min(curve.length - 1, Math.floor(f / every))];
+    const { first, last } = visibleFrames(axis);
+    const end = Math.min(last, curve.length * every - 1, n - 1);
+    if (end >= first) {
+      const step = Math.max(1, Math.floor(1 / axis.pxPerFrame));
+      ctx.strokeStyle = faint ? c.faint : c.accent;
+      ctx.lineWidth = 1.75;
+      ctx.beginPath();
+      for (let f = first; f <= end; f += step) {
+        const x = frameToX(axis, f);
+        const y = toY(at(f));
+        if (f === first) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      }
+      if ((end - first) % step) ctx.lineTo(frameToX(axis, end), toY(at(end)));
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+    if (ticks.length) {
+      ctx.font = `10px ${c.font}`;
+      ctx.textBaseline = "middle";
+      for (const v of ticks.length > 1 ? [ticks[0], ticks[ticks.length - 1]] : ticks) {
+        const label = shortNumber(v);
+        const y = Math.min(height - 6, Math.max(6, toY(v)));
+        const w = ctx.measureText(label).width;
+        ctx.fillStyle = c.bg;
+        ctx.globalAlpha = 0.8;
+        ctx.fillRect(width - w - 6, y - 6, w + 4, 12);
+        ctx.globalAlpha = 1;
+        ctx.fillStyle = c.muted;
+        ctx.fillText(label, width - w - 4, y);
+      }
+    }
+    if (hover !== null && !drag) {
+      const x = Math.round(frameToX(axis, hover)) + 0.5;
+      ctx.strokeStyle = c.faint;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    const ph = Math.round(frameToX(axis, bus.state.frame)) + 0.5;
+    if (ph >= -1 && ph <= width + 1) {
+      ctx.strokeStyle = c.playhead;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(ph, 0);
+      ctx.lineTo(ph, height);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+    for (const [f, v] of shown ?? []) {
+      const x = frameToX(axis, f);
+      if (x < -HIT_PX || x > width + HIT_PX) continue;
+      const active = f === selected || drag && !drag.pan && f === drag.frame;
+      ctx.beginPath();
+      ctx.arc(x, toY(v), active ? 5.5 : 4.5, 0, 2 * Math.PI);
+      ctx.fillStyle = active ? c.accent : c.bg;
+      ctx.fill();
+      ctx.strokeStyle = c.accent;
+      ctx.lineWidth = 1.75;
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+  }
+  const local = (event) => {
+    const rect = canvas.getBoundingClientRect();
+    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  };
+  const hitPoint = ({ x, y }) => {
+    const axis = bus.state.axis;
+    if (!axis || !points) return null;
+    return nearestPoint(points, ([f, v]) => Math.hypot(frameToX(axis, f) - x, toY(v) - y), HIT_PX);
+  };
+  function movedPoints() {
+    if (!drag || drag.pan || !points) return points;
+    if (drag.frame === drag.from && drag.value === pointAt(points, drag.from)?.[1]) return points;
+    return movePoint(points, drag.from, drag.frame, drag.value);
+  }
+  function say(frame, value) {
+    readout.dataset.frame = frame === null ? "" : String(frame);
+    readout.textContent = frame === null ? "" : `frame ${frame} · ${shortNumber(value, 4)}`;
+  }
+  cleanup.listen(canvas, "pointerdown", (event) => {
+    if (event.button !== 0) return;
+    canvas.focus({ preventScroll: true });
+    canvas.setPointerCapture(event.pointerId);
+    const at = local(event);
+    const hit = hitPoint(at);
+    if (hit) {
+      selected = hit[0];
+      drag = { from: hit[0], frame: hit[0], value: hit[1], range, moved: false, x0: at.x, y0: at.y };
+    } else {
+      drag = { pan: true, x0: at.x, lastX: at.x, moved: false };
+    }
+    view.requestDraw();
+  });
+  cleanup.listen(canvas, "pointermove", (event) => {
+    const at = local(event);
+    const axis = bus.state.axis;
+    if (!axis) return;
+    if (drag) {
+      if (!drag.moved && Math.hypot(at.x - drag.x0, at.y - (drag.y0 ?? at.y)) < DRAG_START_PX) return;
+      drag.moved = true;
+      if (drag.pan) {
+        panBy(bus, at.x - drag.lastX);
+        drag.lastX = at.x;
+        return;
+      }
+      const frame = xToNearestFrame(axis, at.x);
+      if (frame === drag.from || !pointAt(points, frame)) drag.frame = frame;
+      drag.value = roundValue(toValue(at.y, drag.range), drag.range);
+      say(drag.frame, drag.value);
+      view.requestDraw();
+      return;
+    }
+    hover = xToNearestFrame(axis, at.x);
+    const hit = hitPoint(at);
+    canvas.style.cursor = hit ? "grab" : "default";
+    say(hit ? hit[0] : hover, hit ? hit[1] : values[Math.min(Math.floor(hover / stride), values.length - 1)]);
+    view.requestDraw();
+  });
+  const endDrag = (event, cancelled) => {
+    const d = drag;
+    drag = null;
+    canvas.style.cursor = "default";
+    if (!d || cancelled) return view.requestDraw();
+    if (d.pan && !d.moved && bus.state.axis) {
+      const frame = xToNearestFrame(bus.state.axis, local(event).x);
+      if (bus.player) bus.player.seek(frame);
+      else bus.set("frame", frame);
+      model.set("frame", bus.state.frame);
+      model.save_changes();
+    } else if (!d.pan && d.moved) {
+      const next = movePoint(points, d.from, d.frame, d.value);
+      if (next !== points) {
+        selected = d.frame;
+        writePoints(next);
+      }
+    }
+    refresh();
+  };
+  cleanup.listen(canvas, "pointerup", (event) => endDrag(event, false));
+  cleanup.listen(canvas, "pointercancel", (event) => endDrag(event, true));
+  cleanup.listen(canvas, "pointerleave", () => {
+    hover = null;
+    if (!drag) say(null);
+    view.requestDraw();
+  });
+  cleanup.listen(canvas, "dblclick", (event) => {
+    const at = local(event);
+    const axis = bus.state.axis;
+    if (!axis || !points) return;
+    const hit = hitPoint(at);
+    const next = hit ? removePoint(points, hit[0]) : addPoint(
+      points,
+      xToNearestFrame(axis, at.x),
+      roundValue(toValue(at.y), range)
+    );
+    if (next === points) return;
+    selected = hit ? null : xToNearestFrame(axis, at.x);
+    writePoints(next);
+    refresh();
+  });
+  cleanup.listen(canvas, "wheel", (event) => handleWheel(bus, event, local(event).x), { passive: false });
+  cleanup.listen(canvas, "keydown", (event) => {
+    if ((event.key === "Delete" || event.key === "Backspace") && selected !== null && points) {
+      event.preventDefault();
+      event.stopPropagation();
+      const next = removePoint(points, selected);
+      if (next !== points) {
+        selected = null;
+        writePoints(next);
+        refresh();
+      }
+    } else if (event.key === "Escape") {
+      selected = null;
+      view.requestDraw();
+    } else if (event.key.startsWith("Arrow") && selected !== null && points) {
+      event.preventDefault();
+      event.stopPropagation();
+      const [frame, value] = pointAt(points, selected);
+      const step = valueStep(range) * (event.shiftKey ? 10 : 1);
+      const up = { ArrowUp: 1, ArrowDown: -1 }[event.key] ?? 0;
+      const right = { ArrowRight: 1, ArrowLeft: -1 }[event.key] ?? 0;
+      const next = movePoint(points, frame, frame + right, roundValue(value + up * step, range));
+      if (next === points) return;
+      selected = frame + right;
+      writePoints(next);
+      refresh();
+    }
+  });
+  cleanup.add(watch(model, ["project", "schedules", "problems"], refresh));
+  for (const event of ["axis", "frame"]) cleanup.add(bus.on(event, () => view.requestDraw()));
+  return {
+    name,
+    element: lane,
+    dispose() {
+      cleanup.run();
+      lane.remove();
+    }
+  };
+}
+function shortNumber(value, digits = 3) {
+  if (value === void 0 || !Number.isFinite(value)) return "";
+  return String(Number(value.toPrecision(digits)));
+}
+function mountLanes(el, model, bus) {
+  const cleanup = cleanupList();
+  const lanes = /* @__PURE__ */ new Map();
+  const seen = {};
+  const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
+  const list = h("div", { class: "gw-lane-list" });
+  const hint = h("span", { class: "gw-hint" });
+  const box = h(
+    "div",
+    { class: "gw-lanes" },
+    h(
+      "div",
+      { class: "gw-toolbar gw-lanes-bar" },
+      h("span", { class: "gw-title" }, "Schedules"),
+      hint,
+      h("span", { class: "gw-spacer" }),
+      add
+    ),
+    list
+  );
+  cleanup.add(watch(model, ["schedules"], () => {
+    hint.textContent = model.get("schedules")?.audio === "pending" ? "the audio is being analysed: curves that read it show silence until then" : "settings that change over the frames";
+  }));
+  el.append(box);
+  const order = () => laneTerms(model).map((t) => t.value);
+  function fillAdd() {
+    const free = laneTerms(model).filter((t) => !lanes.has(t.value));
+    add.replaceChildren(
+      h("option", { value: "" }, free.length ? "+ Add a lane…" : "All lanes shown"),
+      ...free.map((t) => h("option", { value: t.value, title: t.hint || void 0 }, t.label))
+    );
+    add.disabled = !free.length;
+    add.value = "";
+  }
+  function show(name) {
+    const term = laneTerms(model).find((t) => t.value === name);
+    if (!term || lanes.has(name)) return;
+    const lane = mountLane(list, model, bus, term, hideLane);
+    lanes.set(name, lane);
+    for (const n of order()) if (lanes.has(n)) list.append(lanes.get(n).element);
+    fillAdd();
+  }
+  function hideLane(name) {
+    lanes.get(name)?.dispose();
+    lanes.delete(name);
+    fillAdd();
+  }
+  cleanup.listen(add, "change", () => {
+    if (add.value) show(add.value);
+    lanes.get(add.value)?.element.querySelector("input")?.focus();
+    fillAdd();
+  });
+  cleanup.add(watch(model, ["project"], () => {
+    const p = getProject(model) ?? {};
+    for (const name of order()) {
+      if (typeof p[name] === "string" && p[name] !== seen[name]) show(name);
+      seen[name] = p[name];
+    }
+  }));
+  fillAdd();
+  return () => {
+    for (const lane of lanes.values()) lane.dispose();
+    cleanup.run();
+    box.remove();
+  };
+}
+
 // src/player.js
 function createPlayer(bus) {
   let raf = null;
@@ -564,84 +1433,6 @@ function createFilmstrip({ store, onPick }) {
   };
 }
 
-// src/timeaxis.js
-var MAX_PX_PER_FRAME = 48;
-var OVERSCROLL = 0.15;
-var EDGE_PX = 10;
-var MAX_TAIL_SHARE = 0.4;
-function makeAxis({ start = 0, pxPerFrame = 1, width = 0, length = 1, tailPx = 0 } = {}) {
-  return { start, pxPerFrame, width, length: Math.max(1, length), tailPx };
-}
-var frameToX = (axis, frame) => (frame - axis.start) * axis.pxPerFrame;
-var xToFrame = (axis, x) => axis.start + x / axis.pxPerFrame;
-var xToNearestFrame = (axis, x) => Math.max(0, Math.round(xToFrame(axis, x)));
-var spanFrames = (axis) => Math.max(axis.length * (1 + OVERSCROLL), axis.length + 2);
-var tailPixels = (axis) => Math.min(axis.tailPx ?? 0, Math.max(0, axis.width - 2 * EDGE_PX) * MAX_TAIL_SHARE);
-function minPxPerFrame(axis) {
-  const usable = axis.width - 2 * EDGE_PX;
-  if (usable <= 0) return 1e-6;
-  return Math.min(MAX_PX_PER_FRAME, usable / spanFrames(axis), (usable - tailPixels(axis)) / axis.length);
-}
-function clampAxis(axis) {
-  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame));
-  const minStart = -EDGE_PX / pxPerFrame;
-  const end = Math.max(spanFrames(axis), axis.length + tailPixels(axis) / pxPerFrame);
-  const maxStart = Math.max(minStart, end - (axis.width - EDGE_PX) / pxPerFrame);
-  const start = Math.min(maxStart, Math.max(minStart, axis.start));
-  return { ...axis, pxPerFrame, start };
-}
-function fitAxis(axis) {
-  const pxPerFrame = minPxPerFrame(axis);
-  return { ...axis, pxPerFrame, start: -EDGE_PX / pxPerFrame };
-}
-function zoomAxis(axis, factor, anchorX = axis.width / 2) {
-  const anchorFrame = xToFrame(axis, anchorX);
-  const pxPerFrame = Math.min(MAX_PX_PER_FRAME, Math.max(minPxPerFrame(axis), axis.pxPerFrame * factor));
-  return clampAxis({ ...axis, pxPerFrame, start: anchorFrame - anchorX / pxPerFrame });
-}
-function panAxis(axis, dx) {
-  return clampAxis({ ...axis, start: axis.start - dx / axis.pxPerFrame });
-}
-function visibleFrames(axis) {
-  const first = Math.max(0, Math.floor(axis.start));
-  const last = Math.max(first, Math.ceil(axis.start + axis.width / axis.pxPerFrame));
-  return { first, last };
-}
-var FRAME_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2500, 5e3, 1e4, 2e4, 5e4, 1e5];
-var TIME_STEPS = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
-function chooseStep(pxPerUnit, minPx, steps) {
-  for (const step of steps) if (step * pxPerUnit >= minPx) return step;
-  return steps[steps.length - 1];
-}
-function frameTicks(axis, minPx = 64) {
-  const step = chooseStep(axis.pxPerFrame, minPx, FRAME_STEPS);
-  const { first, last } = visibleFrames(axis);
-  const ticks = [];
-  for (let f = Math.ceil(first / step) * step; f <= last; f += step) ticks.push(f);
-  return { step, ticks };
-}
-function timeTicks(axis, fps, minPx = 64) {
-  const pxPerSecond = axis.pxPerFrame * fps;
-  const step = chooseStep(pxPerSecond, minPx, TIME_STEPS);
-  const t0 = Math.max(0, axis.start / fps);
-  const t1 = (axis.start + axis.width / axis.pxPerFrame) / fps;
-  const ticks = [];
-  for (let i = Math.ceil(t0 / step - 1e-9); i * step <= t1 + 1e-9; i += 1) ticks.push(Number((i * step).toFixed(3)));
-  return { step, ticks };
-}
-function formatTime(seconds, step = 1) {
-  const s = Math.max(0, seconds);
-  if (s < 60) {
-    const decimals = step < 0.1 ? 2 : step < 1 ? 1 : 0;
-    return `${s.toFixed(decimals)} s`;
-  }
-  const whole = Math.round(s);
-  const h2 = Math.floor(whole / 3600);
-  const m = Math.floor(whole % 3600 / 60);
-  const sec = String(whole % 60).padStart(2, "0");
-  return h2 ? `${h2}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
-
 // src/scrubber.js
 var WAITING = {
   idle: "Press Render to make frames; they appear here as they finish.",
@@ -848,6 +1639,50 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
   };
 }
 
+// src/motion-settings.js
+function motionSummary(project, labelOf) {
+  const parts = [labelOf("animation_modes", project.animation_mode)];
+  if (project.color_match) parts.push("colour match");
+  if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
+  if (project.loop) parts.push("loop");
+  if (project.boomerang) parts.push("boomerang");
+  return parts.filter(Boolean).join(" · ");
+}
+function motionFields(add, terms2, grid) {
+  return [
+    grid(
+      add("animation_mode", "Animation mode", {
+        kind: "select",
+        options: terms2("animation_modes"),
+        hint: "2D feedback grows each frame from the previous one; the lanes under the timeline move the camera."
+      }),
+      add("border_mode", "Border", {
+        kind: "select",
+        options: terms2("border_modes"),
+        hint: "what fills the edges the motion uncovers (2D)"
+      }),
+      add("cadence", "Cadence", {
+        kind: "int",
+        min: 1,
+        max: 50,
+        hint: "2D: diffuse every Nth frame, warp the ones between"
+      })
+    ),
+    add("color_match", "Match colours to the first frame", {
+      kind: "check",
+      hint: "2D: stops the colours drifting over a long feedback chain."
+    }),
+    add("loop", "Loop: the last frames walk back to the first keyframe", {
+      kind: "check",
+      hint: "The animation closes on itself."
+    }),
+    add("boomerang", "Boomerang: play forward, then backward", {
+      kind: "check",
+      hint: "The GIF or MP4 holds the frames both ways."
+    })
+  ];
+}
+
 // src/pipeline-words.js
 var EMBEDDED = "Embedded model (offline, trained on shapes)";
 var EMBEDDED_PREFIX = "giffusion-widgets/";
@@ -942,6 +1777,7 @@ function field(model, cleanup, key, label, {
     if (kind === "text") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
+    if (kind === "scheduled" && raw !== "") return { ok: true, value: scheduledValue(raw) };
     if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
     const value = Number(raw);
     if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
@@ -1140,8 +1976,8 @@ function mount2(el, model, bus) {
       "div",
       { class: "gw-grid" },
       add("num_inference_steps", "Steps", { kind: "int", min: 1 }),
-      add("guidance_scale", "Guidance scale", { kind: "float", min: 0, step: 0.5 }),
-      add("strength", "Strength", { kind: "float", min: 0, max: 1, step: 0.05, hint: "image and video inputs" }),
+      add("guidance_scale", "Guidance scale", { kind: "scheduled", hint: "or a schedule: a lane draws it" }),
+      add("strength", "Strength", { kind: "scheduled", hint: "image and video inputs, 2D frames" }),
       add("seed", "Seed", { kind: "int", min: 0 }),
       add("batch_size", "Batch size", {
         kind: "batch",
@@ -1178,8 +2014,19 @@ function mount2(el, model, bus) {
       "div",
       { class: "gw-grid" },
       add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
-      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })
-    )
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") }),
+      add("easing_frequency", "Sine frequency", {
+        kind: "float",
+        min: 0,
+        step: 0.5,
+        hint: "swings per segment (sine wave easing)"
+      })
+    ),
+    add("easing_curve", "Custom curve", {
+      nullable: true,
+      placeholder: "0:(0), 12:(0.2), 24:(1)",
+      hint: "The weight between keyframes, 0..1, as a schedule over the frames (custom easing)."
+    })
   );
   const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
   const output = section(
@@ -1284,7 +2131,14 @@ function mount2(el, model, bus) {
       h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")
     )
   );
-  const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
+  const labelOf = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
+  const motion = section(
+    "Motion",
+    (p) => motionSummary(p, labelOf),
+    false,
+    ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows))
+  );
+  const sections = [pipeline, inputs, diffusion, interpolation, motion, output, timing, inspire, projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => {
@@ -1349,130 +2203,9 @@ function mediaSummary(media) {
   return names.length ? names.join(" + ") : "none";
 }
 
-// src/axisview.js
-function contentLength(project, bus, frameCount = 0) {
-  const lastKeyframe = Math.max(-1, ...(project?.keyframes ?? []).map((k) => k.frame));
-  return Math.max(lastKeyframe + 1, bus.state.audioFrames || 0, frameCount || 0, 1);
-}
-function updateAxis(bus, { width, length, tailPx }) {
-  const current = bus.state.axis ?? makeAxis({ width, length, tailPx });
-  let axis = {
-    ...current,
-    width: width ?? current.width,
-    length: Math.max(1, length ?? current.length),
-    tailPx: tailPx ?? current.tailPx ?? 0
-  };
-  axis = bus.state.fit ? fitAxis(axis) : clampAxis(axis);
-  const old = bus.state.axis;
-  if (!old || ["start", "pxPerFrame", "width", "length", "tailPx"].some((key) => old[key] !== axis[key])) {
-    bus.set("axis", axis);
-  }
-}
-function syncAxis(bus, model, width, tailPx) {
-  updateAxis(bus, { width, tailPx, length: contentLength(getProject(model), bus, model.get("frame_count") ?? 0) });
-}
-function zoomBy(bus, factor, anchorX) {
-  const axis = bus.state.axis;
-  if (!axis) return;
-  const next = zoomAxis(axis, factor, anchorX);
-  bus.set("fit", false);
-  bus.set("axis", next);
-}
-function panBy(bus, dx) {
-  const axis = bus.state.axis;
-  if (!axis) return;
-  bus.set("fit", false);
-  bus.set("axis", panAxis(axis, dx));
-}
-function fit(bus) {
-  const axis = bus.state.axis;
-  if (!axis) return;
-  bus.set("fit", true);
-  bus.set("axis", fitAxis(axis));
-}
-function handleWheel(bus, event, x) {
-  if (event.ctrlKey || event.metaKey) {
-    event.preventDefault();
-    zoomBy(bus, Math.exp(-event.deltaY * 2e-3), x);
-  } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
-    event.preventDefault();
-    panBy(bus, -(event.shiftKey && !event.deltaX ? event.deltaY : event.deltaX));
-  }
-}
-
-// src/canvas.js
-function createCanvas(container, { height, draw, className = "" }) {
-  const canvas = document.createElement("canvas");
-  canvas.className = className;
-  canvas.style.height = `${height}px`;
-  container.append(canvas);
-  const ctx = canvas.getContext("2d");
-  const view = { canvas, ctx, width: 0, height, requestDraw, resize, dispose };
-  let pending = null;
-  function resize() {
-    const width = Math.max(0, Math.floor(container.clientWidth));
-    const dpr = window.devicePixelRatio || 1;
-    view.width = width;
-    canvas.width = Math.max(1, Math.round(width * dpr));
-    canvas.height = Math.max(1, Math.round(height * dpr));
-    canvas.style.width = `${width}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    paint();
-  }
-  function paint() {
-    pending = null;
-    if (view.width > 0) draw(ctx, view.width, height);
-  }
-  function requestDraw() {
-    if (pending === null) pending = requestAnimationFrame(paint);
-  }
-  let resizePending = null;
-  const observer = new ResizeObserver(() => {
-    if (resizePending !== null) return;
-    resizePending = requestAnimationFrame(() => {
-      resizePending = null;
-      if (Math.floor(container.clientWidth) !== view.width) {
-        resize();
-        view.onresize?.(view.width);
-      }
-    });
-  });
-  observer.observe(container);
-  function dispose() {
-    observer.disconnect();
-    if (pending !== null) cancelAnimationFrame(pending);
-    if (resizePending !== null) cancelAnimationFrame(resizePending);
-    canvas.remove();
-  }
-  resize();
-  return view;
-}
-function themeColors(el) {
-  const root = el.closest(".gw-root") ?? el;
-  const style = getComputedStyle(root);
-  const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
-  return {
-    bg: v("--gw-bg1", "#fff"),
-    bg2: v("--gw-bg2", "#eee"),
-    fg: v("--gw-fg1", "#222"),
-    muted: v("--gw-fg2", "#777"),
-    faint: v("--gw-fg3", "#aaa"),
-    border: v("--gw-border", "#ccc"),
-    grid: v("--gw-border2", "#e5e5e5"),
-    accent: v("--gw-accent", "#1976d2"),
-    accentSoft: v("--gw-accent-soft", "rgba(25,118,210,.15)"),
-    playhead: v("--gw-playhead", "#e65100"),
-    onset: v("--gw-onset", "#8e24aa"),
-    wave: v("--gw-wave", "#5c6bc0"),
-    done: v("--gw-done", "#43a047"),
-    font: v("--gw-font", "system-ui, sans-serif"),
-    mono: v("--gw-mono", "monospace")
-  };
-}
-
 // src/keyframes.js
-var byFrame = (a, b) => a.frame - b.frame;
-var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame);
+var byFrame2 = (a, b) => a.frame - b.frame;
+var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame2);
 var findKeyframe = (keyframes, frame) => keyframes.find((k) => k.frame === frame) ?? null;
 var isFree = (keyframes, frame) => Number.isInteger(frame) && frame >= 0 && !keyframes.some((k) => k.frame === frame);
 function inheritedPrompt(keyframes, frame) {
@@ -1719,7 +2452,7 @@ var PromptSyntaxError = class extends Error {
 };
 var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
 var MAX_FRAMES = 1e5;
-var MAX_FRAME = MAX_FRAMES - 1;
+var MAX_FRAME2 = MAX_FRAMES - 1;
 var MAX_SEED = Number.MAX_SAFE_INTEGER;
 var BLANK = new Set("	                　");
 var INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}]*$/u;
@@ -1814,8 +2547,8 @@ function parsePrompts(text) {
       throw fail("missing ':' after the frame number", after + gap + 1);
     }
     if (sign === "-" && /[1-9]/.test(digits)) throw fail("frame must be 0 or more", col0);
-    if (tooBig(digits, MAX_FRAME)) {
-      throw fail(`frame must be at most ${MAX_FRAME} (an animation has at most ${MAX_FRAMES} frames)`, col0);
+    if (tooBig(digits, MAX_FRAME2)) {
+      throw fail(`frame must be at most ${MAX_FRAME2} (an animation has at most ${MAX_FRAMES} frames)`, col0);
     }
     const frame = Number(digits);
     if (seen.has(frame)) throw fail(`frame ${frame} already has a keyframe on line ${seen.get(frame)}`, col0);
@@ -1977,9 +2710,9 @@ function errorRange(text, error) {
 // src/timeline.js
 var RULER = 22;
 var TRACK_MID = 50;
-var HEIGHT = 92;
-var HIT_PX = 7;
-var DRAG_START_PX = 3;
+var HEIGHT2 = 92;
+var HIT_PX2 = 7;
+var DRAG_START_PX2 = 3;
 var LABEL_FONT_PX = 11;
 var LABEL_GAP = 11;
 var LABEL_ROOM = 22;
@@ -2032,7 +2765,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   const hint = h("div", { class: "gw-hint gw-caption" }, "Double-click to add a keyframe · drag a marker to move it · Delete removes the selected one · Ctrl+wheel zooms, Shift+wheel pans");
   el.append(toolbar, wrap, hint);
   if (afterCanvas) el.append(afterCanvas);
-  const view = createCanvas(wrap, { height: HEIGHT, draw, className: "gw-canvas" });
+  const view = createCanvas(wrap, { height: HEIGHT2, draw, className: "gw-canvas" });
   const canvas = view.canvas;
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "application");
@@ -2196,7 +2929,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   function hitKeyframe(x) {
     const axis = bus.state.axis;
     if (!axis) return null;
-    const k = nearestKeyframe(keyframes, xToFrame(axis, x), HIT_PX / axis.pxPerFrame);
+    const k = nearestKeyframe(keyframes, xToFrame(axis, x), HIT_PX2 / axis.pxPerFrame);
     return k;
   }
   function setReadout(frame, keyframe) {
@@ -2227,7 +2960,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     const axis = bus.state.axis;
     if (!axis) return;
     if (drag) {
-      if (!drag.moved && Math.abs(x - drag.x0) < DRAG_START_PX) return;
+      if (!drag.moved && Math.abs(x - drag.x0) < DRAG_START_PX2) return;
       drag.moved = true;
       if (drag.pan) {
         panBy(bus, x - drag.lastX);
@@ -2394,9 +3127,9 @@ function mount3(el, model, bus, options = {}) {
 }
 
 // src/waveform.js
-var HEIGHT2 = 84;
+var HEIGHT3 = 84;
 var RULER2 = 16;
-var HIT_PX2 = 6;
+var HIT_PX3 = 6;
 function columnRange(peaks, c0, c1) {
   let lo = Infinity;
   let hi = -Infinity;
@@ -2445,7 +3178,7 @@ function mount4(el, model, bus) {
   );
   const section2 = h("div", { class: "gw-waveform" }, toolbar, wrap, hint, audio);
   el.append(section2);
-  const view = createCanvas(wrap, { height: HEIGHT2, draw, className: "gw-canvas" });
+  const view = createCanvas(wrap, { height: HEIGHT3, draw, className: "gw-canvas" });
   const canvas = view.canvas;
   canvas.tabIndex = 0;
   canvas.setAttribute("aria-label", "Audio waveform with onset markers");
@@ -2547,7 +3280,7 @@ function mount4(el, model, bus) {
     const axis = bus.state.axis;
     if (!axis) return null;
     let best = null;
-    let bestD = HIT_PX2 + 1;
+    let bestD = HIT_PX3 + 1;
     for (const mark of marks) {
       const d = Math.abs(frameToX(axis, mark.time * fps()) - x);
       if (d < bestD) {
@@ -2874,6 +3607,7 @@ function mount5(el, model, bus) {
   cleanup.add(mountErrorBanner(el, model));
   cleanup.add(mountNotices(el, model));
   const waveBox = h("div", { class: "gw-wave-slot" });
+  const lanesBox = h("div", { class: "gw-lanes-slot" });
   const prompts = h("section", { class: "gw-card gw-prompts" });
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
@@ -2885,7 +3619,8 @@ function mount5(el, model, bus) {
   );
   el.append(prompts, results, settings);
   cleanup.add(mount4(waveBox, model, bus));
-  cleanup.add(mount3(prompts, model, bus, { afterCanvas: waveBox }));
+  cleanup.add(mountLanes(lanesBox, model, bus));
+  cleanup.add(mount3(prompts, model, bus, { afterCanvas: h("div", {}, waveBox, lanesBox) }));
   cleanup.add(mount(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
   cleanup.add(mount2(settings, model, bus));

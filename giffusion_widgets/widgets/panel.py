@@ -115,11 +115,15 @@ class Panel(anywidget.AnyWidget):
         self.send(content, buffers=buffers or None)
 
     # ------------------------------------------------------------------ panel -> python
-    @traitlets.observe("project")
-    def _on_project_replaced(self, change: dict) -> None:
-        # Panel edits change the same object, which traitlets does not report: only a new object lands here.
-        if change["new"] is not self.session.project and change["new"] is not None:
-            self.session.replace_project(change["new"])
+    @traitlets.validate("project")
+    def _on_project_replaced(self, proposal: Any) -> Project | None:
+        # Panel edits change the same object, which traitlets does not report: only a new object lands here. This
+        # is a validator, not an observer, because traitlets reports no change when the new object equals the old.
+        new = proposal["value"]
+        session = getattr(self, "session", None)
+        if session is not None and new is not None and new is not session.project:
+            session.replace_project(new)
+        return new
 
     @traitlets.observe("error")
     def _on_error_dismissed(self, change: dict) -> None:

@@ -102,8 +102,12 @@ def _matches(value: Any, hint: Any) -> bool:
             return True
         if option in (str, bool, type(None)) and type(value) is option:
             return True
+        if typing.get_origin(option) is dict and isinstance(value, dict):  # dict[str, str]: keys and values
+            key_hint, value_hint = typing.get_args(option)
+            return all(_matches(k, key_hint) and _matches(v, value_hint) for k, v in value.items())
     return False
 
 
 def _expected(hint: Any) -> str:
-    return " or ".join(_WORDS.get(option, str(option)) for option in _options(hint))
+    return " or ".join(_WORDS.get(option, "an object of text" if typing.get_origin(option) is dict else str(option))
+                       for option in _options(hint))

@@ -44,11 +44,13 @@ class Studio(Panel):
     output = traitlets.Bytes(b"").tag(sync=True)
     output_mime = traitlets.Unicode("").tag(sync=True)
     log_to_comet = traitlets.Bool(False).tag(sync=True)
+    schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", **kwargs: Any) -> None:
         session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir)
-        super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media, **kwargs)
+        super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media,
+                         schedules=session.schedule_view.schedules, **kwargs)
         _replace_earlier_studio_of_this_cell(self)
 
     def messages(self) -> dict[str, Handler]:

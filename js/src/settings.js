@@ -4,7 +4,9 @@
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
+import { motionFields, motionSummary } from "./motion-settings.js";
 import { describePipeline } from "./pipeline-words.js";
+import { scheduledValue } from "./schedule-text.js";
 import { rootElement } from "./root.js";
 
 /** The schedulers to suggest: those the loaded pipeline accepts, else every one the kernel knows. */
@@ -23,7 +25,8 @@ const uid = (name) => {
 
 /**
  * A labelled input bound to one project key.
- * kind: text | int | float | optint (empty = null, "auto") | select | check | range
+ * kind: text | int | float | optint (empty = null, "auto") | select | check | range | scheduled (a number or
+ * schedule text, which the kernel checks)
  */
 function field(model, cleanup, key, label, { kind = "text", hint = "", placeholder = "", options = [], min, max,
   step, list, nullable = false } = {}) {
@@ -59,6 +62,7 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
     if (kind === "text") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
+    if (kind === "scheduled" && raw !== "") return { ok: true, value: scheduledValue(raw) };
     if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
     const value = Number(raw);
     if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
@@ -208,8 +212,8 @@ export function mount(el, model, bus) {
     (p) => `${p.num_inference_steps} steps · guidance ${p.guidance_scale} · seed ${p.seed}`, false,
     h("div", { class: "gw-grid" },
       add("num_inference_steps", "Steps", { kind: "int", min: 1 }),
-      add("guidance_scale", "Guidance scale", { kind: "float", min: 0, step: 0.5 }),
-      add("strength", "Strength", { kind: "float", min: 0, max: 1, step: 0.05, hint: "image and video inputs" }),
+      add("guidance_scale", "Guidance scale", { kind: "scheduled", hint: "or a schedule: a lane draws it" }),
+      add("strength", "Strength", { kind: "scheduled", hint: "image and video inputs, 2D frames" }),
       add("seed", "Seed", { kind: "int", min: 0 }),
       add("batch_size", "Batch size", { kind: "batch", list: ["auto", "1", "2", "4", "8"],
         hint: "frames per pipeline call; auto finds what fits" }),
@@ -229,7 +233,11 @@ export function mount(el, model, bus) {
       hint: "Steadier animations; off lets the noise drift between keyframe seeds." }),
     h("div", { class: "gw-grid" },
       add("embedding_interpolation", "Blend", { kind: "select", options: terms(model, "interpolations") }),
-      add("easing", "Easing", { kind: "select", options: terms(model, "easings") })));
+      add("easing", "Easing", { kind: "select", options: terms(model, "easings") }),
+      add("easing_frequency", "Sine frequency", { kind: "float", min: 0, step: 0.5,
+        hint: "swings per segment (sine wave easing)" })),
+    add("easing_curve", "Custom curve", { nullable: true, placeholder: "0:(0), 12:(0.2), 24:(1)",
+      hint: "The weight between keyframes, 0..1, as a schedule over the frames (custom easing)." }));
 
   const formatName = (value) => terms(model, "output_formats").find((t) => t.value === value)?.label ?? value;
   const output = section("Output", (p) => `${formatName(p.output_format)} · ${p.fps} fps`, true,
@@ -281,7 +289,11 @@ export function mount(el, model, bus) {
       h("label", { for: comet.id, class: "gw-label" }, "Log each finished render to Comet"),
       h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")));
 
-  const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
+  const labelOf = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
+  const motion = section("Motion", (p) => motionSummary(p, labelOf), false,
+    ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows)));
+
+  const sections = [pipeline, inputs, diffusion, interpolation, motion, output, timing, inspire, projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => {

@@ -5,6 +5,7 @@ import { createBus } from "./bus.js";
 import { cleanupList, h } from "./dom.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
+import { mountLanes } from "./lanes.js";
 import { createPlayer } from "./player.js";
 import { mountErrorBanner, rootElement } from "./root.js";
 import { mount as mountScrubber } from "./scrubber.js";
@@ -208,6 +209,7 @@ export function mount(el, model, bus) {
   // Each card's first toolbar names it. The frames and the animation share a row from the start, so nothing
   // moves when the finished animation arrives.
   const waveBox = h("div", { class: "gw-wave-slot" });
+  const lanesBox = h("div", { class: "gw-lanes-slot" });
   const prompts = h("section", { class: "gw-card gw-prompts" });
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
@@ -217,7 +219,8 @@ export function mount(el, model, bus) {
   el.append(prompts, results, settings);
 
   cleanup.add(mountWaveform(waveBox, model, bus));
-  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: waveBox }));
+  cleanup.add(mountLanes(lanesBox, model, bus));
+  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: h("div", {}, waveBox, lanesBox) }));
   cleanup.add(mountScrubber(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
   cleanup.add(mountSettings(settings, model, bus));

@@ -50,7 +50,10 @@ export function defaultProject(changes = {}) {
     easing: "linear", seed: 42, num_inference_steps: 20, guidance_scale: 7.5, strength: 0.5, scheduler: null,
     batch_size: 1, height: null, width: null, latent_channels: null, output_format: "gif", fps: 10,
     pipeline_class: null, checkpoint: null, image_input: null, video_input: null, audio_input: null,
-    audio_component: "percussive", audio_timing: false, audio_smooth: 0.0, ...changes,
+    audio_component: "percussive", audio_timing: false, audio_smooth: 0.0,
+    animation_mode: "interpolate", noise: 0.0, contrast: 1.0, zoom: 1.0, angle: 0.0, translation_x: 0.0,
+    translation_y: 0.0, schedule_interpolation: {}, easing_curve: null, easing_frequency: 1.0,
+    border_mode: "replicate", color_match: false, cadence: 1, loop: false, boomerang: false, ...changes,
   };
 }
 
