@@ -31,7 +31,8 @@ except ImportError:  # until project.py defines it
 FIELDS = tuple(f.name for f in dataclasses.fields(Project))
 _HINTS = typing.get_type_hints(Project)
 _KEYFRAME_HINTS = typing.get_type_hints(Keyframe)
-_WORDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false", type(None): "empty"}
+_WORDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false", type(None): "empty",
+          list[dict]: "a list", dict: "an object"}
 
 
 def project_problems(project: Project) -> list[Problem]:
@@ -102,6 +103,9 @@ def _matches(value: Any, hint: Any) -> bool:
             return True
         if option in (str, bool, type(None)) and type(value) is option:
             return True
+        container = typing.get_origin(option) or option
+        if container in (list, dict) and isinstance(value, container):
+            return True  # what is inside is for the project's own rules, which name the part that is wrong
     return False
 
 
