@@ -58,6 +58,8 @@ def _download(repo: str, filename: str) -> Path:
 
     try:
         return Path(hf_hub_download(repo, filename))
+    except hub_errors.LocalEntryNotFoundError as exc:  # offline (a subclass of the next): say so
+        raise PipelineError(f"LoRA {load_error(repo, exc)}") from exc
     except hub_errors.EntryNotFoundError:
         raise PipelineError(f"LoRA repo {repo!r} has no file {filename!r}: name its weight file with 'file'") from None
     except Exception as exc:  # not found, gated, offline: the loader's messages say what to do
