@@ -383,3 +383,22 @@ def test_every_addition_changes_the_keys_and_none_changes_a_plain_projects(pipe,
     all_keys = [plain, *variants]
     assert all(not (a & b) for i, a in enumerate(all_keys) for b in all_keys[i + 1:])
     assert pipeline_info(pipe).fingerprint == fingerprint(pipe)
+
+
+# ------------------------------------------------------------------------------------------------------------ panel
+def test_the_panel_marks_arguments_the_loaded_pipeline_refuses(pipe, project, tmp_path):
+    from giffusion_widgets.session import Session
+
+    session = Session(project.copy(), pipeline=pipe, runs_dir=tmp_path / "runs", root=tmp_path)
+    session.apply_panel({**project.to_dict(), "pipeline_kwargs": {"etta": 1.0},
+                         "scheduler_kwargs": {"timestep_spacing": "leading"}})
+    assert session.project.pipeline_kwargs == {"etta": 1.0}  # the right type: applied, then marked
+    marked = {p["field"]: p["message"] for p in session.problems}
+    assert "Did you mean eta?" in marked["pipeline_kwargs"] and "scheduler_kwargs" not in marked
+    session.apply_panel({**project.to_dict(), "pipeline_kwargs": {"eta": 1.0}, "scheduler_kwargs": {"spacing": 1}})
+    marked = {p["field"]: p["message"] for p in session.problems}
+    assert set(marked) == {"scheduler_kwargs"} and "timestep_spacing" in marked["scheduler_kwargs"]
+    before = session.project.to_dict()
+    session.apply_panel({**project.to_dict(), "loras": [{"path": "a.safetensors", "weight": "high"}]})
+    assert session.project.to_dict() == before  # a wrong type is not applied; the field is marked
+    assert [p["field"] for p in session.problems] == ["loras"]

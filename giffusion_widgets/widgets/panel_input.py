@@ -64,7 +64,7 @@ def project_from_panel(data: Any) -> tuple[Project | None, list[Problem]]:
     try:
         project = Project.from_dict(copy.deepcopy(data))
     except ProjectError as exc:
-        return None, [Problem(str(getattr(exc, "field", "") or "project"), str(exc))]
+        return None, list(exc.problems) or [Problem(str(getattr(exc, "field", "") or "project"), str(exc))]
     found = project_problems(project)
     return (None if found else project), found
 
