@@ -4,6 +4,7 @@
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
+import { pipelineAdditions } from "./pipeline-additions.js";
 import { describePipeline } from "./pipeline-words.js";
 import { rootElement } from "./root.js";
 
@@ -281,7 +282,9 @@ export function mount(el, model, bus) {
       h("label", { for: comet.id, class: "gw-label" }, "Log each finished render to Comet"),
       h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")));
 
-  const sections = [pipeline, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
+  const additions = pipelineAdditions(model, cleanup);
+  fields.push({ key: "additions", show: () => {}, flush: additions.flush });
+  const sections = [pipeline, additions, inputs, diffusion, interpolation, output, timing, inspire, projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => {
