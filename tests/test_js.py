@@ -97,6 +97,9 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
 
     source = (JS / "src" / "settings.js").read_text(encoding="utf-8")
     fields = set(re.findall(r'add\("(\w+)"', source))
+    # The "LoRA and arguments" section builds its own fields, each given its project key first.
+    additions = (JS / "src" / "pipeline-additions.js").read_text(encoding="utf-8")
+    fields |= set(re.findall(r'(?:model, cleanup, |field: )"(\w+)"', additions))
     media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
     edited_elsewhere = {"keyframes"}  # the timeline and the prompt text
     missing = {f.name for f in dataclasses.fields(Project)} - fields - media - edited_elsewhere

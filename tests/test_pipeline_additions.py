@@ -4,7 +4,6 @@ before any frame and leaves the pipeline, the project and earlier runs as they w
 
 from __future__ import annotations
 
-import copy
 import re
 import sys
 
@@ -45,7 +44,9 @@ def make_lora(unet, folder, *, seed=0, scale=0.6):
     from peft import LoraConfig
     from peft.utils import get_peft_model_state_dict
 
-    unet = copy.deepcopy(unet)
+    fresh = type(unet).from_config(unet.config)
+    fresh.load_state_dict(unet.state_dict())
+    unet = fresh
     unet.add_adapter(LoraConfig(r=4, lora_alpha=4, target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -402,3 +403,17 @@ def test_the_panel_marks_arguments_the_loaded_pipeline_refuses(pipe, project, tm
     session.apply_panel({**project.to_dict(), "loras": [{"path": "a.safetensors", "weight": "high"}]})
     assert session.project.to_dict() == before  # a wrong type is not applied; the field is marked
     assert [p["field"] for p in session.problems] == ["loras"]
+
+
+def test_a_lora_reaches_the_image_to_image_form_and_leaves_both_forms_as_they_were(pipe, lora, project, renderer,
+                                                                                    tmp_path):
+    image = tmp_path / "start.png"
+    Image.new("RGB", (64, 64), (30, 160, 40)).save(image)
+    before = fingerprint(pipe)
+    from_image = project.copy(image_input=str(image), strength=0.8)
+    base = renderer.render(from_image)
+    with_lora = renderer.render(from_image.copy(loras=[{"path": str(lora), "weight": 1.0}]))
+    assert with_lora.rendered == 3 and not np.array_equal(pixels(with_lora), pixels(base))
+    variant = renderer.resolver.image_variant(pipe)
+    assert variant is not pipe and not variant.get_list_adapters()
+    assert_untouched(pipe, before)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,9 @@ def _quiet_diffusers() -> Iterator[None]:
     level = dlog.get_verbosity()
     dlog.set_verbosity(logging.CRITICAL)
     try:
-        yield
+        with warnings.catch_warnings():  # peft's note on a second adapter: several are what `loras` asks for
+            warnings.filterwarnings("ignore", message="Already found a `peft_config`", category=UserWarning)
+            yield
     finally:
         dlog.set_verbosity(level)
 

@@ -163,7 +163,8 @@ class _Run:
         # What the render lends the pipeline (its LoRAs) is taken back when it ends, or here if set-up fails.
         self.lent = contextlib.ExitStack()
         try:
-            self.lent.callback(refresh_fingerprint, self.base, self.pipe)  # last out: the base's own fingerprint
+            if p.loras:  # last out: the fingerprint of the weights without them
+                self.lent.callback(refresh_fingerprint, self.base, self.pipe)
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
             self.decoder = draft.decoder_for(self.pipe) if draft else None
