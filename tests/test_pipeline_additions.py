@@ -198,6 +198,13 @@ def test_a_pipeline_with_its_own_adapters_is_not_changed(lora, project, tmp_path
     assert own.get_list_adapters() == {"unet": ["mine"]}
 
 
+def test_loras_without_peft_name_the_extra(lora, project, renderer, monkeypatch):
+    monkeypatch.setitem(sys.modules, "peft", None)  # as if it were not installed
+    with pytest.raises(PipelineError, match=r"LoRAs need the peft package: pip install 'giffusion-widgets\[lora\]'"):
+        renderer.render(project.copy(loras=[{"path": str(lora)}]))
+    assert not renderer.runs_dir.exists()
+
+
 def test_lora_settings_are_checked_on_reading():
     for loras, message in [("a.safetensors", "must be a list of LoRAs"),
                            ([{"weight": 1}], "needs a path"),
