@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS = ["bench_engine.py", "bench_audio.py", "bench_encoding.py", "bench_widget.py", "bench_memory.py"]
+SCRIPTS = ["bench_engine.py", "bench_audio.py", "bench_encoding.py", "bench_widget.py", "bench_memory.py",
+           "bench_additions.py"]
 
 
 def main() -> int:

@@ -21,6 +21,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import ProjectError
+from .pipeline_settings import (
+    arguments_type_problem,
+    custom_pipeline_problem,
+    lora_problem,
+    lora_type_problem,
+    pipeline_kwargs_problem,
+)
 from .vocabulary import (
     ANIMATION_MODES,
     AUDIO_COMPONENTS,
@@ -168,12 +175,26 @@ _OPTIONAL_TEXT = _Rule(lambda v: v is None or isinstance(v, str), "text or None"
 _FLAG = _Rule(lambda v: isinstance(v, bool), "true or false")
 
 
+class _Nested:
+    """A setting with structure inside (a list of LoRAs, an object of arguments): its functions name the part that
+    is wrong, for types (`types`, used on reading) and for everything (`full`)."""
+
+    def __init__(self, types: Callable[[str, Any], str | None], full: Callable[[str, Any], str | None]) -> None:
+        self.types, self.full = types, full
+
+    def problem(self, name: str, value: Any) -> str | None:
+        return self.full(name, value)
+
+    def type_problem(self, name: str, value: Any) -> str | None:
+        return self.types(name, value)
+
+
 def _batch_check(name: str, value: Any) -> str | None:
     return None if value == "auto" else _whole(1, MAX_BATCH).check(name, value)
 
 
 # Every setting of Project but the keyframes, which have rules of their own.
-_RULES: dict[str, _Rule] = {
+_RULES: dict[str, _Rule | _Nested] = {
     "negative_prompt": _TEXT,
     "use_fixed_latent": _FLAG,
     "use_prompt_embeds": _FLAG,
@@ -193,6 +214,12 @@ _RULES: dict[str, _Rule] = {
     "fps": _rate(1, MAX_FPS),
     "pipeline_class": _OPTIONAL_TEXT,
     "checkpoint": _OPTIONAL_TEXT,
+    "loras": _Nested(lora_type_problem, lora_problem),
+    "pipeline_kwargs": _Nested(arguments_type_problem, pipeline_kwargs_problem),
+    "scheduler_kwargs": _Nested(arguments_type_problem, arguments_type_problem),
+    "prompt_weighting": _FLAG,
+    "custom_pipeline": _OPTIONAL_TEXT,
+    "trust_remote_code": _FLAG,
     "image_input": _OPTIONAL_TEXT,
     "video_input": _OPTIONAL_TEXT,
     "audio_input": _OPTIONAL_TEXT,
@@ -223,7 +250,7 @@ _STRENGTH_2D = _scheduled(0, 1)
 # Settings that take a number or schedule text; a render reads every frame's value from Plan.values
 SCHEDULED = ("strength", "guidance_scale", "noise", "contrast", "zoom", "angle", "translation_x", "translation_y")
 
-_KEYFRAME_RULES: dict[str, _Rule] = {
+_KEYFRAME_RULES: dict[str, _Rule | _Nested] = {
     "frame": _whole(0, MAX_FRAMES - 1),
     "prompt": _TEXT,
     "negative": _OPTIONAL_TEXT,
@@ -333,6 +360,15 @@ class Project:
     # Pipeline (None: the embedded default pipeline)
     pipeline_class: str | None = None
     checkpoint: str | None = None
+    # Pipeline additions (see pipeline_settings.py): LoRAs [{"path": file, folder or hub id, "weight": 1.0,
+    # "adapter": name or None, "file": weight file in a repo or None}], extra arguments of the pipeline's call and
+    # of its scheduler's config, Compel prompt weighting, and custom pipeline code (runs only with trust_remote_code)
+    loras: list[dict] = field(default_factory=list)
+    pipeline_kwargs: dict = field(default_factory=dict)
+    scheduler_kwargs: dict = field(default_factory=dict)
+    prompt_weighting: bool = False
+    custom_pipeline: str | None = None
+    trust_remote_code: bool = False
     # Media inputs (paths)
     image_input: str | None = None
     video_input: str | None = None
@@ -360,10 +396,14 @@ class Project:
 
     def __post_init__(self) -> None:
         self.easing = EASING_ALIASES.get(self.easing, self.easing) if isinstance(self.easing, str) else self.easing
-        for name in ("checkpoint", "image_input", "video_input", "audio_input"):
+        for name in ("checkpoint", "custom_pipeline", "image_input", "video_input", "audio_input"):
             value = getattr(self, name)
             if isinstance(value, os.PathLike):  # a Path from code: kept as text, as JSON holds it
                 setattr(self, name, os.fspath(value))
+        if isinstance(self.loras, list):  # a Path from code: kept as text
+            self.loras = [{**lora, "path": os.fspath(lora["path"])}
+                          if isinstance(lora, Mapping) and isinstance(lora.get("path"), os.PathLike) else lora
+                          for lora in self.loras]
         if isinstance(self.keyframes, list):  # anything else is named by problems()
             self.keyframes = [Keyframe.from_dict(k) if isinstance(k, Mapping) else k for k in self.keyframes]
 
@@ -409,6 +449,8 @@ class Project:
                 message = f"easing {self.easing!r} is now called {EASING_ALIASES[self.easing]!r}"
             if message:
                 out.append(Problem(name, message))
+        if message := custom_pipeline_problem(self.custom_pipeline, self.trust_remote_code):
+            out.append(Problem("trust_remote_code", message))
         return out + self._schedule_problems()
 
     def _schedule_problems(self) -> list[Problem]:

@@ -194,8 +194,34 @@ class Session:
             if scheduler not in accepted:
                 problems.append(Problem("scheduler", f"{scheduler} does not work with this pipeline; it takes "
                                                      f"{', '.join(sorted(accepted))}"))
+        problems += self._argument_problems(problems)
         self._set("problems", problems_as_data(problems))
         return problems
+
+    def _argument_problems(self, found: list[Problem]) -> list[Problem]:
+        """Extra call and scheduler arguments the loaded pipeline would refuse (the render's own checks), so the panel
+        marks them before a render is asked for."""
+        from .engine.call_args import check_pipeline_kwargs, check_scheduler_kwargs
+
+        p, resolver = self.project, self.pipelines.resolver
+        if {q.field for q in found} & {"pipeline_kwargs", "scheduler_kwargs", "scheduler", "image_input",
+                                       "video_input"} or not resolver.is_ready_for(p):
+            return []
+        out = []
+        if p.pipeline_kwargs:
+            try:
+                check_pipeline_kwargs(resolver.for_call(p)[1], p.pipeline_kwargs)
+            except GiffusionError as exc:
+                out.append(Problem("pipeline_kwargs", str(exc)))
+        if p.scheduler_kwargs:
+            import diffusers
+
+            scheduler_class = getattr(diffusers, p.scheduler) if p.scheduler else type(resolver.current.scheduler)
+            try:
+                check_scheduler_kwargs(scheduler_class, p.scheduler_kwargs)
+            except GiffusionError as exc:
+                out.append(Problem("scheduler_kwargs", str(exc)))
+        return out
 
     def _pipeline_changed(self, info: dict) -> None:
         self._set("pipeline_info", info)

@@ -99,6 +99,9 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
     source = "\n".join((JS / "src" / name).read_text(encoding="utf-8")
                        for name in ("settings.js", "motion-settings.js"))
     fields = set(re.findall(r'add\("(\w+)"', source))
+    # The "LoRA and arguments" section builds its own fields, each given its project key first.
+    additions = (JS / "src" / "pipeline-additions.js").read_text(encoding="utf-8")
+    fields |= set(re.findall(r'(?:model, cleanup, |field: )"(\w+)"', additions))
     media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
     # the timeline and the prompt text; the schedule lanes (lanes.js), one for each of the vocabulary's settings
     edited_elsewhere = {"keyframes", "schedule_interpolation", *SCHEDULED_SETTINGS}

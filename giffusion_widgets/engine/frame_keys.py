@@ -23,11 +23,32 @@ def file_identity(path: str | os.PathLike) -> str:
     return f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: int, decoder: str | None) -> dict:
+def custom_pipeline_identity(custom_pipeline: str | None) -> str | None:
+    """A local pipeline.py (or a folder holding one) by its content; a community pipeline by its name."""
+    if not custom_pipeline:
+        return None
+    path = Path(custom_pipeline).expanduser()
+    file = path / "pipeline.py" if path.is_dir() else path
+    return f"{custom_pipeline}:{digest(file)}" if file.is_file() else custom_pipeline
+
+
+def addition_key(project: Project, lora_files: list[Path]) -> dict:
+    """The pipeline additions that decide pixels, only those set (so projects without them keep their keys)."""
+    p = project
+    loras = [[file_identity(file), float(lora.get("weight", 1.0)), lora.get("adapter")]
+             for lora, file in zip(p.loras, lora_files, strict=True)]
+    extras = {"loras": loras, "pipeline_kwargs": p.pipeline_kwargs, "scheduler_kwargs": p.scheduler_kwargs,
+              "prompt_weighting": p.prompt_weighting, "custom_pipeline": custom_pipeline_identity(p.custom_pipeline)}
+    return {name: value for name, value in extras.items() if value}
+
+
+def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: int, decoder: str | None,
+                 lora_files: list[Path] = ()) -> dict:
     """Everything shared by all frames of a render that decides their pixels."""
     p = project
     has_init = bool(p.image_input or p.video_input)
     return {
+        **addition_key(p, list(lora_files)),
         "pipeline": pipeline_info(pipe).identity(),
         "scheduler": [type(pipe.scheduler).__name__, dict(pipe.scheduler.config)],
         "steps": p.num_inference_steps, "size": size, "channels": channels,

@@ -358,28 +358,38 @@ def pipeline_info(pipe: Any) -> PipelineInfo:
     return info
 
 
-def scheduler_for(pipe: Any, name: str | None) -> Any:
-    """A new scheduler of class `name`, made from the model's own scheduler config (prediction type, spacing...).
+def scheduler_for(pipe: Any, name: str | None, overrides: dict | None = None) -> Any:
+    """A new scheduler of class `name`, made from the model's own scheduler config (prediction type, spacing...),
+    with `overrides` (a project's scheduler_kwargs) over that config, each checked to be a name the class takes.
 
     None or "" gives a fresh copy of the pipeline's current scheduler. The pipeline itself is not changed.
     """
     import diffusers
 
+    from .call_args import check_scheduler_kwargs
+
     if not name:
-        current = pipe.scheduler
-        return type(current).from_config(current.config)
-    original = pipeline_info(pipe).original_scheduler
-    cls = getattr(diffusers, name, None)
-    if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
-        names = [n for n in dir(diffusers) if n.endswith("Scheduler")]
-        close = difflib.get_close_matches(name, names, n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise PipelineError(f"unknown scheduler {name!r}.{hint}")
-    compatible = {c.__name__ for c in getattr(original, "compatibles", [])} | {type(original).__name__}
-    if compatible and name not in compatible:
-        raise PipelineError(f"{name} does not work with this pipeline's {type(original).__name__}; "
-                            f"compatible: {', '.join(sorted(compatible))}")
-    return cls.from_config(original.config)
+        cls, config = type(pipe.scheduler), pipe.scheduler.config
+    else:
+        original = pipeline_info(pipe).original_scheduler
+        cls = getattr(diffusers, name, None)
+        if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
+            names = [n for n in dir(diffusers) if n.endswith("Scheduler")]
+            close = difflib.get_close_matches(name, names, n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise PipelineError(f"unknown scheduler {name!r}.{hint}")
+        compatible = {c.__name__ for c in getattr(original, "compatibles", [])} | {type(original).__name__}
+        if compatible and name not in compatible:
+            raise PipelineError(f"{name} does not work with this pipeline's {type(original).__name__}; "
+                                f"compatible: {', '.join(sorted(compatible))}")
+        config = original.config
+    if not overrides:
+        return cls.from_config(config)
+    check_scheduler_kwargs(cls, overrides)
+    try:
+        return cls.from_config(config, **overrides)
+    except Exception as exc:  # a value the scheduler cannot use (an unknown beta_schedule, a wrong type, ...)
+        raise PipelineError(f"scheduler_kwargs: {cls.__name__} cannot use {overrides}: {exc}") from exc
 
 
 def set_scheduler(pipe: Any, name: str | None) -> None:

@@ -24,16 +24,19 @@ from ..errors import PipelineError, ProjectError, RenderCancelled
 from ..project import Project
 from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
 from .audio_cache import AudioCache
+from .call_args import check_pipeline_kwargs
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
 from .feedback import Chain, ChainFrame, FeedbackRender
 from .frame_keys import frame_keys, settings_key
 from .inputs import InitImages, denoiser, full_size, walk, walked_noise
+from .loras import lent_loras
 from .output import OutputStream, open_rgb
-from .pipelines import pipeline_info, refresh_fingerprint
+from .pipelines import pipeline_info, refresh_fingerprint, scheduler_for
 from .resolve import PipelineResolver, lent, lent_image_form
 from .run_folder import RunFolder
+from .weighting import check_weighting
 
 OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 
@@ -156,10 +159,27 @@ class _Run:
         if self.feedback:  # frame 0 from noise by the pipeline itself, the frames after by its image-to-image form
             self.pipe = self.base if not self.project.image_input else self.pipe
             self.image_pipe = renderer.resolver.image_variant(self.base)
-        refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change every key
-        self.decoder = draft.decoder_for(self.pipe) if draft else None
-        self.init_images = InitImages(self.project)
-        self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
+        p = self.project
+        check_pipeline_kwargs(self.pipe, p.pipeline_kwargs)  # extra arguments, checked before any frame
+        scheduler_for(self.base, p.scheduler, p.scheduler_kwargs)
+        if p.prompt_weighting:
+            check_weighting(self.pipe)
+            if not (p.use_prompt_embeds and "prompt_embeds" in pipeline_info(self.pipe).accepts):
+                raise ProjectError("prompt_weighting weighs the prompts' embeddings: set use_prompt_embeds to true, "
+                                   "with a pipeline that takes prompt_embeds")
+        # What the render lends the pipeline (its LoRAs) is taken back when it ends, or here if set-up fails.
+        self.lent = contextlib.ExitStack()
+        try:
+            if p.loras:  # last out: the fingerprint of the weights without them
+                self.lent.callback(refresh_fingerprint, self.base, self.pipe)
+            self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
+            refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
+            self.decoder = draft.decoder_for(self.pipe) if draft else None
+            self.init_images = InitImages(self.project)
+            self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
+        except BaseException:
+            self.lent.close()
+            raise
         self.run_dir = self.folder.path
         self.rendered = self.reused = 0
         self.unique_rendered = self.left_to_render = 0
@@ -216,12 +236,13 @@ class _Run:
         output: OutputStream | None = None
         image_pipe = self.image_pipe if self.feedback else None
         try:
-            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base), \
-                    lent_image_form(image_pipe, pipe, p.scheduler, self.decoder, self.base):
+            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base, scheduler_kwargs=p.scheduler_kwargs), \
+                    lent_image_form(image_pipe, pipe, p.scheduler, self.decoder, self.base, p.scheduler_kwargs):
                 size = full_size(p, pipe)
                 size = self.draft.size(size) if self.draft else size
                 channels = self._channels(pipe)
-                settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None)
+                settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None,
+                                        self.lora_files)
                 chain = None
                 if self.feedback:
                     chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
@@ -268,6 +289,7 @@ class _Run:
             raise
         finally:
             self.folder.release()
+            self.lent.close()
 
     def _render_batches(self, todo: list[str], groups: dict[str, list[int]], size: tuple[int, int], channels: int,
                         output: OutputStream, identity: dict) -> None:
@@ -384,7 +406,8 @@ class _Run:
         if "latents" in accepts and images is None:
             kwargs["latents"] = walk(specs, (channels, h // scale, w // scale)).to(pipe.device, dtype=pipe.dtype)
         if p.use_prompt_embeds and "prompt_embeds" in accepts and hasattr(pipe, "encode_prompt"):
-            kwargs.update(self.renderer.embeddings.for_frames(pipe, specs, p.embedding_interpolation, cfg))
+            kwargs.update(self.renderer.embeddings.for_frames(pipe, specs, p.embedding_interpolation, cfg,
+                                                              p.prompt_weighting))
         else:
             # Prompts as text. With prompt embeds off, the plan has already forward-filled both prompts of a spec;
             # for a pipeline that cannot take embeddings, the nearer keyframe's prompt stands in for the blend.
@@ -401,6 +424,7 @@ class _Run:
         if "callback_on_step_end" in accepts:
             kwargs["callback_on_step_end"] = on_step
         call = {k: v for k, v in kwargs.items() if k in accepts}
+        call.update(p.pipeline_kwargs)  # checked against the call's signature before the first frame
         with torch.inference_mode(), noise_walk:
             result = pipe(**call)
         return list(result.images)

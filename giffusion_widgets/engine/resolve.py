@@ -27,10 +27,20 @@ class PipelineSource:
     given: bool = False
     checkpoint: str | None = None  # None: the embedded default
     pipeline_class: str | None = None
+    custom_pipeline: str | None = None  # a community pipeline's name, or a local pipeline.py (or its folder)
+    trust_remote_code: bool = False
 
     @classmethod
     def of(cls, project: Project) -> PipelineSource:
-        return cls(False, project.checkpoint or None, project.pipeline_class or None)
+        return cls(False, project.checkpoint or None, project.pipeline_class or None,
+                   project.custom_pipeline or None, project.trust_remote_code is True)
+
+    def options(self) -> dict:
+        """The loader's keyword arguments for custom code, only those set."""
+        options: dict = {"custom_pipeline": self.custom_pipeline} if self.custom_pipeline else {}
+        if self.trust_remote_code:
+            options["trust_remote_code"] = True
+        return options
 
     def describe(self) -> str:
         return "the given pipeline" if self.given else (self.checkpoint or "the embedded pipeline")
@@ -74,7 +84,7 @@ class PipelineResolver:
     def load(self, source: PipelineSource) -> Any:
         """Load `source` now (blocking) and keep it in place."""
         with self._lock:
-            pipe = self._loader(source.checkpoint, source.pipeline_class)
+            pipe = self._loader(source.checkpoint, source.pipeline_class, **source.options())
             self._pipeline, self._source = pipe, source
             return pipe
 
@@ -115,12 +125,13 @@ class PipelineResolver:
 
 
 @contextlib.contextmanager
-def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None) -> Iterator[Any]:
+def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None,
+         scheduler_kwargs: dict | None = None) -> Iterator[Any]:
     """`pipe` with a fresh scheduler of class `scheduler` (None: a copy of `base`'s, the pipeline `pipe` was made
-    from, or its own) and, if given, another VAE; the caller's scheduler and VAE objects are put back afterwards,
-    untouched by the render's calls."""
+    from, or its own; `scheduler_kwargs` over its config) and, if given, another VAE; the caller's scheduler and VAE
+    objects are put back afterwards, untouched by the render's calls."""
     own_scheduler, own_vae = pipe.scheduler, getattr(pipe, "vae", None)
-    pipe.scheduler = scheduler_for(pipe if base is None else base, scheduler)
+    pipe.scheduler = scheduler_for(pipe if base is None else base, scheduler, scheduler_kwargs)
     if vae is not None:
         pipe.vae = vae
     try:
@@ -133,13 +144,13 @@ def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None) ->
 
 @contextlib.contextmanager
 def lent_image_form(image_pipe: Any, pipe: Any, scheduler: str | None, vae: Any = None,
-                    base: Any = None) -> Iterator[Any]:
+                    base: Any = None, scheduler_kwargs: dict | None = None) -> Iterator[Any]:
     """`lent` for a second pipeline of a render (the 2D mode's image-to-image form); nothing when it is None or
     the render's own pipeline, which is lent already."""
     if image_pipe is None or image_pipe is pipe:
         yield image_pipe
         return
-    with lent(image_pipe, scheduler, vae=vae, base=base) as lent_pipe:
+    with lent(image_pipe, scheduler, vae=vae, base=base, scheduler_kwargs=scheduler_kwargs) as lent_pipe:
         yield lent_pipe
 
 

@@ -31,7 +31,8 @@ except ImportError:  # until project.py defines it
 FIELDS = tuple(f.name for f in dataclasses.fields(Project))
 _HINTS = typing.get_type_hints(Project)
 _KEYFRAME_HINTS = typing.get_type_hints(Keyframe)
-_WORDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false", type(None): "empty"}
+_WORDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false", type(None): "empty",
+          list[dict]: "a list", dict: "an object"}
 
 
 def project_problems(project: Project) -> list[Problem]:
@@ -63,7 +64,7 @@ def project_from_panel(data: Any) -> tuple[Project | None, list[Problem]]:
     try:
         project = Project.from_dict(copy.deepcopy(data))
     except ProjectError as exc:
-        return None, [Problem(str(getattr(exc, "field", "") or "project"), str(exc))]
+        return None, list(exc.problems) or [Problem(str(getattr(exc, "field", "") or "project"), str(exc))]
     found = project_problems(project)
     return (None if found else project), found
 
@@ -102,9 +103,9 @@ def _matches(value: Any, hint: Any) -> bool:
             return True
         if option in (str, bool, type(None)) and type(value) is option:
             return True
-        if typing.get_origin(option) is dict and isinstance(value, dict):  # dict[str, str]: keys and values
-            key_hint, value_hint = typing.get_args(option)
-            return all(_matches(k, key_hint) and _matches(v, value_hint) for k, v in value.items())
+        container = typing.get_origin(option) or option
+        if container in (list, dict) and isinstance(value, container):
+            return True  # what is inside is for the project's own rules, which name the part that is wrong
     return False
 
 

@@ -5,6 +5,7 @@
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
+import { pipelineAdditions } from "./pipeline-additions.js";
 import { describePipeline } from "./pipeline-words.js";
 import { scheduledValue } from "./schedule-text.js";
 import { rootElement } from "./root.js";
@@ -293,7 +294,10 @@ export function mount(el, model, bus) {
   const motion = section("Motion", (p) => motionSummary(p, labelOf), false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows)));
 
-  const sections = [pipeline, inputs, diffusion, interpolation, motion, output, timing, inspire, projectSection];
+  const additions = pipelineAdditions(model, cleanup);
+  fields.push({ key: "additions", show: () => {}, flush: additions.flush });
+  const sections = [pipeline, additions, inputs, diffusion, interpolation, motion, output, timing, inspire,
+    projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
   if (bus) cleanup.add(bus.on("flush", () => {
