@@ -1890,7 +1890,7 @@ function pipelineAdditions(model, cleanup) {
     "Weighted prompts (Compel)",
     "a (red)1.3 circle, circle++; needs the compel package."
   );
-  const customId = uid("custom");
+  const customId = uid("custom-pipeline");
   const custom = h("input", {
     class: "gw-input",
     type: "text",

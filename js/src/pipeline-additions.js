@@ -163,7 +163,7 @@ export function pipelineAdditions(model, cleanup) {
     'Over the scheduler\'s config, e.g. {"timestep_spacing": "leading"}.');
   const weighting = check(model, cleanup, "prompt_weighting", "Weighted prompts (Compel)",
     "a (red)1.3 circle, circle++; needs the compel package.");
-  const customId = uid("custom");
+  const customId = uid("custom-pipeline");
   const custom = h("input", { class: "gw-input", type: "text", id: customId, spellcheck: false,
     placeholder: "none: the checkpoint's own pipeline" });
   const customNote = h("div", { class: "gw-field-error" });
