@@ -25,7 +25,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-EXPECTED = ("quickstart.ipynb", "audio-reactive.ipynb", "video-and-resampling.ipynb", "how-interpolation-works.ipynb")
+EXPECTED = ("quickstart.ipynb", "audio-reactive.ipynb", "video-and-resampling.ipynb", "how-interpolation-works.ipynb",
+            "motion-and-schedules.ipynb")
 CELL_TIMEOUT = 600  # seconds for one cell; a shared, busy machine can be several times slower than an idle one
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -221,3 +222,26 @@ def test_how_interpolation_works(tmp_path):
     assert "noise seeds (42, 42), noise weight 0.00, prompt weight 0.50" in run.text  # fixed latent
     assert run.count("image/png") >= 8  # every plot and picture
     assert_left_only_ignored_files(run, "how-interpolation-works.ipynb")
+
+
+@pytest.mark.notebook
+@pytest.mark.timeout(1200)
+def test_motion_and_schedules(tmp_path):
+    run = execute("motion-and-schedules.ipynb", tmp_path)
+    assert "frames zooming more than 1.2x: [0, 4, 8, 12]" in run.text  # the zoom follows the kicks' energy
+    table = re.findall(r"^\s*(\d+)\s+(\d\.\d\d)\s+(\d\.\d{3})$", block_after(run.text, "frame  scheduled  measured"),
+                       flags=re.M)
+    assert [int(f) for f, _, _ in table] == list(range(1, 16))
+    measured = {int(f): float(m) for f, _, m in table}
+    assert min(measured[4], measured[8], measured[12]) > 1.0  # measured on the pictures: zoomed on the kicks
+    assert (16, "finished", 16, 0) in animations(run)
+    rendered, reused = map(int, re.search(r"(\d+) frames rendered, (\d+) reused", run.text).groups())
+    assert (rendered, reused) == (6, 10)  # the angle changes from frame 10: frames 10..15
+    assert "frames identical to the first render: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in run.text
+    assert re.search(r"warning: Deforum settings not taken: .*noise_type 'perlin'", run.text)
+    assert "animation_mode: '2d'" in run.text and "strength: 0.2" in run.text  # Deforum keeps 0.8
+    assert (12, "finished", 12, 0) in animations(run)
+    assert "lanes: ['schedule:angle', 'schedule:translation_x']" in run.text
+    assert "the GIF has 22 frames, forward and back" in run.text  # boomerang: 12 + 10
+    assert run.count("text/html", "data:image/gif;base64,") >= 3
+    assert_left_only_ignored_files(run, "motion-and-schedules.ipynb")
