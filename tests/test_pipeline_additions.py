@@ -315,16 +315,16 @@ def test_weighted_prompts_change_the_embeddings_only_where_weighted(pipe):
 
 def test_an_upweighted_colour_makes_the_picture_redder(project, renderer):
     red = project.copy(keyframes=[Keyframe(0, "a red circle on a white background"),
-                                  Keyframe(3, "a red circle on a white background", seed=7)],
+                                  Keyframe(1, "a red circle on a white background", seed=7)],
                        num_inference_steps=10, batch_size=4)
     plain = renderer.render(red.copy(prompt_weighting=True))
     assert np.array_equal(pixels(plain), pixels(renderer.render(red)))  # no weights: the same pictures
     stronger = renderer.render(red.copy(prompt_weighting=True, keyframes=[
         Keyframe(0, "a (red)2 circle on a white background"),
-        Keyframe(3, "a (red)2 circle on a white background", seed=7)]))
+        Keyframe(1, "a (red)2 circle on a white background", seed=7)]))
     weaker = renderer.render(red.copy(prompt_weighting=True, keyframes=[
         Keyframe(0, "a (red)0.3 circle on a white background"),
-        Keyframe(3, "a (red)0.3 circle on a white background", seed=7)]))
+        Keyframe(1, "a (red)0.3 circle on a white background", seed=7)]))
     assert redness(weaker) < redness(plain) < redness(stronger)
     assert redness(stronger) > redness(plain) + 10  # measured: about -3, 19 and 40
 
