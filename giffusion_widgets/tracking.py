@@ -219,6 +219,8 @@ def _log_run(exp: Any, animation: Animation) -> int:
     exp.set_name(animation.run_dir.name)
     settings = project.to_dict()
     keyframes = settings.pop("keyframes")
+    # Comet flattens or stringifies nested values unevenly; settings that are lists or objects go in as JSON text.
+    settings = {k: json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v for k, v in settings.items()}
     exp.log_parameters(settings | {"num_frames": project.num_frames, "num_keyframes": len(keyframes)})
     exp.log_text(project.prompts, metadata={"kind": "prompts"})
     exp.log_asset_data(json.dumps(keyframes, indent=2), name="keyframes.json")

@@ -47,7 +47,9 @@ def make_lora(unet, folder, *, seed=0, scale=0.6):
     fresh = type(unet).from_config(unet.config)
     fresh.load_state_dict(unet.state_dict())
     unet = fresh
-    unet.add_adapter(LoraConfig(r=4, lora_alpha=4, target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
+    with torch.random.fork_rng():  # peft draws lora_A from the global generator: the same LoRA in any test order
+        torch.manual_seed(seed)
+        unet.add_adapter(LoraConfig(r=4, lora_alpha=4, target_modules=["to_q", "to_k", "to_v", "to_out.0"]))
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, weight in unet.named_parameters():

@@ -116,6 +116,7 @@ def test_offline_archive_holds_settings_prompts_frames_output_and_identity(rende
               for m in messages if m["type"] == "parameter_msg" and m["payload"]["param"]["source"] == "manual"}
     settings = animation.project.to_dict()
     settings.pop("keyframes")
+    settings = {k: json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v for k, v in settings.items()}
     assert {k: params[k] for k in settings} == settings
     assert params["num_frames"] == frames == 4 and params["num_keyframes"] == 2
 
