@@ -68,6 +68,15 @@ def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan,
     return schedule(project, energy=energy, audio=audio), keyframes
 
 
+def _cluster_frames(client: Any) -> Any:
+    """Where the frames of a render (not a preview) are made: here (None), or on a Dask client's workers."""
+    if client is None:
+        return None
+    from .cluster import ClusterFrames
+
+    return client if isinstance(client, ClusterFrames) else ClusterFrames(client)
+
+
 class Renderer:
     """Renders projects, keeping prompt embeddings and audio analyses across renders.
 
@@ -79,7 +88,8 @@ class Renderer:
     """
 
     def __init__(self, pipeline: Any = None, runs_dir: str | os.PathLike = "runs", *,
-                 audio: Callable[[str], Any] | None = None, resolver: PipelineResolver | None = None) -> None:
+                 audio: Callable[[str], Any] | None = None, resolver: PipelineResolver | None = None,
+                 client: Any = None) -> None:
         self.resolver = resolver or PipelineResolver()
         if pipeline is not None:
             self.resolver.give(pipeline)
@@ -88,6 +98,7 @@ class Renderer:
         self.embeddings = PromptEmbeddings()
         self._lock = threading.Lock()  # one render at a time per renderer: the pipeline is not re-entrant
         self.auto_batch: int | None = None  # learned by batch_size="auto" backing off on out-of-memory
+        self.cluster = _cluster_frames(client)
 
     @property
     def pipeline(self) -> Any:
@@ -161,6 +172,9 @@ class _Run:
             self.pipe = self.base if not self.project.image_input else self.pipe
             self.image_pipe = renderer.resolver.image_variant(self.base)
         p = self.project
+        self.cluster = renderer.cluster if draft is None else None  # previews render here
+        if self.cluster is not None:  # what workers cannot do yet is refused before any folder is made
+            self.cluster_spec = self.cluster.spec_for(p, self.base, renderer.resolver.source.given)
         check_pipeline_kwargs(self.pipe, p.pipeline_kwargs)  # extra arguments, checked before any frame
         scheduler_for(self.base, p.scheduler, p.scheduler_kwargs)
         if p.prompt_weighting:
@@ -268,6 +282,8 @@ class _Run:
                 self.folder.write_manifest(identity, draft_frames)
                 if chain is not None:
                     self._render_chain(chain, set(todo), size, channels, output, identity)
+                elif self.cluster is not None:
+                    self.cluster.render(self, todo, groups, size, channels, output, identity)
                 else:
                     self._render_batches(todo, groups, size, channels, output, identity)
             animation = self._animation(output.finish(), cancelled=False, identity=identity)
@@ -403,13 +419,15 @@ class _Run:
 
 def render(project: Project, pipeline: Any = None, run_dir: str | os.PathLike | None = None,
            on_event: EventHandler | None = None, cancel: threading.Event | None = None,
-           runs_dir: str | os.PathLike = "runs") -> Animation:
+           runs_dir: str | os.PathLike = "runs", client: Any = None) -> Animation:
     """Render a project to a run folder and return the Animation.
 
     With no pipeline, the project's checkpoint (or the embedded default) is loaded. `on_event` receives RenderEvents;
-    setting `cancel` stops between batches and steps, keeping every finished frame.
+    setting `cancel` stops between batches and steps, keeping every finished frame. With a Dask `client` (or a
+    `ClusterFrames`), its workers make the frames (see engine/cluster.py).
     """
-    return Renderer(pipeline, runs_dir=runs_dir).render(project, run_dir=run_dir, on_event=on_event, cancel=cancel)
+    return Renderer(pipeline, runs_dir=runs_dir, client=client).render(project, run_dir=run_dir, on_event=on_event,
+                                                                        cancel=cancel)
 
 
 def preview(project: Project, pipeline: Any = None, *, every: int | None = None, steps: int | None = None,
@@ -421,8 +439,8 @@ def preview(project: Project, pipeline: Any = None, *, every: int | None = None,
 
 
 def resume(run_dir: str | os.PathLike, pipeline: Any = None, on_event: EventHandler | None = None,
-           cancel: threading.Event | None = None) -> Animation:
+           cancel: threading.Event | None = None, client: Any = None) -> Animation:
     """Finish a cancelled or interrupted run in its own folder, rendering only the frames it lacks."""
     run_dir = Path(run_dir)
     project = Project.from_json(run_dir / "settings.json")
-    return render(project, pipeline, run_dir=run_dir, on_event=on_event, cancel=cancel)
+    return render(project, pipeline, run_dir=run_dir, on_event=on_event, cancel=cancel, client=client)
