@@ -147,3 +147,19 @@ def test_cli_renders_and_resumes_against_a_scheduler_address(cluster, tmp_path):
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert "(0 rendered, 4 reused)" in out.stdout
+
+
+def test_a_studio_with_a_client_renders_on_it_and_links_its_dashboard(pipe, client, tmp_path):
+    from giffusion_widgets import Studio
+
+    studio = Studio(pipeline=pipe, project=project(frames=4, steps=2), runs_dir=tmp_path, client=client)
+    try:
+        assert studio.dashboard_link == (client.dashboard_link or "")
+        assert studio.session.renderer.cluster.client is client
+        animation = studio.render()
+        assert animation.rendered == 4 and animation.path.exists()
+    finally:
+        studio.close()
+    plain = Studio(pipeline=pipe, runs_dir=tmp_path)
+    assert plain.dashboard_link == "" and plain.session.renderer.cluster is None
+    plain.close()
