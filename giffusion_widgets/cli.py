@@ -103,10 +103,30 @@ def _ready(project, args, source: Path) -> Any:
                          trust_remote_code=args.trust_remote_code)
 
 
+def _client(args: argparse.Namespace) -> Any:
+    """A Dask client of the scheduler at --scheduler ADDR (None without one); its workers make the frames."""
+    address = getattr(args, "scheduler", None)
+    if not address:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise BadInput("--scheduler needs Dask: pip install 'giffusion-widgets[cluster]'") from None
+    try:
+        return Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise BadInput(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
 def _render(project, pipe, args):
     from .engine.renderer import render
 
-    return _rendering(lambda: render(project, pipe, runs_dir=args.out, on_event=_progress()))
+    client = _client(args)
+    try:
+        return _rendering(lambda: render(project, pipe, runs_dir=args.out, on_event=_progress(), client=client))
+    finally:
+        if client is not None:
+            client.close()
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -125,7 +145,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
     _validated(_read_project(str(run_dir / "settings.json")), run_dir / "settings.json")
     from .engine.renderer import resume
 
-    animation = _rendering(lambda: resume(run_dir, on_event=_progress()))
+    client = _client(args)
+    try:
+        animation = _rendering(lambda: resume(run_dir, on_event=_progress(), client=client))
+    finally:
+        if client is not None:
+            client.close()
     print(f"{animation.path}  ({animation.rendered} rendered, {animation.reused} reused)")
     return 0
 
@@ -188,14 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--allow-pickle", action="store_true", help="allow non-safetensors weights")
         p.add_argument("--trust-remote-code", action="store_true", help="allow custom pipeline code")
 
+    def scheduler_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scheduler", default=None, metavar="ADDR",
+                       help="render on the workers of the Dask scheduler at ADDR (tcp://host:8786)")
+
     p = sub.add_parser("render", help="render a project JSON file to GIF or MP4", parents=[common])
     p.add_argument("project", help="project .json file (see `giffusion_widgets.Project`)")
     p.add_argument("--format", choices=("gif", "mp4"), default=None, help="override the project's output format")
     pipeline_options(p)
+    scheduler_option(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("resume", help="finish a cancelled or interrupted run in its folder", parents=[common])
     p.add_argument("run_dir")
+    scheduler_option(p)
     p.set_defaults(func=cmd_resume)
 
     p = sub.add_parser("demo", help="render the bundled example to a GIF and an MP4 with the embedded pipeline",

@@ -62,12 +62,13 @@ class Session:
     - `runs_dir`: run folders and the frame cache; `uploads_dir`: files the panel sends; `root`: the folder tree the
       panel may read and write project files in (default: the current folder, beside the notebook).
     - `describes`: the media inputs whose description the panel shows ("image", "audio", "video").
+    - `client`: a Dask `distributed.Client` (or an engine.cluster.ClusterFrames): renders run on its workers.
     """
 
     def __init__(self, project: Project | None = None, *, pipeline: Any = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", root: str | os.PathLike | None = None,
                  describes: Iterable[str] = MEDIA_KINDS, on_state: StateListener = _ignore,
-                 on_message: MessageListener = _ignore) -> None:
+                 on_message: MessageListener = _ignore, client: Any = None) -> None:
         self.project = project if project is not None else Project()
         self.runs_dir, self.uploads_dir = Path(runs_dir), Path(uploads_dir)
         self.root = Path(root if root is not None else os.getcwd()).resolve()
@@ -77,6 +78,7 @@ class Session:
         self.pipelines = PipelineSource(pipeline, on_info=self._pipeline_changed)
         self.run = RunView(on_state, on_message)
         self._renderer: Any = None
+        self.client = client  # a Dask client: its workers make the frames of a render (previews stay here)
         self._render_lock = threading.Lock()
         self._busy = False
         self._cancel = threading.Event()
@@ -371,7 +373,7 @@ class Session:
         if self._renderer is None:
             from .engine.renderer import Renderer
 
-            self._renderer = Renderer(runs_dir=self.runs_dir, resolver=self.pipelines.resolver)
+            self._renderer = Renderer(runs_dir=self.runs_dir, resolver=self.pipelines.resolver, client=self.client)
         return self._renderer
 
     def load_pipeline(self, checkpoint: str | None = None, pipeline_class: str | None = None) -> Any:

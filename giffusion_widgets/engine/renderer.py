@@ -30,9 +30,10 @@ from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
 from .feedback import Chain, ChainFrame, FeedbackRender
 from .frame_keys import frame_keys, settings_key
-from .inputs import InitImages, denoiser, full_size, walk, walked_noise
+from .inputs import InitImages, denoiser, full_size
 from .loras import lent_loras
 from .output import OutputStream, open_rgb
+from .pipeline_call import Batch, call_pipeline
 from .pipelines import pipeline_info, refresh_fingerprint, scheduler_for
 from .resolve import PipelineResolver, lent, lent_image_form
 from .run_folder import RunFolder
@@ -67,6 +68,15 @@ def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan,
     return schedule(project, energy=energy, audio=audio), keyframes
 
 
+def _cluster_frames(client: Any) -> Any:
+    """Where the frames of a render (not a preview) are made: here (None), or on a Dask client's workers."""
+    if client is None:
+        return None
+    from .cluster import ClusterFrames
+
+    return client if isinstance(client, ClusterFrames) else ClusterFrames(client)
+
+
 class Renderer:
     """Renders projects, keeping prompt embeddings and audio analyses across renders.
 
@@ -78,7 +88,8 @@ class Renderer:
     """
 
     def __init__(self, pipeline: Any = None, runs_dir: str | os.PathLike = "runs", *,
-                 audio: Callable[[str], Any] | None = None, resolver: PipelineResolver | None = None) -> None:
+                 audio: Callable[[str], Any] | None = None, resolver: PipelineResolver | None = None,
+                 client: Any = None) -> None:
         self.resolver = resolver or PipelineResolver()
         if pipeline is not None:
             self.resolver.give(pipeline)
@@ -87,6 +98,7 @@ class Renderer:
         self.embeddings = PromptEmbeddings()
         self._lock = threading.Lock()  # one render at a time per renderer: the pipeline is not re-entrant
         self.auto_batch: int | None = None  # learned by batch_size="auto" backing off on out-of-memory
+        self.cluster = _cluster_frames(client)
 
     @property
     def pipeline(self) -> Any:
@@ -160,6 +172,9 @@ class _Run:
             self.pipe = self.base if not self.project.image_input else self.pipe
             self.image_pipe = renderer.resolver.image_variant(self.base)
         p = self.project
+        self.cluster = renderer.cluster if draft is None else None  # previews render here
+        if self.cluster is not None:  # what workers cannot do yet is refused before any folder is made
+            self.cluster_spec = self.cluster.spec_for(p, self.base, renderer.resolver.source.given)
         check_pipeline_kwargs(self.pipe, p.pipeline_kwargs)  # extra arguments, checked before any frame
         scheduler_for(self.base, p.scheduler, p.scheduler_kwargs)
         if p.prompt_weighting:
@@ -267,6 +282,8 @@ class _Run:
                 self.folder.write_manifest(identity, draft_frames)
                 if chain is not None:
                     self._render_chain(chain, set(todo), size, channels, output, identity)
+                elif self.cluster is not None:
+                    self.cluster.render(self, todo, groups, size, channels, output, identity)
                 else:
                     self._render_batches(todo, groups, size, channels, output, identity)
             animation = self._animation(output.finish(), cancelled=False, identity=identity)
@@ -384,61 +401,33 @@ class _Run:
         """One pipeline call for a batch of frames: their noise (or initial images), prompt tensors and seeds, at
         the first frame's scheduled guidance and strength (a batch shares them). The 2D mode passes its own
         `image` (a tensor), `strength` and sampler `seed`."""
-        p = self.project
-        accepts = pipeline_info(pipe).accepts
-        h, w = size
-        scale = getattr(pipe, "vae_scale_factor", 8)
         first = specs[0].index
-        if guidance is None:
-            guidance = float(self.plan.values["guidance_scale"][first])
-        cfg = guidance > 1
-        kwargs: dict[str, Any] = {"num_inference_steps": p.num_inference_steps, "guidance_scale": guidance,
-                                  "height": h, "width": w, "output_type": output, "num_images_per_prompt": 1}
-        seeds = [s.sampler_seed for s in specs] if seed is None else [seed]
-        kwargs["generator"] = [torch.Generator("cpu").manual_seed(s) for s in seeds]
-        images = self.init_images.for_frames(specs, size) if image is None else image
-        noise_walk: Any = contextlib.nullcontext()
-        if images is not None:
-            kwargs.update(image=images, strength=float(self.plan.values["strength"][first]) if strength is None
-                          else strength)
-            if "latents" not in accepts and image is None:  # its own noise on the image's latents: the walk
-                noise_walk = walked_noise(pipe.scheduler, specs)
-        if "latents" in accepts and images is None:
-            kwargs["latents"] = walk(specs, (channels, h // scale, w // scale)).to(pipe.device, dtype=pipe.dtype)
-        if p.use_prompt_embeds and "prompt_embeds" in accepts and hasattr(pipe, "encode_prompt"):
-            kwargs.update(self.renderer.embeddings.for_frames(pipe, specs, p.embedding_interpolation, cfg,
-                                                              p.prompt_weighting))
-        else:
-            # Prompts as text. With prompt embeds off, the plan has already forward-filled both prompts of a spec;
-            # for a pipeline that cannot take embeddings, the nearer keyframe's prompt stands in for the blend.
-            near = [0 if s.embed_t < 0.5 else 1 for s in specs]
-            kwargs["prompt"] = [s.prompts[n] for s, n in zip(specs, near, strict=True)]
-            kwargs["negative_prompt"] = [s.negatives[n] for s, n in zip(specs, near, strict=True)]
+        values = self.plan.values
+        batch = Batch(specs, size, channels, float(values["guidance_scale"][first]) if guidance is None else guidance,
+                      float(values["strength"][first]))
 
         def on_step(pipeline: Any, step: int, timestep: Any, tensors: dict) -> dict:
             if self.cancel.is_set():
                 raise _Interrupted()
-            self._event("progress", done=self.rendered + self.reused, step=step + 1, steps=p.num_inference_steps)
+            self._event("progress", done=self.rendered + self.reused, step=step + 1,
+                        steps=self.project.num_inference_steps)
             return tensors
 
-        if "callback_on_step_end" in accepts:
-            kwargs["callback_on_step_end"] = on_step
-        call = {k: v for k, v in kwargs.items() if k in accepts}
-        call.update(p.pipeline_kwargs)  # checked against the call's signature before the first frame
-        with torch.inference_mode(), noise_walk:
-            result = pipe(**call)
-        return list(result.images)
+        return call_pipeline(pipe, self.project, batch, self.renderer.embeddings, self.init_images, output=output,
+                             image=image, strength=strength, seed=seed, on_step=on_step)
 
 
 def render(project: Project, pipeline: Any = None, run_dir: str | os.PathLike | None = None,
            on_event: EventHandler | None = None, cancel: threading.Event | None = None,
-           runs_dir: str | os.PathLike = "runs") -> Animation:
+           runs_dir: str | os.PathLike = "runs", client: Any = None) -> Animation:
     """Render a project to a run folder and return the Animation.
 
     With no pipeline, the project's checkpoint (or the embedded default) is loaded. `on_event` receives RenderEvents;
-    setting `cancel` stops between batches and steps, keeping every finished frame.
+    setting `cancel` stops between batches and steps, keeping every finished frame. With a Dask `client` (or a
+    `ClusterFrames`), its workers make the frames (see engine/cluster.py).
     """
-    return Renderer(pipeline, runs_dir=runs_dir).render(project, run_dir=run_dir, on_event=on_event, cancel=cancel)
+    return Renderer(pipeline, runs_dir=runs_dir, client=client).render(project, run_dir=run_dir, on_event=on_event,
+                                                                        cancel=cancel)
 
 
 def preview(project: Project, pipeline: Any = None, *, every: int | None = None, steps: int | None = None,
@@ -450,8 +439,8 @@ def preview(project: Project, pipeline: Any = None, *, every: int | None = None,
 
 
 def resume(run_dir: str | os.PathLike, pipeline: Any = None, on_event: EventHandler | None = None,
-           cancel: threading.Event | None = None) -> Animation:
+           cancel: threading.Event | None = None, client: Any = None) -> Animation:
     """Finish a cancelled or interrupted run in its own folder, rendering only the frames it lacks."""
     run_dir = Path(run_dir)
     project = Project.from_json(run_dir / "settings.json")
-    return render(project, pipeline, run_dir=run_dir, on_event=on_event, cancel=cancel)
+    return render(project, pipeline, run_dir=run_dir, on_event=on_event, cancel=cancel, client=client)

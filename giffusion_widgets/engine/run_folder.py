@@ -182,14 +182,16 @@ class RunFolder:
             return True
         return False
 
-    def store(self, key: str, indices: list[int], image: Any = None, source: tuple[Path, str] | None = None) -> None:
-        """Put one picture (an image, or a (file, digest) whose bytes are checked) at every frame index that
-        shares its key, and a copy into the cache."""
+    def store(self, key: str, indices: list[int], image: Any = None, source: tuple[Path, str] | None = None,
+              data: bytes | None = None) -> None:
+        """Put one picture (an image, its PNG bytes, or a (file, digest) whose bytes are checked) at every frame
+        index that shares its key, and a copy into the cache."""
         first = self.frame_path(indices[0])
-        if image is not None:
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", compress_level=4)
-            data = buffer.getvalue()
+        if image is not None or data is not None:
+            if data is None:
+                buffer = io.BytesIO()
+                image.save(buffer, format="PNG", compress_level=4)
+                data = buffer.getvalue()
             frame_digest = bytes_digest(data)
             self._write(first, lambda: write_atomic(first, lambda tmp: tmp.write_bytes(data)))
         elif source is not None:

@@ -148,6 +148,36 @@ function onsetMarks(model, component) {
   return marks.times.map((time, i) => ({ time, frame: marks.frames[i] }));
 }
 
+// src/cluster-link.js
+function dashboardHref(link) {
+  if (typeof link !== "string" || !link.trim()) return null;
+  try {
+    const url = new URL(link.trim());
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+function mountClusterLink(before, model) {
+  const link = h("a", {
+    class: "gw-cluster-link",
+    target: "_blank",
+    rel: "noopener noreferrer",
+    title: "Frames render on a Dask cluster: open its dashboard (workers, tasks, progress)"
+  }, "Dask dashboard");
+  before.before(link);
+  const stop = watch(model, ["dashboard_link"], () => {
+    const href = dashboardHref(model.get("dashboard_link"));
+    link.hidden = href === null;
+    if (href === null) link.removeAttribute("href");
+    else link.href = href;
+  });
+  return () => {
+    stop();
+    link.remove();
+  };
+}
+
 // src/icons.js
 var PATHS = {
   play: "M4 2.5v11l9-5.5z",
@@ -3759,6 +3789,7 @@ function mountHeader(el, model, bus) {
     render
   );
   el.append(header, progress, words);
+  cleanup.add(mountClusterLink(cancel, model));
   cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];

@@ -25,6 +25,8 @@ class Studio(Panel):
     - `runs_dir`: where run folders and the frame cache go; `uploads_dir`: where files chosen in the panel are saved.
       The panel reads and writes project files only inside the current folder's tree.
 
+    - `client`: a Dask `distributed.Client`: renders run on its workers, and the panel links its dashboard.
+
     Running the cell that made a Studio again, closing it or stopping the kernel cancels its render.
     """
 
@@ -45,12 +47,15 @@ class Studio(Panel):
     output_mime = traitlets.Unicode("").tag(sync=True)
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
+    dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
-                 uploads_dir: str | os.PathLike = "uploads", **kwargs: Any) -> None:
-        session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir)
+                 uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
+        session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir,
+                                   client=client)
         super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media,
-                         schedules=session.schedule_view.schedules, **kwargs)
+                         schedules=session.schedule_view.schedules, dashboard_link=_dashboard_link(client),
+                         **kwargs)
         _replace_earlier_studio_of_this_cell(self)
 
     def messages(self) -> dict[str, Handler]:
@@ -203,3 +208,12 @@ def _replace_earlier_studio_of_this_cell(studio: Studio) -> None:
                 old.close()
         earlier = []
     _BY_CELL[key] = (count, [*earlier, weakref.ref(studio)])
+
+
+def _dashboard_link(client: Any) -> str:
+    """The dashboard address of a Dask client (or of a ClusterFrames' client); "" without one."""
+    client = getattr(client, "client", client)  # a ClusterFrames holds its client
+    try:
+        return str(getattr(client, "dashboard_link", "") or "") if client is not None else ""
+    except Exception:  # no dashboard (bokeh missing, or turned off)
+        return ""

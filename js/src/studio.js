@@ -2,6 +2,7 @@
 // with the waveform under its axis, the scrubber beside the finished animation, and the settings.
 
 import { createBus } from "./bus.js";
+import { mountClusterLink } from "./cluster-link.js";
 import { cleanupList, h } from "./dom.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
@@ -71,6 +72,7 @@ function mountHeader(el, model, bus) {
       h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
     h("span", { class: "gw-spacer" }), cancel, render);
   el.append(header, progress, words);
+  cleanup.add(mountClusterLink(cancel, model));
   cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];

@@ -1,0 +1,171 @@
+"""The worker's side of a sharded render: load the project's pipeline once, keep it, render batches to PNG bytes.
+
+A worker never receives a pipeline object: it gets a `PipelineSpec` (checkpoint, class, device, dtype, options:
+plain data) and loads it through `load_pipeline`, as a local render would. `PipelineHolder`, a Dask worker plugin,
+keeps the loaded pipelines for later batches and renders, and remembers a load that failed so that Dask's retries
+fail at once with the same message. Each batch runs the same `call_pipeline` as a local render, after checking
+that the worker's weights are the ones the client keyed the frames with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from ..errors import PipelineError
+from ..project import Project
+from .pipeline_call import Batch, call_pipeline
+
+PLUGIN_NAME = "giffusion-pipelines"
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker loads: picklable data only. The project's LoRAs and scheduler are lent per render, as locally."""
+
+    checkpoint: str | None = None  # None: the embedded default
+    pipeline_class: str | None = None
+    device: str | None = None  # None: the worker's default (its GPU when it has one)
+    dtype: str | None = None
+    options: tuple[tuple[str, Any], ...] = field(default=())  # further load_pipeline keywords, sorted
+
+    @classmethod
+    def of(cls, project: Project, pipe: Any, given: bool, device: str | None = None) -> PipelineSpec:
+        """The spec of the pipeline `pipe` that renders `project` on the client; `given`: passed by the caller
+        rather than loaded from the project (then only what its PipelineInfo records can be rebuilt)."""
+        from .builtin import BUILTIN_NAME
+        from .pipelines import pipeline_info
+        from .resolve import PipelineSource
+
+        info = pipeline_info(pipe)
+        device = device or info.device.split(":")[0]
+        if not given:
+            source = PipelineSource.of(project)
+            return cls(source.checkpoint, source.pipeline_class, device, info.dtype,
+                       tuple(sorted(source.options().items())))
+        if info.checkpoint == BUILTIN_NAME:
+            return cls(None, info.pipeline_class, device, info.dtype)
+        if info.checkpoint in ("", "custom"):
+            raise PipelineError("a cluster render rebuilds the pipeline on each worker from its checkpoint, and the "
+                                "given pipeline has none: set the project's checkpoint, or load_pipeline() it")
+        return cls(info.checkpoint, info.pipeline_class, device, info.dtype)
+
+    def load(self) -> Any:
+        from .pipelines import load_pipeline
+
+        return load_pipeline(self.checkpoint, self.pipeline_class, device=self.device, dtype=self.dtype,
+                             **dict(self.options))
+
+
+class _Lent:
+    """A pipeline as one project's render uses it: its image-to-image form if needed, the project's LoRAs and
+    scheduler lent, prompt embeddings and initial images kept across that render's batches."""
+
+    def __init__(self, pipe: Any, project: Project) -> None:
+        from .embeddings import PromptEmbeddings
+        from .inputs import InitImages
+        from .loras import lent_loras
+        from .pipelines import refresh_fingerprint
+        from .resolve import PipelineResolver, lent
+
+        resolver = PipelineResolver(pipe)
+        base, self.pipe = resolver.for_call(project)
+        self.stack = contextlib.ExitStack()
+        try:
+            if project.loras:
+                self.stack.callback(refresh_fingerprint, base, self.pipe)
+            self.stack.enter_context(lent_loras(self.pipe, project.loras))
+            refresh_fingerprint(base, self.pipe)
+            self.stack.enter_context(lent(self.pipe, project.scheduler, base=base,
+                                          scheduler_kwargs=project.scheduler_kwargs))
+        except BaseException:
+            self.stack.close()
+            raise
+        self.embeddings = PromptEmbeddings()
+        self.init_images = InitImages(project)
+
+
+def _settings(project: Project) -> str:
+    """What decides how a project borrows the pipeline (and so when a worker must lend it again)."""
+    return json.dumps(project.to_dict(), sort_keys=True, default=str)
+
+
+class PipelineHolder(WorkerPlugin):
+    """Keeps each worker's loaded pipelines (one per spec) and the current render's lent form of it.
+
+    `threads` sets torch's thread count in the worker process (None: leave it; Dask's nanny starts workers with
+    one thread per worker thread through OMP_NUM_THREADS).
+    """
+
+    name = PLUGIN_NAME
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+        self.pipelines: dict[PipelineSpec, Any] = {}
+        self.failures: dict[PipelineSpec, str] = {}
+        self.current: tuple[PipelineSpec, str, _Lent] | None = None
+        self.address = "?"
+
+    def setup(self, worker: Any) -> None:
+        self.address = worker.address
+        if self.threads:
+            import torch
+
+            torch.set_num_threads(self.threads)
+
+    def teardown(self, worker: Any) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self.current is not None:
+            self.current[2].stack.close()
+            self.current = None
+
+    def pipeline(self, spec: PipelineSpec) -> Any:
+        """The loaded pipeline of `spec`; a failed load raises its message again, at once, on later batches."""
+        if spec in self.failures:
+            raise PipelineError(self.failures[spec])
+        if spec not in self.pipelines:
+            try:
+                self.pipelines[spec] = spec.load()
+            except Exception as exc:
+                self.failures[spec] = f"worker {self.address} cannot load the pipeline: {exc}"
+                raise PipelineError(self.failures[spec]) from exc
+        return self.pipelines[spec]
+
+    def lent_for(self, spec: PipelineSpec, project: Project) -> _Lent:
+        settings = _settings(project)
+        if self.current is None or self.current[:2] != (spec, settings):
+            self._release()
+            self.current = (spec, settings, _Lent(self.pipeline(spec), project))
+        return self.current[2]
+
+
+def _png(image: Any) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=4)  # as RunFolder.store writes a frame
+    return buffer.getvalue()
+
+
+def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: dict) -> list[bytes]:
+    """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's."""
+    from .pipelines import pipeline_info
+
+    holder = get_worker().plugins.get(PLUGIN_NAME)
+    if holder is None:
+        raise PipelineError(f"worker {get_worker().address} has no {PLUGIN_NAME} plugin: register "
+                            f"PipelineHolder() with the client first")
+    lent = holder.lent_for(spec, project)
+    own = pipeline_info(lent.pipe).identity()
+    if own != identity:
+        differ = ", ".join(f"{k}: {own.get(k)!r} here, {v!r} on the client" for k, v in identity.items()
+                           if own.get(k) != v)
+        raise PipelineError(f"worker {holder.address} loaded another pipeline than the client keys its frames "
+                            f"with ({differ})")
+    images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images)
+    return [_png(image) for image in images]
