@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .control import control_problem, control_problems, control_type_problem
 from .errors import ProjectError
 from .pipeline_settings import (
     arguments_type_problem,
@@ -220,6 +221,8 @@ _RULES: dict[str, _Rule | _Nested] = {
     "prompt_weighting": _FLAG,
     "custom_pipeline": _OPTIONAL_TEXT,
     "trust_remote_code": _FLAG,
+    "controlnets": _Nested(control_type_problem, control_problem),
+    "adapters": _Nested(control_type_problem, control_problem),
     "image_input": _OPTIONAL_TEXT,
     "video_input": _OPTIONAL_TEXT,
     "audio_input": _OPTIONAL_TEXT,
@@ -369,6 +372,10 @@ class Project:
     prompt_weighting: bool = False
     custom_pipeline: str | None = None
     trust_remote_code: bool = False
+    # ControlNets and T2I adapters (see control.py): [{"model": hub id or folder, "source": "video" / "image" / a
+    # picture file, "preprocessor": "canny" / "none" / ..., "conditioning_scale": number or schedule, ...}]
+    controlnets: list[dict] = field(default_factory=list)
+    adapters: list[dict] = field(default_factory=list)
     # Media inputs (paths)
     image_input: str | None = None
     video_input: str | None = None
@@ -451,6 +458,7 @@ class Project:
                 out.append(Problem(name, message))
         if message := custom_pipeline_problem(self.custom_pipeline, self.trust_remote_code):
             out.append(Problem("trust_remote_code", message))
+        out += [Problem(name, message) for name, message in control_problems(self)]
         return out + self._schedule_problems()
 
     def _schedule_problems(self) -> list[Problem]:

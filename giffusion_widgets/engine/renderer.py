@@ -25,6 +25,7 @@ from ..project import Project
 from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
 from .audio_cache import AudioCache
 from .call_args import check_pipeline_kwargs
+from .control import ControlModels
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
@@ -85,6 +86,7 @@ class Renderer:
         self.runs_dir = Path(runs_dir)
         self.audio: Callable[[str], Any] = audio or AudioCache(size=1)
         self.embeddings = PromptEmbeddings()
+        self.controls = ControlModels()  # ControlNets / adapters and their conditioning images, kept across renders
         self._lock = threading.Lock()  # one render at a time per renderer: the pipeline is not re-entrant
         self.auto_batch: int | None = None  # learned by batch_size="auto" backing off on out-of-memory
 
@@ -174,6 +176,10 @@ class _Run:
                 self.lent.callback(refresh_fingerprint, self.base, self.pipe)
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
+            # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
+            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan)
+            if self.control is not None:
+                self.pipe = self.control.pipe
             self.decoder = draft.decoder_for(self.pipe) if draft else None
             self.init_images = InitImages(self.project)
             self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
@@ -243,6 +249,8 @@ class _Run:
                 channels = self._channels(pipe)
                 settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None,
                                         self.lora_files)
+                if self.control is not None:
+                    settings.update(self.control.key())
                 chain = None
                 if self.feedback:
                     chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
@@ -307,7 +315,8 @@ class _Run:
                 raise RenderCancelled("cancelled")
             batch = todo[start:start + batch_size]
             # one call takes one guidance and strength: the batch ends where a frame's scheduled values differ
-            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]]) for k in batch]
+            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]],
+                       self.control.batch_value(groups[k][0]) if self.control else None) for k in batch]
             batch = batch[:next((i for i, v in enumerate(shared) if v != shared[0]), len(batch))]
             try:
                 images = self._call(pipe, [specs[groups[k][0]] for k in batch], size, channels)
@@ -424,6 +433,8 @@ class _Run:
         if "callback_on_step_end" in accepts:
             kwargs["callback_on_step_end"] = on_step
         call = {k: v for k, v in kwargs.items() if k in accepts}
+        if self.control is not None:  # the conditioning images and scales of the batch's frames
+            call.update(self.control.call_kwargs(specs, size))
         call.update(p.pipeline_kwargs)  # checked against the call's signature before the first frame
         with torch.inference_mode(), noise_walk:
             result = pipe(**call)
