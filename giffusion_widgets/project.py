@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .control import control_problem, control_problems, control_type_problem
 from .errors import ProjectError
 from .pipeline_settings import (
     arguments_type_problem,
@@ -220,6 +221,8 @@ _RULES: dict[str, _Rule | _Nested] = {
     "prompt_weighting": _FLAG,
     "custom_pipeline": _OPTIONAL_TEXT,
     "trust_remote_code": _FLAG,
+    "controlnets": _Nested(control_type_problem, control_problem),
+    "adapters": _Nested(control_type_problem, control_problem),
     "image_input": _OPTIONAL_TEXT,
     "video_input": _OPTIONAL_TEXT,
     "audio_input": _OPTIONAL_TEXT,
@@ -255,6 +258,7 @@ _KEYFRAME_RULES: dict[str, _Rule | _Nested] = {
     "prompt": _TEXT,
     "negative": _OPTIONAL_TEXT,
     "seed": _whole(0, MAX_SEED, optional=True),
+    "image": _OPTIONAL_TEXT,
 }
 _LINE_BREAKS = ("\n", "\r")
 
@@ -275,7 +279,8 @@ def _raise_all(problems: list[Problem]) -> None:
 
 @dataclass
 class Keyframe:
-    """A prompt pinned to a frame. `negative` and `seed` override the project's when set.
+    """A prompt pinned to a frame. `negative` and `seed` override the project's when set; `image` (a picture file)
+    makes the frames next to it start from that picture (see `engine/keyframe_images.py`).
 
     Blanks (spaces, tabs) around the prompt and negative are dropped, as prompt text drops them, so a keyframe
     written as text and read back is the same keyframe."""
@@ -284,15 +289,19 @@ class Keyframe:
     prompt: str
     negative: str | None = None
     seed: int | None = None
+    image: str | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.image, os.PathLike):  # a Path from code: kept as text, as JSON holds it
+            self.image = os.fspath(self.image)
         if isinstance(self.prompt, str):
             self.prompt = self.prompt.strip(BLANK)
         if isinstance(self.negative, str):
             self.negative = self.negative.strip(BLANK)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The keyframe as JSON holds it; `image` only when set, so keyframes without one read as before."""
+        return _drop_no_image(dataclasses.asdict(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Keyframe:
@@ -311,11 +320,14 @@ class Keyframe:
             return [f"keyframe {frame_problem}"]
         where = f"keyframe at frame {self.frame}"
         out = []
-        for name in ("prompt", "negative", "seed"):
+        for name in ("prompt", "negative", "seed", "image"):
             value = getattr(self, name)
             problem = _KEYFRAME_RULES[name].problem(name, value)
             if problem:
                 out.append(f"{where}: {problem}")
+            elif name == "image" and value is not None:
+                if not Path(value).expanduser().is_file():
+                    out.append(f"{where}: image {value!r} not found")
             elif isinstance(value, str) and any(br in value for br in _LINE_BREAKS):
                 out.append(f"{where}: the {name} holds a line break; prompt text has one line per keyframe, so "
                            f"write it on one line")
@@ -369,6 +381,10 @@ class Project:
     prompt_weighting: bool = False
     custom_pipeline: str | None = None
     trust_remote_code: bool = False
+    # ControlNets and T2I adapters (see control.py): [{"model": hub id or folder, "source": "video" / "image" / a
+    # picture file, "preprocessor": "canny" / "none" / ..., "conditioning_scale": number or schedule, ...}]
+    controlnets: list[dict] = field(default_factory=list)
+    adapters: list[dict] = field(default_factory=list)
     # Media inputs (paths)
     image_input: str | None = None
     video_input: str | None = None
@@ -451,6 +467,7 @@ class Project:
                 out.append(Problem(name, message))
         if message := custom_pipeline_problem(self.custom_pipeline, self.trust_remote_code):
             out.append(Problem("trust_remote_code", message))
+        out += [Problem(name, message) for name, message in control_problems(self)]
         return out + self._schedule_problems()
 
     def _schedule_problems(self) -> list[Problem]:
@@ -541,7 +558,10 @@ class Project:
 
     # ---------------------------------------------------------------- JSON I/O
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if isinstance(data["keyframes"], list):
+            data["keyframes"] = [_drop_no_image(k) if isinstance(k, dict) else k for k in data["keyframes"]]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Project:
@@ -613,6 +633,12 @@ class Project:
     def copy(self, **changes: Any) -> Project:
         """A deep copy, with `changes` applied."""
         return dataclasses.replace(Project.from_dict(self.to_dict()), **changes)
+
+
+def _drop_no_image(keyframe: dict[str, Any]) -> dict[str, Any]:
+    if keyframe.get("image", "") is None:
+        del keyframe["image"]
+    return keyframe
 
 
 def _keyframe_dict_problems(data: Any) -> list[str]:

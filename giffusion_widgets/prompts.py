@@ -4,7 +4,8 @@
     0: a picture of a corgi
     60: a picture of a lion | negative: blurry, low quality | seed: 7
 
-`<frame>: <prompt>`, then optional `| negative: <text>` and `| seed: <whole number>` in any order. A `|` or `\\`
+`<frame>: <prompt>`, then optional `| negative: <text>`, `| seed: <whole number>` and `| image: <picture file>`
+in any order. A `|` or `\\`
 inside a prompt is written `\\|` or `\\\\`. Keyframes come back sorted by frame. Errors carry line and column
 (both counted from 1, in characters) so an editor can point at them.
 
@@ -26,7 +27,7 @@ from .project import BLANK, MAX_FRAMES, MAX_SEED, Keyframe, invisible
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _FRAME = re.compile(r"([+-]?)([0-9]+)")
 _SEED = re.compile(r"[0-9]+")
-_OPTION_KEYS = {"negative": "negative", "neg": "negative", "seed": "seed"}
+_OPTION_KEYS = {"negative": "negative", "neg": "negative", "seed": "seed", "image": "image"}
 _MAX_FRAME = MAX_FRAMES - 1
 
 
@@ -138,7 +139,8 @@ def parse_prompts(text: str) -> list[Keyframe]:
             name = _OPTION_KEYS.get(key_s.lower())
             if not sep or name is None:
                 raise PromptSyntaxError(
-                    f"unknown option {quote(key_s)} after '|': use '| negative: <text>' or '| seed: <number>'",
+                    f"unknown option {quote(key_s)} after '|': use '| negative: <text>', '| seed: <number>' or "
+                    f"'| image: <file>'",
                     lineno, key_col, line)
             if name in options:
                 raise PromptSyntaxError(f"'{name}' is given twice", lineno, key_col, line)
@@ -151,6 +153,11 @@ def parse_prompts(text: str) -> list[Keyframe]:
                 if _too_big(value_s, MAX_SEED):
                     raise PromptSyntaxError(f"seed must be at most {MAX_SEED}", lineno, value_col, line)
                 options["seed"] = int(value_s.lstrip("0") or "0")
+            elif name == "image":
+                if not value_s:
+                    raise PromptSyntaxError("image needs a picture file, e.g. '| image: cat.png'", lineno,
+                                            value_col, line)
+                options["image"] = value_s
             else:
                 options["negative"] = value_s
         seen[frame] = lineno
@@ -170,6 +177,8 @@ def format_keyframe(k: Keyframe) -> str:
         line += f" | negative: {_escape(k.negative)}" if k.negative else " | negative:"
     if k.seed is not None:
         line += f" | seed: {k.seed}"
+    if k.image is not None:
+        line += f" | image: {_escape(k.image)}"
     return line
 
 

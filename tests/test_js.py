@@ -102,6 +102,9 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
     # The "LoRA and arguments" section builds its own fields, each given its project key first.
     additions = (JS / "src" / "pipeline-additions.js").read_text(encoding="utf-8")
     fields |= set(re.findall(r'(?:model, cleanup, |field: )"(\w+)"', additions))
+    # The "Control" section's lists, each given its project key (control-settings.js).
+    control = (JS / "src" / "control-settings.js").read_text(encoding="utf-8")
+    fields |= set(re.findall(r'controlList\(model, cleanup, "(\w+)"', control))
     media = {f"{kind}_input" for kind in re.findall(r'mediaRow\("(\w+)"', source)}
     # the timeline and the prompt text; the schedule lanes (lanes.js), one for each of the vocabulary's settings
     edited_elsewhere = {"keyframes", "schedule_interpolation", *SCHEDULED_SETTINGS}

@@ -25,6 +25,7 @@ from ..project import Project
 from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
 from .audio_cache import AudioCache
 from .call_args import check_pipeline_kwargs
+from .control import ControlModels
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
@@ -96,6 +97,7 @@ class Renderer:
         self.runs_dir = Path(runs_dir)
         self.audio: Callable[[str], Any] = audio or AudioCache(size=1)
         self.embeddings = PromptEmbeddings()
+        self.controls = ControlModels()  # ControlNets / adapters and their conditioning images, kept across renders
         self._lock = threading.Lock()  # one render at a time per renderer: the pipeline is not re-entrant
         self.auto_batch: int | None = None  # learned by batch_size="auto" backing off on out-of-memory
         self.cluster = _cluster_frames(client)
@@ -189,6 +191,10 @@ class _Run:
                 self.lent.callback(refresh_fingerprint, self.base, self.pipe)
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
+            # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
+            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan)
+            if self.control is not None:
+                self.pipe = self.control.pipe
             self.decoder = draft.decoder_for(self.pipe) if draft else None
             self.init_images = InitImages(self.project)
             self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
@@ -258,6 +264,8 @@ class _Run:
                 channels = self._channels(pipe)
                 settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None,
                                         self.lora_files)
+                if self.control is not None:
+                    settings.update(self.control.key())
                 chain = None
                 if self.feedback:
                     chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
@@ -324,7 +332,8 @@ class _Run:
                 raise RenderCancelled("cancelled")
             batch = todo[start:start + batch_size]
             # one call takes one guidance and strength: the batch ends where a frame's scheduled values differ
-            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]]) for k in batch]
+            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]],
+                       self.control.batch_value(groups[k][0]) if self.control else None) for k in batch]
             batch = batch[:next((i for i, v in enumerate(shared) if v != shared[0]), len(batch))]
             try:
                 images = self._call(pipe, [specs[groups[k][0]] for k in batch], size, channels)
@@ -413,8 +422,10 @@ class _Run:
                         steps=self.project.num_inference_steps)
             return tensors
 
+        # the conditioning images and scales of the batch's frames, where the project has ControlNets
+        extra = self.control.call_kwargs(specs, size) if self.control is not None else None
         return call_pipeline(pipe, self.project, batch, self.renderer.embeddings, self.init_images, output=output,
-                             image=image, strength=strength, seed=seed, on_step=on_step)
+                             image=image, strength=strength, seed=seed, on_step=on_step, extra=extra)
 
 
 def render(project: Project, pipeline: Any = None, run_dir: str | os.PathLike | None = None,

@@ -1669,6 +1669,198 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
   };
 }
 
+// src/control-settings.js
+var PREPROCESSORS = ["none", "canny"];
+var AUX_PREPROCESSORS = [
+  "depth_midas",
+  "depth_zoe",
+  "lineart_realistic",
+  "lineart_anime",
+  "openpose",
+  "softedge_hed",
+  "normal_bae",
+  "mlsd",
+  "shuffle"
+];
+var SOURCES = ["video", "image"];
+function controlSummary(project) {
+  const parts = [];
+  const count = (n, one, many) => n === 1 ? `1 ${one}` : `${n} ${many}`;
+  const nets = project?.controlnets ?? [];
+  const adapters = project?.adapters ?? [];
+  if (nets.length) parts.push(count(nets.length, "ControlNet", "ControlNets"));
+  if (adapters.length) parts.push(count(adapters.length, "adapter", "adapters"));
+  const images = (project?.keyframes ?? []).filter((k) => k.image).length;
+  if (images) parts.push(count(images, "image keyframe", "image keyframes"));
+  return parts.join(" · ") || "none";
+}
+function parseScale(text) {
+  const raw = String(text ?? "").trim();
+  if (raw === "") return 1;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : raw;
+}
+function newEntry(project, kind) {
+  const source = project?.video_input ? "video" : project?.image_input ? "image" : "";
+  const entry = { model: "", source, preprocessor: "canny", conditioning_scale: 1 };
+  return kind === "controlnets" ? { ...entry, guidance_start: 0, guidance_end: 1 } : entry;
+}
+var nextId = 0;
+var uid = (name) => {
+  nextId += 1;
+  return `gw-control-${name}-${nextId}`;
+};
+function controlList(model, cleanup, kind, label, previews) {
+  const what = kind === "controlnets" ? "ControlNet" : "adapter";
+  const rows = h("div", { class: "gw-control-rows" });
+  const note = h("div", { class: "gw-field-error" });
+  const listId = uid("preprocessors");
+  const sourcesId = uid("sources");
+  const edit = (fn) => editProject(model, (p) => {
+    p[kind] = fn((p[kind] ?? []).map((e) => ({ ...e })));
+  });
+  const set = (index, key, value) => edit((list) => {
+    list[index][key] = value;
+    return list;
+  });
+  const row = (entry, index) => {
+    const n = index + 1;
+    const text = (key, value, placeholder, extra = {}) => {
+      const input = h("input", {
+        class: "gw-input",
+        type: "text",
+        value: value ?? "",
+        spellcheck: false,
+        placeholder,
+        "aria-label": `${what} ${n} ${key.replace("_", " ")}`,
+        dataset: { key },
+        ...extra
+      });
+      return input;
+    };
+    const modelInput = text("model", entry.model, "Hub id or local folder");
+    const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
+    const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
+    const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
+    scale.classList.add("gw-num");
+    cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
+    cleanup.listen(source, "change", () => set(index, "source", source.value.trim() || null));
+    cleanup.listen(preprocessor, "change", () => set(index, "preprocessor", preprocessor.value.trim() || "none"));
+    cleanup.listen(scale, "change", () => set(index, "conditioning_scale", parseScale(scale.value)));
+    const cells = [modelInput, source, preprocessor, scale];
+    if (kind === "controlnets") {
+      for (const [key, fallback] of [["guidance_start", 0], ["guidance_end", 1]]) {
+        const input = h("input", {
+          class: "gw-input gw-num",
+          type: "number",
+          step: 0.05,
+          min: 0,
+          max: 1,
+          value: String(entry[key] ?? fallback),
+          "aria-label": `${what} ${n} ${key.replace("_", " ")}`,
+          dataset: { key }
+        });
+        cleanup.listen(input, "change", () => {
+          const value = Number(input.value);
+          if (input.value.trim() !== "" && Number.isFinite(value)) set(index, key, value);
+        });
+        cells.push(input);
+      }
+    }
+    const preview = h("button", { class: "gw-btn", type: "button", title: "Show the preprocessor's picture of the current frame", "aria-label": `Preview ${what} ${n}` }, "Preview");
+    cleanup.listen(preview, "click", () => model.send({
+      type: "control_preview",
+      kind,
+      index,
+      frame: Number(model.get("frame") ?? 0) || 0
+    }));
+    const remove = h("button", {
+      class: "gw-btn gw-icon",
+      type: "button",
+      title: `Remove this ${what}`,
+      "aria-label": `Remove ${what} ${n}`
+    }, "×");
+    cleanup.listen(remove, "click", () => edit((list) => list.filter((_, i) => i !== index)));
+    const picture = h("img", { class: "gw-control-preview", alt: `${what} ${n}'s conditioning image`, hidden: true });
+    previews.set(`${kind}:${index}`, picture);
+    return h(
+      "div",
+      { class: "gw-control", dataset: { index: String(index) } },
+      h("div", { class: "gw-row gw-control-cells" }, ...cells, preview, remove),
+      picture
+    );
+  };
+  const add = h("button", {
+    class: "gw-btn",
+    type: "button",
+    onclick: () => edit((list) => [...list, newEntry(getProject(model), kind)])
+  }, `Add ${what}`);
+  let shown = "";
+  function show(project) {
+    const entries = project?.[kind] ?? [];
+    const now = JSON.stringify(entries);
+    const typing = rows.contains(rows.ownerDocument?.activeElement);
+    if (now !== shown && !typing) {
+      for (const key of [...previews.keys()]) if (key.startsWith(`${kind}:`)) previews.delete(key);
+      rows.replaceChildren(...entries.map(row));
+      shown = now;
+    }
+    note.textContent = problemsOf(model, kind).map((p) => p.message).join(" · ");
+  }
+  const options = (id, values) => h("datalist", { id }, values.map((v) => h("option", { value: v })));
+  const el = h(
+    "div",
+    { class: "gw-field", dataset: { field: kind } },
+    h("span", { class: "gw-label" }, label),
+    rows,
+    h("div", { class: "gw-row" }, add),
+    options(listId, [...PREPROCESSORS, ...AUX_PREPROCESSORS]),
+    options(sourcesId, SOURCES),
+    note
+  );
+  return { row: el, show };
+}
+function controlSettings(model, cleanup) {
+  const previews = /* @__PURE__ */ new Map();
+  const nets = controlList(model, cleanup, "controlnets", "ControlNets", previews);
+  const adapters = controlList(model, cleanup, "adapters", "T2I adapters", previews);
+  const summaryText = h("span", { class: "gw-summary-text" });
+  const previewNote = h("div", { class: "gw-field-error", dataset: { field: "control_preview" } });
+  const details = h(
+    "details",
+    { class: "gw-section gw-control-section" },
+    h("summary", {}, h("span", { class: "gw-section-title" }, "Control"), summaryText),
+    h(
+      "div",
+      { class: "gw-section-body" },
+      nets.row,
+      adapters.row,
+      h("div", { class: "gw-hint" }, "Sources: the video input, the image input or a picture file. canny and none always work; the other preprocessors need controlnet-aux. Image keyframes: '| image: cat.png' in the prompt text."),
+      previewNote
+    )
+  );
+  cleanup.add(watch(model, ["project", "problems"], () => {
+    const project = getProject(model);
+    nets.show(project);
+    adapters.show(project);
+    summaryText.textContent = controlSummary(project);
+  }));
+  const onMessage = (content, buffers) => {
+    if (content?.type !== "control_preview") return;
+    previewNote.textContent = content.error ?? "";
+    const picture = previews.get(`${content.kind}:${content.index}`);
+    if (!picture || content.error || !buffers?.length) return;
+    const old = picture.src;
+    picture.src = URL.createObjectURL(new Blob([buffers[0]], { type: "image/png" }));
+    if (old) URL.revokeObjectURL(old);
+    picture.hidden = false;
+  };
+  model.on("msg:custom", onMessage);
+  cleanup.add(() => model.off("msg:custom", onMessage));
+  return { details, summaryText, summary: controlSummary, flush: () => {
+  } };
+}
+
 // src/motion-settings.js
 function motionSummary(project, labelOf) {
   const parts = [labelOf("animation_modes", project.animation_mode)];
@@ -1748,10 +1940,10 @@ function additionsSummary(project) {
   if (project?.custom_pipeline) parts.push(project.trust_remote_code ? "custom code (trusted)" : "custom code");
   return parts.join(" · ") || "none";
 }
-var nextId = 0;
-var uid = (name) => {
-  nextId += 1;
-  return `gw-add-${name}-${nextId}`;
+var nextId2 = 0;
+var uid2 = (name) => {
+  nextId2 += 1;
+  return `gw-add-${name}-${nextId2}`;
 };
 function marked(input, note, why) {
   note.textContent = why;
@@ -1759,7 +1951,7 @@ function marked(input, note, why) {
   input.classList.toggle("gw-invalid", Boolean(why));
 }
 function argumentsBox(model, cleanup, key, label, hint) {
-  const id = uid(key);
+  const id = uid2(key);
   const input = h("textarea", {
     class: "gw-input gw-json",
     id,
@@ -1878,7 +2070,7 @@ function loraList(model, cleanup) {
   return { row: el, show };
 }
 function check(model, cleanup, key, label, hint) {
-  const id = uid(key);
+  const id = uid2(key);
   const input = h("input", { type: "checkbox", class: "gw-check", id });
   const note = h("div", { class: "gw-field-error" });
   cleanup.listen(input, "change", () => editProject(model, (p) => {
@@ -1920,7 +2112,7 @@ function pipelineAdditions(model, cleanup) {
     "Weighted prompts (Compel)",
     "a (red)1.3 circle, circle++; needs the compel package."
   );
-  const customId = uid("custom-pipeline");
+  const customId = uid2("custom-pipeline");
   const custom = h("input", {
     class: "gw-input",
     type: "text",
@@ -2028,10 +2220,10 @@ function schedulerChoices(vocabulary, pipelineInfo) {
   const accepted = pipelineInfo?.state === "ready" && Array.isArray(pipelineInfo.schedulers) ? new Set(pipelineInfo.schedulers) : null;
   return accepted ? known.filter((t) => accepted.has(t.value)) : known;
 }
-var nextId2 = 0;
-var uid2 = (name) => {
-  nextId2 += 1;
-  return `gw-${name}-${nextId2}`;
+var nextId3 = 0;
+var uid3 = (name) => {
+  nextId3 += 1;
+  return `gw-${name}-${nextId3}`;
 };
 function field(model, cleanup, key, label, {
   kind = "text",
@@ -2044,7 +2236,7 @@ function field(model, cleanup, key, label, {
   list,
   nullable = false
 } = {}) {
-  const id = uid2(key);
+  const id = uid3(key);
   let input;
   if (kind === "select") {
     input = h(
@@ -2356,11 +2548,11 @@ function mount2(el, model, bus) {
   const topics = h("input", {
     class: "gw-input",
     type: "text",
-    id: uid2("topics"),
+    id: uid3("topics"),
     placeholder: "e.g. lighthouses, northern lights, watercolor",
     spellcheck: false
   });
-  const modeName = uid2("mode");
+  const modeName = uid3("mode");
   const modes = terms(model, "inspiration_modes").map((t, i) => ({
     term: t,
     input: h("input", { type: "radio", name: modeName, value: t.value, checked: i === 0 })
@@ -2386,11 +2578,11 @@ function mount2(el, model, bus) {
   const path = h("input", {
     class: "gw-input",
     type: "text",
-    id: uid2("path"),
+    id: uid3("path"),
     value: "project.json",
     spellcheck: false
   });
-  const comet = h("input", { type: "checkbox", class: "gw-check", id: uid2("comet") });
+  const comet = h("input", { type: "checkbox", class: "gw-check", id: uid3("comet") });
   cleanup.listen(comet, "change", () => {
     model.set("log_to_comet", comet.checked);
     model.save_changes();
@@ -2444,9 +2636,11 @@ function mount2(el, model, bus) {
   const additions = pipelineAdditions(model, cleanup);
   fields.push({ key: "additions", show: () => {
   }, flush: additions.flush });
+  const control = controlSettings(model, cleanup);
   const sections = [
     pipeline,
     additions,
+    control,
     inputs,
     diffusion,
     interpolation,
@@ -2596,11 +2790,11 @@ function sameKeyframes(a, b) {
 }
 
 // src/keyframe-editor.js
-var nextId3 = 0;
+var nextId4 = 0;
 function mountKeyframeEditor(el, model, bus) {
   const cleanup = cleanupList();
-  nextId3 += 1;
-  const id = `gw-kf-${nextId3}`;
+  nextId4 += 1;
+  const id = `gw-kf-${nextId4}`;
   const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
   const prompt = h("textarea", {
     class: "gw-input",
@@ -2767,7 +2961,7 @@ var PromptSyntaxError = class extends Error {
     this.textLine = textLine;
   }
 };
-var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
+var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed", image: "image" };
 var MAX_FRAMES = 1e5;
 var MAX_FRAME2 = MAX_FRAMES - 1;
 var MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -2886,7 +3080,7 @@ function parsePrompts(text) {
       const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
       if (colon < 0 || name === null) {
         throw fail(
-          `unknown option ${quote(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
+          `unknown option ${quote(keyText)} after '|': use '| negative: <text>', '| seed: <number>' or '| image: <file>'`,
           keyCol
         );
       }
@@ -2899,12 +3093,17 @@ function parsePrompts(text) {
         }
         if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
         options.seed = Number(value);
+      } else if (name === "image") {
+        if (!value) throw fail("image needs a picture file, e.g. '| image: cat.png'", valueCol);
+        options.image = value;
       } else {
         options.negative = value;
       }
     }
     seen.set(frame, lineno);
-    keyframes.push({ frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null });
+    const keyframe = { frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null };
+    if (options.image !== void 0) keyframe.image = options.image;
+    keyframes.push(keyframe);
   }
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
@@ -2914,6 +3113,7 @@ function formatKeyframe(k) {
   let line = `${k.frame}: ${escapeField(k.prompt)}`;
   if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
+  if (k.image !== null && k.image !== void 0) line += ` | image: ${escapeField(k.image)}`;
   return line;
 }
 function formatPrompts(keyframes) {
@@ -2930,11 +3130,11 @@ function tryParsePrompts(text) {
 }
 
 // src/prompt-text.js
-var nextId4 = 0;
+var nextId5 = 0;
 function mountPromptText(el, model, bus) {
   const cleanup = cleanupList();
-  nextId4 += 1;
-  const id = `gw-text-${nextId4}`;
+  nextId5 += 1;
+  const id = `gw-text-${nextId5}`;
   const area = h("textarea", {
     class: "gw-input gw-code",
     id,

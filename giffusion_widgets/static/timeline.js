@@ -612,7 +612,7 @@ var PromptSyntaxError = class extends Error {
     this.textLine = textLine;
   }
 };
-var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
+var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed", image: "image" };
 var MAX_FRAMES = 1e5;
 var MAX_FRAME = MAX_FRAMES - 1;
 var MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -731,7 +731,7 @@ function parsePrompts(text) {
       const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
       if (colon < 0 || name === null) {
         throw fail(
-          `unknown option ${quote(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
+          `unknown option ${quote(keyText)} after '|': use '| negative: <text>', '| seed: <number>' or '| image: <file>'`,
           keyCol
         );
       }
@@ -744,12 +744,17 @@ function parsePrompts(text) {
         }
         if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
         options.seed = Number(value);
+      } else if (name === "image") {
+        if (!value) throw fail("image needs a picture file, e.g. '| image: cat.png'", valueCol);
+        options.image = value;
       } else {
         options.negative = value;
       }
     }
     seen.set(frame, lineno);
-    keyframes.push({ frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null });
+    const keyframe = { frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null };
+    if (options.image !== void 0) keyframe.image = options.image;
+    keyframes.push(keyframe);
   }
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
@@ -759,6 +764,7 @@ function formatKeyframe(k) {
   let line = `${k.frame}: ${escapeField(k.prompt)}`;
   if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
+  if (k.image !== null && k.image !== void 0) line += ` | image: ${escapeField(k.image)}`;
   return line;
 }
 function formatPrompts(keyframes) {

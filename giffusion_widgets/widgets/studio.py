@@ -76,6 +76,7 @@ class Studio(Panel):
             "save_project": lambda c, b: s.save_project(_path_of(c), from_panel=True),
             "load_project": lambda c, b: s.load_project(_path_of(c), from_panel=True),
             "inspire": lambda c, b: self._inspire(c),
+            "control_preview": lambda c, b: self._control_preview(c),
         }
 
     # ------------------------------------------------------------------ the same from code
@@ -153,6 +154,12 @@ class Studio(Panel):
 
             raise MediaError("there is no audio input: choose an audio file first")
         self.session.jobs.start(self.session.keyframes_from_audio, name="audio-keyframes")
+
+    def _control_preview(self, content: dict) -> None:
+        """The Control section's Preview: a ControlNet's conditioning image of the current frame (control_preview)."""
+        from .control_preview import preview_message
+
+        self.send(*preview_message(self.session.project, content))
 
     def _inspire(self, content: dict) -> None:
         mode = content.get("mode") or "replace"

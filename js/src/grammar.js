@@ -21,7 +21,7 @@ export class PromptSyntaxError extends Error {
   }
 }
 
-const OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed" };
+const OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed", image: "image" };
 // project.MAX_FRAMES and project.MAX_SEED (the fixture holds cases on both sides of each).
 const MAX_FRAMES = 100000;
 const MAX_FRAME = MAX_FRAMES - 1;
@@ -155,8 +155,10 @@ export function parsePrompts(text) {
       const keyText = str(keyChars);
       const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
       if (colon < 0 || name === null) {
-        throw fail(`unknown option ${quote(keyText)} after '|': use '| negative: <text>' or '| seed: <number>'`,
-          keyCol);
+        throw fail(
+          `unknown option ${quote(keyText)} after '|': use '| negative: <text>', '| seed: <number>' or '| image: <file>'`,
+          keyCol,
+        );
       }
       if (name in options) throw fail(`'${name}' is given twice`, keyCol);
       const [valueChars, valueCol] = stripWithCol(piece.slice(colon + 1), col + key.length + 1);
@@ -167,12 +169,17 @@ export function parsePrompts(text) {
         }
         if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
         options.seed = Number(value);
+      } else if (name === "image") {
+        if (!value) throw fail("image needs a picture file, e.g. '| image: cat.png'", valueCol);
+        options.image = value;
       } else {
         options.negative = value;
       }
     }
     seen.set(frame, lineno);
-    keyframes.push({ frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null });
+    const keyframe = { frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null };
+    if (options.image !== undefined) keyframe.image = options.image; // only when given, as Python's to_dict
+    keyframes.push(keyframe);
   }
   keyframes.sort((a, b) => a.frame - b.frame);
   return keyframes;
@@ -185,6 +192,7 @@ export function formatKeyframe(k) {
   let line = `${k.frame}: ${escapeField(k.prompt)}`;
   if (k.negative !== null && k.negative !== undefined) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
   if (k.seed !== null && k.seed !== undefined) line += ` | seed: ${k.seed}`;
+  if (k.image !== null && k.image !== undefined) line += ` | image: ${escapeField(k.image)}`;
   return line;
 }
 

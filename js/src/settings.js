@@ -2,6 +2,7 @@
 // dict only when every value is valid and names each problem as {field, message} in the `problems` trait: the field
 // of that name shows the message under itself. Every list of choices comes from the `vocabulary` trait.
 
+import { controlSettings } from "./control-settings.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
@@ -296,7 +297,8 @@ export function mount(el, model, bus) {
 
   const additions = pipelineAdditions(model, cleanup);
   fields.push({ key: "additions", show: () => {}, flush: additions.flush });
-  const sections = [pipeline, additions, inputs, diffusion, interpolation, motion, output, timing, inspire,
+  const control = controlSettings(model, cleanup);
+  const sections = [pipeline, additions, control, inputs, diffusion, interpolation, motion, output, timing, inspire,
     projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);

@@ -150,6 +150,12 @@ PARSE_TEXTS = [
     "x\"y\\z: a",
     "\u200bx: a",
     "0: a | \u200b: b",
+    # Image keyframes: a picture file's name, escapes, empty, twice.
+    "0: a | image: cat.png",
+    "0: a | image:   pics/my cat.png  | seed: 2",
+    "0: a | Image: pipe \\| name.png",
+    "0: a | image:",
+    "0: a | image: x.png | image: y.png",
 ]
 
 # Keyframes for the formatter: escapes, empty and whitespace negatives, seeds, unsorted input.
@@ -166,6 +172,7 @@ FORMAT_KEYFRAMES = [
     [Keyframe(0, "form \x0c feed \u2028 and \x85", negative="\x1c")],
     [Keyframe(99999, "last", seed=2**53 - 1)],
     [Keyframe(0, "\u3000 blanks around \t", negative="\u00a0")],
+    [Keyframe(0, "a", image="cat.png"), Keyframe(9, "b", negative="n", seed=1, image="a | b\\c.png")],
 ]
 
 # Random lines from pieces that hit the grammar's edges, with a fixed seed so the fixture is stable.
