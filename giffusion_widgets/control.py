@@ -123,6 +123,21 @@ def aux_installed() -> bool:
     return importlib.util.find_spec("controlnet_aux") is not None
 
 
+def keyframe_image_problems(project: Any) -> list[tuple[str, str]]:
+    """Image keyframes with what they do not combine with (the files themselves are Keyframe.problems()')."""
+    keyframes = project.keyframes if isinstance(project.keyframes, list) else []
+    if not any(getattr(k, "image", None) for k in keyframes):
+        return []
+    clash = [what for what, present in (
+        ("controlnets", project.controlnets), ("adapters", project.adapters),
+        ("image_input", project.image_input), ("video_input", project.video_input),
+        ("animation_mode '2d'", project.animation_mode == "2d")) if present]
+    if not clash:
+        return []
+    return [("keyframes", f"image keyframes start their frames from their pictures, so they do not combine with "
+                          f"{' or '.join(clash)}: clear one or the other")]
+
+
 def control_problems(project: Any) -> list[tuple[str, str]]:
     """(field, message) for what the entries ask of the rest of the project: a source it has, a model folder and
     picture files that exist, a preprocessor's package, schedule text over its frames, combinations the engine
@@ -180,4 +195,4 @@ def control_problems(project: Any) -> list[tuple[str, str]]:
                 if bad:
                     out.append((name, f"{where}'s conditioning_scale must be in [0, {MAX_CONDITIONING_SCALE:g}] "
                                       f"on every frame, got {bad[0][1]!r} at frame {bad[0][0]}"))
-    return out
+    return out + keyframe_image_problems(project)

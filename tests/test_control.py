@@ -211,3 +211,82 @@ def test_controls_are_project_data(controlnet_dir, shape_file):
     with pytest.raises(ProjectError, match="unknown field"):
         Project.from_dict({**p.to_dict(), "controlnets": [{"model": "x/y", "strength": 1}]})
     assert [pr.field for pr in project(controlnets="x").problems()] == ["controlnets"]
+
+
+def make_adapter(folder, channels=(32, 64, 64), seed=0):
+    """A small full T2I adapter whose features match the embedded UNet's levels (or not, with other channels)."""
+    import torch
+    from diffusers import T2IAdapter
+
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        adapter = T2IAdapter(in_channels=3, channels=list(channels), num_res_blocks=1, downscale_factor=8,
+                             adapter_type="full_adapter")
+    adapter.save_pretrained(folder, safe_serialization=True)
+    return str(folder)
+
+
+@pytest.fixture(scope="module")
+def sd_layout_pipe(pipe):
+    """A pipeline whose UNet has Stable Diffusion's block layout (cross-attention blocks, the last one plain), built
+    from a config, with the embedded pipeline's text encoder and VAE (shared, never changed)."""
+    import torch
+    from diffusers import DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        unet = UNet2DConditionModel(
+            sample_size=8, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(32, 64, 64),
+            down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
+            up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=32,
+            attention_head_dim=8, norm_num_groups=32)
+    sd = StableDiffusionPipeline(vae=pipe.vae, text_encoder=pipe.text_encoder, tokenizer=pipe.tokenizer, unet=unet,
+                                 scheduler=DDIMScheduler.from_config(pipe.scheduler.config), safety_checker=None,
+                                 feature_extractor=None, requires_safety_checker=False)
+    sd.set_progress_bar_config(disable=True)
+    return sd
+
+
+def test_t2i_adapter_changes_the_frames(sd_layout_pipe, shape_file, tmp_path):
+    adapter = make_adapter(tmp_path / "adapter")
+    renderer = Renderer(sd_layout_pipe, runs_dir=tmp_path / "runs")
+    plain = renderer.render(project())
+    adapted = renderer.render(project(adapters=[{"model": adapter, "source": shape_file, "preprocessor": "canny",
+                                                 "conditioning_scale": 2.0}]))
+    assert adapted.rendered == 6
+    assert (np.abs(pixels(adapted) - pixels(plain)).reshape(6, -1).max(axis=1) > 20).all()
+    half = renderer.render(project(adapters=[{"model": adapter, "source": shape_file, "preprocessor": "canny"}]))
+    assert half.rendered == 6 and not (pixels(half) == pixels(adapted)).all()
+
+
+def test_adapter_for_another_unet_and_image_to_image_are_refused(pipe, sd_layout_pipe, shape_file, tmp_path):
+    runs_dir = tmp_path / "runs"
+    renderer = Renderer(pipe, runs_dir=runs_dir)
+    fitting = make_adapter(tmp_path / "adapter")
+    with pytest.raises(PipelineError, match="adapters fit only Stable Diffusion's layout"):
+        renderer.render(project(adapters=[{"model": fitting, "source": shape_file}]))
+    two_levels = make_adapter(tmp_path / "two-levels", channels=(32, 64))
+    with pytest.raises(PipelineError, match="fits only the UNet layout"):
+        Renderer(sd_layout_pipe, runs_dir=runs_dir).render(project(adapters=[{"model": two_levels,
+                                                                              "source": shape_file}]))
+    sd_like = two_levels
+    with pytest.raises(ProjectError, match="text-to-image only"):
+        renderer.render(project(image_input=shape_file, adapters=[{"model": sd_like, "source": "image"}]))
+    assert not runs_dir.exists() or runs(runs_dir) == []
+
+
+def test_preview_shows_the_conditioning_image_of_the_frame(controlnet_dir, shape_file, tmp_path):
+    import io
+
+    from giffusion_widgets.widgets.control_preview import preview_message
+
+    p = project(controlnets=[control(controlnet_dir, shape_file)])
+    reply, buffers = preview_message(p, {"type": "control_preview", "kind": "controlnets", "index": 0, "frame": 3})
+    assert reply == {"type": "control_preview", "kind": "controlnets", "index": 0, "width": 64, "height": 64}
+    shown = np.asarray(Image.open(io.BytesIO(buffers[0])).convert("RGB"))
+    assert (shown == np.asarray(canny(Image.open(shape_file)))).all()
+    reply, buffers = preview_message(p, {"type": "control_preview", "kind": "controlnets", "index": 4})
+    assert "no controlnet 5" in reply["error"] and buffers == []
+    video = project(controlnets=[control(controlnet_dir, "video")])
+    reply, _ = preview_message(video, {"type": "control_preview", "kind": "controlnets", "index": 0})
+    assert "no video_input" in reply["error"]

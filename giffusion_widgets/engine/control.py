@@ -180,6 +180,14 @@ def _check_fits(base: Any, models: list[Any], kind: str, entries: list[Mapping])
                                     f"{mine[0]} and cross_attention_dim {mine[1]}, this pipeline's has {theirs[0]} "
                                     f"and {theirs[1]}: use a ControlNet made for this model")
         else:
+            blocks = list(unet.config.down_block_types)
+            if any("CrossAttn" not in block for block in blocks[:-1]):
+                # an adapter's features land inside cross-attention blocks, before their downsampling: a plain
+                # block before the last one (the embedded model starts with one) gets them a level too small
+                raise PipelineError(f"T2I adapter {entry['model']!r} cannot feed this UNet: its down blocks are "
+                                    f"{', '.join(blocks)}, and adapters fit only Stable Diffusion's layout "
+                                    f"(cross-attention blocks, with at most the last one plain); the embedded "
+                                    f"model is not made that way: use a ControlNet, or a Stable Diffusion model")
             mine = tuple(model.config.channels)
             theirs = tuple(unet.config.block_out_channels)
             if mine != theirs[:len(mine)] or len(mine) != len(theirs):

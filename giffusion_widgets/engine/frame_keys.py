@@ -64,7 +64,8 @@ def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: i
 def frame_keys(plan: Plan, settings: dict) -> dict[str, list[int]]:
     """Frame indices grouped by key, in plan order: frames that share a key (held frames, stills) render once."""
     shared = json.dumps(settings, sort_keys=True, default=str)
-    has_init = bool(plan.project.image_input or plan.project.video_input)
+    has_init = bool(plan.project.image_input or plan.project.video_input
+                    or any(k.image for k in plan.project.keyframes))  # image keyframes: strength decides too
     guidance, strength = plan.values["guidance_scale"], plan.values["strength"]
     groups: dict[str, list[int]] = {}
     for spec in plan.frames:

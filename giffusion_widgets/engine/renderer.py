@@ -32,6 +32,7 @@ from .events import EventHandler, EventKind, RenderEvent
 from .feedback import Chain, ChainFrame, FeedbackRender
 from .frame_keys import frame_keys, settings_key
 from .inputs import InitImages, denoiser, full_size
+from .keyframe_images import KeyframeImages
 from .loras import lent_loras
 from .output import OutputStream, open_rgb
 from .pipeline_call import Batch, call_pipeline
@@ -197,6 +198,11 @@ class _Run:
                 self.pipe = self.control.pipe
             self.decoder = draft.decoder_for(self.pipe) if draft else None
             self.init_images = InitImages(self.project)
+            # image keyframes: their frames start from the pictures' latents, image-to-image
+            self.key_images = KeyframeImages.of(self.project, self.plan, self.base)
+            if self.key_images is not None:
+                self.init_images = self.key_images
+                self.image_pipe = renderer.resolver.image_variant(self.base)
             self.folder = RunFolder.prepare(self.project, run_dir, renderer.runs_dir)
         except BaseException:
             self.lent.close()
@@ -255,7 +261,7 @@ class _Run:
         identity = pipeline_info(pipe).identity()
         draft_frames = self.draft.frames if self.draft else None
         output: OutputStream | None = None
-        image_pipe = self.image_pipe if self.feedback else None
+        image_pipe = self.image_pipe if self.feedback or self.key_images else None
         try:
             with lent(pipe, p.scheduler, vae=self.decoder, base=self.base, scheduler_kwargs=p.scheduler_kwargs), \
                     lent_image_form(image_pipe, pipe, p.scheduler, self.decoder, self.base, p.scheduler_kwargs):
@@ -266,6 +272,8 @@ class _Run:
                                         self.lora_files)
                 if self.control is not None:
                     settings.update(self.control.key())
+                if self.key_images is not None:
+                    settings.update(self.key_images.key())
                 chain = None
                 if self.feedback:
                     chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
@@ -333,7 +341,8 @@ class _Run:
             batch = todo[start:start + batch_size]
             # one call takes one guidance and strength: the batch ends where a frame's scheduled values differ
             shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]],
-                       self.control.batch_value(groups[k][0]) if self.control else None) for k in batch]
+                       self.control.batch_value(groups[k][0]) if self.control else None,
+                       self.key_images.batch_value(groups[k][0]) if self.key_images else None) for k in batch]
             batch = batch[:next((i for i, v in enumerate(shared) if v != shared[0]), len(batch))]
             try:
                 images = self._call(pipe, [specs[groups[k][0]] for k in batch], size, channels)
@@ -410,6 +419,8 @@ class _Run:
         """One pipeline call for a batch of frames: their noise (or initial images), prompt tensors and seeds, at
         the first frame's scheduled guidance and strength (a batch shares them). The 2D mode passes its own
         `image` (a tensor), `strength` and sampler `seed`."""
+        if self.key_images is not None and image is None and self.key_images.covers(specs[0]):
+            pipe = self.image_pipe  # frames next to an image keyframe: image-to-image from its latents
         first = specs[0].index
         values = self.plan.values
         batch = Batch(specs, size, channels, float(values["guidance_scale"][first]) if guidance is None else guidance,

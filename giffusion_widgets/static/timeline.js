@@ -1088,6 +1088,23 @@ var DRAG_START_PX = 3;
 var LABEL_FONT_PX = 11;
 var LABEL_GAP = 11;
 var LABEL_ROOM = 22;
+function pictureBadge(ctx, x, y, c) {
+  const w = 12;
+  const top = y - 5;
+  ctx.fillStyle = c.bg;
+  ctx.strokeStyle = c.accent;
+  ctx.lineWidth = 1;
+  ctx.fillRect(x - w / 2, top, w, 10);
+  ctx.strokeRect(x - w / 2 + 0.5, top + 0.5, w - 1, 9);
+  ctx.fillStyle = c.accent;
+  ctx.beginPath();
+  ctx.moveTo(x - 4, top + 8);
+  ctx.lineTo(x - 1, top + 4);
+  ctx.lineTo(x + 4, top + 8);
+  ctx.closePath();
+  ctx.fill();
+  ctx.fillRect(x + 1.5, top + 2, 2, 2);
+}
 function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   const cleanup = cleanupList();
   const store = model.get("run_id") !== void 0 ? frameStore(model) : null;
@@ -1273,6 +1290,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       ctx.lineWidth = selected || hovered ? 2 : 1.5;
       ctx.stroke();
       ctx.lineWidth = 1;
+      if (k.image) pictureBadge(ctx, x, TRACK_MID - 15, c);
       const next = shown[i + 1];
       const room = (next ? frameToX(axis, next.frame) : width) - x - LABEL_ROOM;
       if (room > 24) {
