@@ -173,6 +173,28 @@ function createBus(initial = {}) {
   return bus;
 }
 
+// src/keys.js
+var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+var COMMIT_ON_ENTER = /* @__PURE__ */ new Set(["number", "text", "search", "url", "email", ""]);
+function isEditable(target) {
+  return target instanceof Element && target.matches(EDITABLE);
+}
+function keepKeysInFields(root) {
+  const onKey = (event) => {
+    const target = event.target;
+    if (!isEditable(target)) return;
+    event.stopPropagation();
+    if (event.type === "keydown" && event.key === "Enter" && !event.isComposing && !event.defaultPrevented && target.tagName === "INPUT" && COMMIT_ON_ENTER.has(target.getAttribute("type") ?? "")) {
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
+  };
+}
+
 // src/player.js
 function createPlayer(bus) {
   let raf = null;
@@ -277,6 +299,7 @@ function rootElement(el, widget, className = "gw-standalone") {
   const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
   el.append(root);
   cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
   return {
     root,
     body,

@@ -2,6 +2,7 @@
 
 import { createBus } from "./bus.js";
 import { cleanupList, h } from "./dom.js";
+import { keepKeysInFields } from "./keys.js";
 import { watch } from "./model.js";
 import { createPlayer } from "./player.js";
 import { followHostTheme } from "./theme.js";
@@ -13,6 +14,7 @@ export function rootElement(el, widget, className = "gw-standalone") {
   const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
   el.append(root);
   cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
   return {
     root,
     body,

@@ -1,0 +1,73 @@
+"""The panel as people use it in real JupyterLab (issue 16): keys typed into fields stay in the fields, a panel whose
+kernel went away says so, theme switches and narrow output areas keep it whole, and its words say what is wrong in
+the fields' own labels."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from lab import wait_until
+
+pytestmark = pytest.mark.browser
+
+
+def keyframes(studio) -> list[list]:
+    return studio.kernel.value("[[k.frame, k.prompt] for k in studio.project.keyframes]")
+
+
+def open_section(ui, title: str) -> None:
+    details = ui.root.locator("details.gw-section", has=ui.page.locator(".gw-section-title", has_text=title))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+def cell_counts(studio) -> list:
+    return [c["count"] for c in studio.nb.cells() if c["type"] == "code"]
+
+
+def field_row(ui, key: str):
+    return ui.root.locator(f".gw-field[data-field={key}]")
+
+
+# ---------------------------------------------------------------------------- 1. keys stay in the fields
+
+
+def test_enter_makes_new_lines_in_the_prompt_text_and_shift_enter_does_not_run_the_cell(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    studio.kernel.run("shown_studio = studio")
+    counts = cell_counts(studio)
+    area = ui.text_view
+    area.click()
+    ui.page.keyboard.press("Control+A")
+    ui.page.keyboard.type("0: a red circle")
+    ui.page.keyboard.press("Enter")
+    ui.page.keyboard.type("8: a blue square")
+    ui.page.keyboard.press("Enter")
+    ui.page.keyboard.type("12: a green triangle")
+    assert ui.text() == "0: a red circle\n8: a blue square\n12: a green triangle"
+    wait_until(lambda: len(keyframes(studio)) == 3, 60, "the kernel to see three typed keyframes")
+    assert keyframes(studio)[2] == [12, "a green triangle"]
+    ui.page.keyboard.press("Shift+Enter")
+    ui.page.keyboard.press("Shift+Enter")
+    time.sleep(2)  # a cell started by the shortcut would have a new count by now
+    assert cell_counts(studio) == counts, "the Studio cell ran again"
+    assert studio.kernel.value("studio is shown_studio")
+    assert area.evaluate("(t) => t === document.activeElement")
+    shot(ui.root, "typed")
+    area.evaluate("(t) => t.blur()")  # the text view follows the project again once left
+
+
+def test_enter_commits_a_number_field(studio):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    steps = ui.field("Steps")
+    steps.click()
+    steps.fill("5")
+    steps.press("Enter")
+    wait_until(lambda: studio.kernel.value("studio.project.num_inference_steps") == 5, 30,
+               "Enter to commit Steps")
+    assert steps.evaluate("(el) => el === document.activeElement"), "Enter keeps the field focused"
+    steps.evaluate("(el) => el.blur()")
