@@ -32,6 +32,47 @@ function createBus(initial = {}) {
   return bus;
 }
 
+// src/connection.js
+var PING_EVERY_MS = 2e3;
+var NO_ANSWER_MS = 8e3;
+function watchConnection(model, onChange, { every = PING_EVERY_MS, timeout = NO_ANSWER_MS } = {}) {
+  let connected = true;
+  let waitingSince = null;
+  let id = 0;
+  const set = (value) => {
+    if (value === connected) return;
+    connected = value;
+    onChange(connected);
+  };
+  const onMessage = (content) => {
+    if (content?.type !== "pong") return;
+    waitingSince = null;
+    set(true);
+  };
+  const tick = () => {
+    const now = performance.now();
+    try {
+      model.send({ type: "ping", id: ++id });
+    } catch {
+      set(false);
+      return;
+    }
+    if (waitingSince === null) waitingSince = now;
+    else if (now - waitingSince > timeout) set(false);
+  };
+  model.on("msg:custom", onMessage);
+  const timer = setInterval(tick, every);
+  tick();
+  return {
+    connected: () => connected,
+    dispose() {
+      clearInterval(timer);
+      model.off("msg:custom", onMessage);
+    }
+  };
+}
+var DISCONNECTED_WORDS = "Not connected to a kernel: it was restarted or shut down, or is busy with a long cell. Run the Studio cell again for a live panel.";
+
 // src/dom.js
 function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
@@ -3782,7 +3823,7 @@ function mountHeader(el, model, bus) {
     render
   );
   el.append(header, progress, words);
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
+  const update = () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
@@ -3801,7 +3842,21 @@ function mountHeader(el, model, bus) {
     words.textContent = describeStatus(status, problems);
     render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}` : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
-  }));
+    showConnection();
+  };
+  const link = watchConnection(model, () => queueMicrotask(update));
+  const showConnection = () => {
+    const lost = !link.connected();
+    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    if (!lost) return;
+    render.disabled = true;
+    cancel.disabled = true;
+    render.title = DISCONNECTED_WORDS;
+    words.textContent = DISCONNECTED_WORDS;
+    words.dataset.state = "disconnected";
+  };
+  cleanup.add(() => link.dispose());
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
   return () => {
     cleanup.run();
     header.remove();

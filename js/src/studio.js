@@ -2,6 +2,7 @@
 // with the waveform under its axis, the scrubber beside the finished animation, and the settings.
 
 import { createBus } from "./bus.js";
+import { DISCONNECTED_WORDS, watchConnection } from "./connection.js";
 import { cleanupList, h } from "./dom.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
@@ -71,7 +72,7 @@ function mountHeader(el, model, bus) {
       h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
     h("span", { class: "gw-spacer" }), cancel, render);
   el.append(header, progress, words);
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
+  const update = () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
@@ -93,7 +94,22 @@ function mountHeader(el, model, bus) {
     render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}`
       : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
-  }));
+    showConnection();
+  };
+  // A view whose kernel is gone says so and takes no clicks (connection.js).
+  const link = watchConnection(model, () => queueMicrotask(update));
+  const showConnection = () => {
+    const lost = !link.connected();
+    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    if (!lost) return;
+    render.disabled = true;
+    cancel.disabled = true;
+    render.title = DISCONNECTED_WORDS;
+    words.textContent = DISCONNECTED_WORDS;
+    words.dataset.state = "disconnected";
+  };
+  cleanup.add(() => link.dispose());
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
   return () => {
     cleanup.run();
     header.remove();

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from lab import wait_until
+from studio_ui import STUDIO_CELL, StudioUI
 
 pytestmark = pytest.mark.browser
 
@@ -71,3 +72,22 @@ def test_enter_commits_a_number_field(studio):
                "Enter to commit Steps")
     assert steps.evaluate("(el) => el === document.activeElement"), "Enter keeps the field focused"
     steps.evaluate("(el) => el.blur()")
+
+
+# ---------------------------------------------------------------------------- 6. a panel whose kernel went away
+
+
+def test_after_a_kernel_restart_the_old_panel_says_it_is_not_connected(open_notebook, shot):
+    nb = open_notebook("studio_restart", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    time.sleep(3)  # a few pings answered: a live panel stays live
+    assert ui.render_button.is_enabled()
+    assert ui.status_words.get_attribute("data-state") == "idle"
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    ui.page.wait_for_function("(el) => el.dataset.state === 'disconnected'", arg=ui.status_words.element_handle(),
+                              timeout=60_000, polling=200)
+    assert ui.status_words.inner_text().startswith("Not connected to a kernel")
+    assert ui.render_button.is_disabled()
+    assert ui.cancel_button.is_disabled()
+    shot(ui.root, "disconnected")
