@@ -140,6 +140,23 @@ function debounce(fn, ms) {
   return debounced;
 }
 
+// src/field-words.js
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function inLabelWords(message, key, label) {
+  if (!key || !label) return String(message ?? "");
+  return String(message ?? "").replace(
+    new RegExp(`(^|[^\\w.])${escapeRegExp(key)}(?![\\w])`, "g"),
+    (_, before) => `${before}${label}`
+  );
+}
+function labelOf(root, key) {
+  const row = root?.querySelector(`.gw-field[data-field="${CSS.escape(String(key))}"]`);
+  return row?.querySelector(".gw-label")?.textContent.trim() || null;
+}
+function problemWords(root, problem) {
+  return inLabelWords(problem.message, problem.field, labelOf(root, problem.field));
+}
+
 // src/model.js
 var getProject = (model) => model.get("project") ?? null;
 function editProject(model, fn) {
@@ -1240,9 +1257,10 @@ function mountErrorBanner(el, model) {
   );
   const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
   el.append(banner, problems);
-  const stop = watch(model, ["error"], () => {
+  const stop = watch(model, ["error", "problems"], () => {
     const message = model.get("error") || "";
-    text.textContent = message;
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
     banner.hidden = !message;
   });
   const showProblems = () => {
@@ -1704,8 +1722,8 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
 }
 
 // src/motion-settings.js
-function motionSummary(project, labelOf) {
-  const parts = [labelOf("animation_modes", project.animation_mode)];
+function motionSummary(project, labelOf2) {
+  const parts = [labelOf2("animation_modes", project.animation_mode)];
   if (project.color_match) parts.push("colour match");
   if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
   if (project.loop) parts.push("loop");
@@ -2163,7 +2181,7 @@ function field(model, cleanup, key, label, {
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
       localWhy = "";
     }
-    kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
+    kernelWhy = problemsOf(model, key).map((p) => inLabelWords(p.message, key, label)).join(" · ");
     mark();
   }
   const labelEl = h("label", { for: id, class: "gw-label" }, label);
@@ -2468,10 +2486,10 @@ function mount2(el, model, bus) {
       h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")
     )
   );
-  const labelOf = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
+  const labelOf2 = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
   const motion = section(
     "Motion",
-    (p) => motionSummary(p, labelOf),
+    (p) => motionSummary(p, labelOf2),
     false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows))
   );
@@ -3798,6 +3816,11 @@ function describeStatus(status, problems = []) {
       return s.message || "Ready. Edit the keyframes, then press Render.";
   }
 }
+function cannotStartWords(el, problems) {
+  if (!problems.length) return "";
+  const view = el.closest(".gw-root") ?? el;
+  return `Render cannot start: ${problems.map((p) => problemWords(view, p)).join(" · ")}.`;
+}
 function mountHeader(el, model, bus) {
   const cleanup = cleanupList();
   const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames already rendered with the same settings come from the cache)", onclick: () => {
@@ -3840,7 +3863,9 @@ function mountHeader(el, model, bus) {
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
     words.textContent = describeStatus(status, problems);
-    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}` : "Render the animation (frames already rendered with the same settings come from the cache)";
+    const why = cannotStartWords(el, problems);
+    if (why && (status.state ?? "idle") === "idle") words.textContent = why;
+    render.title = why ? why : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
     showConnection();
   };

@@ -903,6 +903,20 @@ function createBus(initial = {}) {
   return bus;
 }
 
+// src/field-words.js
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function inLabelWords(message, key, label) {
+  if (!key || !label) return String(message ?? "");
+  return String(message ?? "").replace(
+    new RegExp(`(^|[^\\w.])${escapeRegExp(key)}(?![\\w])`, "g"),
+    (_, before) => `${before}${label}`
+  );
+}
+function labelOf(root, key) {
+  const row = root?.querySelector(`.gw-field[data-field="${CSS.escape(String(key))}"]`);
+  return row?.querySelector(".gw-label")?.textContent.trim() || null;
+}
+
 // src/keys.js
 var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
 var KEY_EVENTS = ["keydown", "keypress", "keyup"];
@@ -1059,9 +1073,10 @@ function mountErrorBanner(el, model) {
   );
   const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
   el.append(banner, problems);
-  const stop = watch(model, ["error"], () => {
+  const stop = watch(model, ["error", "problems"], () => {
     const message = model.get("error") || "";
-    text.textContent = message;
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
     banner.hidden = !message;
   });
   const showProblems = () => {

@@ -4,6 +4,7 @@
 import { createBus } from "./bus.js";
 import { DISCONNECTED_WORDS, watchConnection } from "./connection.js";
 import { cleanupList, h } from "./dom.js";
+import { problemWords } from "./field-words.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
 import { mountLanes } from "./lanes.js";
@@ -55,6 +56,13 @@ export function describeStatus(status, problems = []) {
   }
 }
 
+/** Why Render cannot start, in the fields' own words: "Render cannot start: Steps must be at least 1, got 0." */
+function cannotStartWords(el, problems) {
+  if (!problems.length) return "";
+  const view = el.closest(".gw-root") ?? el;
+  return `Render cannot start: ${problems.map((p) => problemWords(view, p)).join(" · ")}.`;
+}
+
 function mountHeader(el, model, bus) {
   const cleanup = cleanupList();
   const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames "
@@ -91,7 +99,9 @@ function mountHeader(el, model, bus) {
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
     words.textContent = describeStatus(status, problems);
-    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}`
+    const why = cannotStartWords(el, problems);
+    if (why && (status.state ?? "idle") === "idle") words.textContent = why;
+    render.title = why ? why
       : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
     showConnection();

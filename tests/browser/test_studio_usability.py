@@ -91,3 +91,33 @@ def test_after_a_kernel_restart_the_old_panel_says_it_is_not_connected(open_note
     assert ui.render_button.is_disabled()
     assert ui.cancel_button.is_disabled()
     shot(ui.root, "disconnected")
+
+
+# ---------------------------------------------------------------------------- 8. invalid settings in the fields' words
+
+
+def test_an_invalid_setting_is_named_by_its_field_label_and_render_says_why_it_cannot_start(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    steps = ui.field("Steps")
+    steps.fill("0")
+    steps.press("Enter")
+    row = field_row(ui, "num_inference_steps")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'true'", arg=row.element_handle(), timeout=30_000)
+    assert row.locator(".gw-field-error").inner_text() == "Steps must be at least 1, got 0"
+    assert ui.status_words.inner_text() == "Render cannot start: Steps must be at least 1, got 0."
+    assert ui.render_button.get_attribute("title") == "Render cannot start: Steps must be at least 1, got 0."
+    ui.render_button.click()
+    ui.error_banner.wait_for(state="visible", timeout=30_000)
+    time.sleep(1)
+    assert ui.status_words.get_attribute("data-state") == "idle", "no render started"
+    assert ui.status_words.inner_text() == "Render cannot start: Steps must be at least 1, got 0."
+    assert "num_inference_steps" not in ui.error_banner.inner_text()
+    shot(ui.root, "steps refused")
+    steps.fill("2")
+    steps.press("Enter")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'false'", arg=row.element_handle(), timeout=30_000)
+    assert not ui.status_words.inner_text().startswith("Render cannot start")
+    steps.evaluate("(el) => el.blur()")
+    ui.root.get_by_role("button", name="Dismiss error").click()
