@@ -121,3 +121,42 @@ def test_an_invalid_setting_is_named_by_its_field_label_and_render_says_why_it_c
     assert not ui.status_words.inner_text().startswith("Render cannot start")
     steps.evaluate("(el) => el.blur()")
     ui.root.get_by_role("button", name="Dismiss error").click()
+
+
+# ---------------------------------------------------------------------------- 3. a rejected upload changes nothing
+
+
+def test_a_text_file_uploaded_as_audio_leaves_the_project_as_it_was(studio, tmp_path):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Inputs")
+    before = studio.kernel.value("studio.project.to_dict()")
+    notices = ui.root.locator(".gw-notice")
+    shown = notices.count()
+    fake = tmp_path / "song.mp3"
+    fake.write_text("this is not a song\n" * 50)
+    ui.root.locator("input[type=file][accept^='audio']").set_input_files(str(fake))
+    ui.error_banner.wait_for(state="visible", timeout=60_000)
+    assert "song.mp3" in ui.error_banner.inner_text()
+    assert studio.kernel.value("studio.project.to_dict()") == before
+    assert not ui.root.locator(".gw-notice-info", has_text="song.mp3").count(), "no success notice"
+    assert notices.count() - shown <= 1, "one error, not several"
+    assert studio.kernel.value("__import__('os').path.exists('uploads/song.mp3')") is False
+    ui.root.get_by_role("button", name="Dismiss error").click()
+
+
+# ---------------------------------------------------------------------------- 4. a closed Studio stops its render
+
+
+def test_closing_a_studio_cancels_its_render(open_notebook):
+    nb = open_notebook("studio_close", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    nb.kernel.run("studio.project = Project(keyframes=[Keyframe(0, 'a red circle'), Keyframe(400, 'a blue square')],"
+                  " height=64, width=64, num_inference_steps=2, batch_size=1)")
+    ui.render_button.click()
+    wait_until(lambda: nb.kernel.value("studio.frame_count") >= 1, 300, "the render to be under way")
+    nb.kernel.run("studio.close()")
+    wait_until(lambda: not nb.kernel.value("studio.rendering"), 60, "the closed studio's render to stop")
+    state = nb.kernel.value("studio.session.status")
+    assert state["state"] == "cancelled" and state["done"] < 401, state
