@@ -92,6 +92,7 @@ class Session:
         self.inputs = MediaView(self._media_state, self.audio_analysis, self.jobs, self.report, lambda: self.project,
                                 frozenset(describes))
         self._known = self.project.to_dict()  # the project as the panel last had it
+        self._panel_refused: list[Problem] = []  # why the panel's last settings were not applied (none: applied)
         _OPEN.add(self)
         self._react({}, self._known)
 
@@ -158,6 +159,7 @@ class Session:
     def replace_project(self, project: Project) -> None:
         """Edit `project` from now on (another object)."""
         old, self.project = self._known, project
+        self._panel_refused = []
         self._known = project.to_dict()
         self._set("project", project)
         self._react(old, self._known)
@@ -171,7 +173,9 @@ class Session:
                 self.schedule_view.follow(data)
             self._set("problems", problems_as_data(problems))
             self._set("error", "The panel's settings were not applied: fix the marked fields.")
+            self._panel_refused = list(problems)
             return self.project
+        self._panel_refused = []
         if self.error.startswith("The panel's settings were not applied"):
             self.clear_error()
         old = self.project.to_dict()
@@ -427,6 +431,12 @@ class Session:
         _OPEN.discard(self)
 
     def _refuse_invalid(self) -> None:
+        # What the panel shows is not what would render: say so rather than render the last valid settings.
+        if self._panel_refused:
+            first, count = self._panel_refused[0], len(self._panel_refused)
+            more = f" (and {count - 1} more, marked in the panel)" if count > 1 else ""
+            self._set("problems", problems_as_data(self._panel_refused))
+            raise ProjectError(f"Render cannot start: {first.message}{more}")
         self.refresh()
         problems = self.check()
         if problems:

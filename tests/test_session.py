@@ -220,3 +220,16 @@ def test_the_docs_list_the_vocabulary_as_it_is():
     from giffusion_widgets.vocabulary import markdown
 
     assert markdown() in architecture
+
+
+def test_render_is_refused_while_the_panel_holds_settings_that_were_not_applied(tmp_path, panel):
+    session = make(panel, tmp_path, Project(keyframes=[Keyframe(0, "a red circle")], num_inference_steps=3))
+    refused = {**session.project.to_dict(), "num_inference_steps": 0}
+    session.apply_panel(refused)
+    assert session.project.num_inference_steps == 3  # not applied
+    with pytest.raises(ProjectError, match="Render cannot start: num_inference_steps must be at least 1, got 0"):
+        session.start_render()
+    assert not session.rendering and session.frame_count == 0
+    assert [p["field"] for p in session.problems] == ["num_inference_steps"]
+    session.apply_panel({**refused, "num_inference_steps": 2})
+    assert session.project.num_inference_steps == 2 and session._panel_refused == []

@@ -178,6 +178,64 @@ function mountClusterLink(before, model) {
   };
 }
 
+// src/connection.js
+var PING_EVERY_MS = 2e3;
+var NO_ANSWER_MS = 8e3;
+function watchConnection(model, onChange, { every = PING_EVERY_MS, timeout = NO_ANSWER_MS } = {}) {
+  let connected = true;
+  let waitingSince = null;
+  let id = 0;
+  const set = (value) => {
+    if (value === connected) return;
+    connected = value;
+    onChange(connected);
+  };
+  const onMessage = (content) => {
+    if (content?.type !== "pong") return;
+    waitingSince = null;
+    set(true);
+  };
+  const tick = () => {
+    const now = performance.now();
+    try {
+      model.send({ type: "ping", id: ++id });
+    } catch {
+      set(false);
+      return;
+    }
+    if (waitingSince === null) waitingSince = now;
+    else if (now - waitingSince > timeout) set(false);
+  };
+  model.on("msg:custom", onMessage);
+  const timer = setInterval(tick, every);
+  tick();
+  return {
+    connected: () => connected,
+    dispose() {
+      clearInterval(timer);
+      model.off("msg:custom", onMessage);
+    }
+  };
+}
+var DISCONNECTED_WORDS = "Not connected to a kernel: it was restarted or shut down, or is busy with a long cell. Run the Studio cell again for a live panel.";
+
+// src/field-words.js
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function inLabelWords(message, key, label) {
+  if (!key || !label) return String(message ?? "");
+  return String(message ?? "").replace(
+    new RegExp(`(^|[^\\w.])${escapeRegExp(key)}(?![\\w])`, "g"),
+    (_, before) => `${before}${label}`
+  );
+}
+function labelOf(root, key) {
+  const row = root?.querySelector(`.gw-field[data-field="${CSS.escape(String(key))}"]`);
+  return row?.querySelector(".gw-label")?.textContent.trim() || null;
+}
+function problemWords(root, problem) {
+  return inLabelWords(problem.message, problem.field, labelOf(root, problem.field));
+}
+
 // src/icons.js
 var PATHS = {
   play: "M4 2.5v11l9-5.5z",
@@ -1142,6 +1200,28 @@ function createPlayer(bus) {
   return player;
 }
 
+// src/keys.js
+var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+var COMMIT_ON_ENTER = /* @__PURE__ */ new Set(["number", "text", "search", "url", "email", ""]);
+function isEditable(target) {
+  return target instanceof Element && target.matches(EDITABLE);
+}
+function keepKeysInFields(root) {
+  const onKey = (event) => {
+    const target = event.target;
+    if (!isEditable(target)) return;
+    event.stopPropagation();
+    if (event.type === "keydown" && event.key === "Enter" && !event.isComposing && !event.defaultPrevented && target.tagName === "INPUT" && COMMIT_ON_ENTER.has(target.getAttribute("type") ?? "")) {
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
+  };
+}
+
 // src/theme.js
 function parseRgb(color) {
   const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
@@ -1177,6 +1257,7 @@ function rootElement(el, widget, className = "gw-standalone") {
   const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
   el.append(root);
   cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
   return {
     root,
     body,
@@ -1206,9 +1287,10 @@ function mountErrorBanner(el, model) {
   );
   const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
   el.append(banner, problems);
-  const stop = watch(model, ["error"], () => {
+  const stop = watch(model, ["error", "problems"], () => {
     const message = model.get("error") || "";
-    text.textContent = message;
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
     banner.hidden = !message;
   });
   const showProblems = () => {
@@ -1862,8 +1944,8 @@ function controlSettings(model, cleanup) {
 }
 
 // src/motion-settings.js
-function motionSummary(project, labelOf) {
-  const parts = [labelOf("animation_modes", project.animation_mode)];
+function motionSummary(project, labelOf2) {
+  const parts = [labelOf2("animation_modes", project.animation_mode)];
   if (project.color_match) parts.push("colour match");
   if (project.cadence > 1) parts.push(`cadence ${project.cadence}`);
   if (project.loop) parts.push("loop");
@@ -2321,7 +2403,7 @@ function field(model, cleanup, key, label, {
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
       localWhy = "";
     }
-    kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
+    kernelWhy = problemsOf(model, key).map((p) => inLabelWords(p.message, key, label)).join(" · ");
     mark();
   }
   const labelEl = h("label", { for: id, class: "gw-label" }, label);
@@ -2626,10 +2708,10 @@ function mount2(el, model, bus) {
       h("div", { class: "gw-hint" }, "Needs comet_ml and an API key (or offline mode).")
     )
   );
-  const labelOf = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
+  const labelOf2 = (name, value) => terms(model, name).find((t) => t.value === value)?.label ?? value;
   const motion = section(
     "Motion",
-    (p) => motionSummary(p, labelOf),
+    (p) => motionSummary(p, labelOf2),
     false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows))
   );
@@ -3982,6 +4064,11 @@ function describeStatus(status, problems = []) {
       return s.message || "Ready. Edit the keyframes, then press Render.";
   }
 }
+function cannotStartWords(el, problems) {
+  if (!problems.length) return "";
+  const view = el.closest(".gw-root") ?? el;
+  return `Render cannot start: ${problems.map((p) => problemWords(view, p)).join(" · ")}.`;
+}
 function mountHeader(el, model, bus) {
   const cleanup = cleanupList();
   const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames already rendered with the same settings come from the cache)", onclick: () => {
@@ -4008,7 +4095,7 @@ function mountHeader(el, model, bus) {
   );
   el.append(header, progress, words);
   cleanup.add(mountClusterLink(cancel, model));
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
+  const update = () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
@@ -4025,9 +4112,25 @@ function mountHeader(el, model, bus) {
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
     words.textContent = describeStatus(status, problems);
-    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}` : "Render the animation (frames already rendered with the same settings come from the cache)";
+    const why = cannotStartWords(el, problems);
+    if (why && (status.state ?? "idle") === "idle") words.textContent = why;
+    render.title = why ? why : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
-  }));
+    showConnection();
+  };
+  const link = watchConnection(model, () => queueMicrotask(update));
+  const showConnection = () => {
+    const lost = !link.connected();
+    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    if (!lost) return;
+    render.disabled = true;
+    cancel.disabled = true;
+    render.title = DISCONNECTED_WORDS;
+    words.textContent = DISCONNECTED_WORDS;
+    words.dataset.state = "disconnected";
+  };
+  cleanup.add(() => link.dispose());
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
   return () => {
     cleanup.run();
     header.remove();

@@ -360,6 +360,42 @@ function createBus(initial = {}) {
   return bus;
 }
 
+// src/field-words.js
+var escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function inLabelWords(message, key, label) {
+  if (!key || !label) return String(message ?? "");
+  return String(message ?? "").replace(
+    new RegExp(`(^|[^\\w.])${escapeRegExp(key)}(?![\\w])`, "g"),
+    (_, before) => `${before}${label}`
+  );
+}
+function labelOf(root, key) {
+  const row = root?.querySelector(`.gw-field[data-field="${CSS.escape(String(key))}"]`);
+  return row?.querySelector(".gw-label")?.textContent.trim() || null;
+}
+
+// src/keys.js
+var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+var COMMIT_ON_ENTER = /* @__PURE__ */ new Set(["number", "text", "search", "url", "email", ""]);
+function isEditable(target) {
+  return target instanceof Element && target.matches(EDITABLE);
+}
+function keepKeysInFields(root) {
+  const onKey = (event) => {
+    const target = event.target;
+    if (!isEditable(target)) return;
+    event.stopPropagation();
+    if (event.type === "keydown" && event.key === "Enter" && !event.isComposing && !event.defaultPrevented && target.tagName === "INPUT" && COMMIT_ON_ENTER.has(target.getAttribute("type") ?? "")) {
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
+  };
+}
+
 // src/player.js
 function createPlayer(bus) {
   let raf = null;
@@ -464,6 +500,7 @@ function rootElement(el, widget, className = "gw-standalone") {
   const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
   el.append(root);
   cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
   return {
     root,
     body,
@@ -493,9 +530,10 @@ function mountErrorBanner(el, model) {
   );
   const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
   el.append(banner, problems);
-  const stop = watch(model, ["error"], () => {
+  const stop = watch(model, ["error", "problems"], () => {
     const message = model.get("error") || "";
-    text.textContent = message;
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
     banner.hidden = !message;
   });
   const showProblems = () => {

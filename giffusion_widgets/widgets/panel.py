@@ -80,7 +80,7 @@ class Panel(anywidget.AnyWidget):
     def __init__(self, session: Session, **kwargs: Any) -> None:
         self.session = session
         super().__init__(project=session.project, vocabulary=for_panel(), **kwargs)
-        self._handlers = self.messages()
+        self._handlers = {"ping": self._pong, **self.messages()}
         self.on_msg(self._on_message)
         self._after_cell = _AfterCell.register(self)
 
@@ -110,6 +110,10 @@ class Panel(anywidget.AnyWidget):
                 self.project = value
         elif self.has_trait(name):
             setattr(self, name, value)
+
+    def _pong(self, content: dict, _buffers: list) -> None:
+        """The view's "is the kernel still there?" (js/src/connection.js): answered at once, from this thread."""
+        self.send({"type": "pong", "id": content.get("id")})
 
     def _send_message(self, content: dict, buffers: list) -> None:
         self.send(content, buffers=buffers or None)

@@ -2,6 +2,8 @@
 
 import { createBus } from "./bus.js";
 import { cleanupList, h } from "./dom.js";
+import { labelOf, inLabelWords } from "./field-words.js";
+import { keepKeysInFields } from "./keys.js";
 import { watch } from "./model.js";
 import { createPlayer } from "./player.js";
 import { followHostTheme } from "./theme.js";
@@ -13,6 +15,7 @@ export function rootElement(el, widget, className = "gw-standalone") {
   const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
   el.append(root);
   cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
   return {
     root,
     body,
@@ -39,9 +42,12 @@ export function mountErrorBanner(el, model) {
   // of a widget without a settings panel), one line each.
   const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
   el.append(banner, problems);
-  const stop = watch(model, ["error"], () => {
+  const stop = watch(model, ["error", "problems"], () => {
     const message = model.get("error") || "";
-    text.textContent = message;
+    // Settings named as their fields name them ("Steps", not num_inference_steps).
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? [])
+      .reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
     banner.hidden = !message;
   });
   const showProblems = () => {

@@ -4,6 +4,7 @@
 
 import { controlSettings } from "./control-settings.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
+import { inLabelWords } from "./field-words.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
 import { pipelineAdditions } from "./pipeline-additions.js";
@@ -113,7 +114,7 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
       if (valueLabel) valueLabel.textContent = Number(value ?? 0).toFixed(2);
       localWhy = ""; // the box shows the kernel's value again, so what was wrong with the typed text is gone
     }
-    kernelWhy = problemsOf(model, key).map((p) => p.message).join(" · ");
+    kernelWhy = problemsOf(model, key).map((p) => inLabelWords(p.message, key, label)).join(" · ");
     mark();
   }
 

@@ -3,7 +3,9 @@
 
 import { createBus } from "./bus.js";
 import { mountClusterLink } from "./cluster-link.js";
+import { DISCONNECTED_WORDS, watchConnection } from "./connection.js";
 import { cleanupList, h } from "./dom.js";
+import { problemWords } from "./field-words.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
 import { mountLanes } from "./lanes.js";
@@ -55,6 +57,13 @@ export function describeStatus(status, problems = []) {
   }
 }
 
+/** Why Render cannot start, in the fields' own words: "Render cannot start: Steps must be at least 1, got 0." */
+function cannotStartWords(el, problems) {
+  if (!problems.length) return "";
+  const view = el.closest(".gw-root") ?? el;
+  return `Render cannot start: ${problems.map((p) => problemWords(view, p)).join(" · ")}.`;
+}
+
 function mountHeader(el, model, bus) {
   const cleanup = cleanupList();
   const render = h("button", { class: "gw-btn gw-primary", type: "button", title: "Render the animation (frames "
@@ -73,7 +82,7 @@ function mountHeader(el, model, bus) {
     h("span", { class: "gw-spacer" }), cancel, render);
   el.append(header, progress, words);
   cleanup.add(mountClusterLink(cancel, model));
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], () => {
+  const update = () => {
     const status = model.get("status") ?? {};
     const problems = model.get("problems") ?? [];
     const busy = status.state === "rendering" || status.state === "loading";
@@ -92,10 +101,27 @@ function mountHeader(el, model, bus) {
     progress.setAttribute("aria-valuemax", String(total || 1));
     progress.setAttribute("aria-valuenow", String(done));
     words.textContent = describeStatus(status, problems);
-    render.title = problems.length ? `Render cannot start: ${problems.map((p) => p.message).join(" · ")}`
+    const why = cannotStartWords(el, problems);
+    if (why && (status.state ?? "idle") === "idle") words.textContent = why;
+    render.title = why ? why
       : "Render the animation (frames already rendered with the same settings come from the cache)";
     words.dataset.state = status.state ?? "idle";
-  }));
+    showConnection();
+  };
+  // A view whose kernel is gone says so and takes no clicks (connection.js).
+  const link = watchConnection(model, () => queueMicrotask(update));
+  const showConnection = () => {
+    const lost = !link.connected();
+    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    if (!lost) return;
+    render.disabled = true;
+    cancel.disabled = true;
+    render.title = DISCONNECTED_WORDS;
+    words.textContent = DISCONNECTED_WORDS;
+    words.dataset.state = "disconnected";
+  };
+  cleanup.add(() => link.dispose());
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
   return () => {
     cleanup.run();
     header.remove();

@@ -36,7 +36,7 @@ def test_a_value_the_render_would_refuse_is_marked_at_its_field_and_not_applied(
     fps.press("Tab")
     row = field_row(ui, "fps")
     ui.page.wait_for_function("(row) => row.dataset.problem === 'true'", arg=row.element_handle(), timeout=30_000)
-    assert row.locator(".gw-field-error").inner_text() == "fps must be at least 1, got 0"
+    assert row.locator(".gw-field-error").inner_text() == "Frames per second must be at least 1, got 0"
     assert studio.kernel.value("studio.project.fps") == 10, "not applied"
     assert ui.status_words.inner_text().startswith("Render cannot start")
     shot(ui.root, "fps marked")

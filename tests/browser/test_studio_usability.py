@@ -1,0 +1,162 @@
+"""The panel as people use it in real JupyterLab (issue 16): keys typed into fields stay in the fields, a panel whose
+kernel went away says so, theme switches and narrow output areas keep it whole, and its words say what is wrong in
+the fields' own labels."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from lab import wait_until
+from studio_ui import STUDIO_CELL, StudioUI
+
+pytestmark = pytest.mark.browser
+
+
+def keyframes(studio) -> list[list]:
+    return studio.kernel.value("[[k.frame, k.prompt] for k in studio.project.keyframes]")
+
+
+def open_section(ui, title: str) -> None:
+    details = ui.root.locator("details.gw-section", has=ui.page.locator(".gw-section-title", has_text=title))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+def cell_counts(studio) -> list:
+    return [c["count"] for c in studio.nb.cells() if c["type"] == "code"]
+
+
+def field_row(ui, key: str):
+    return ui.root.locator(f".gw-field[data-field={key}]")
+
+
+# ---------------------------------------------------------------------------- 1. keys stay in the fields
+
+
+def test_enter_makes_new_lines_in_the_prompt_text_and_shift_enter_does_not_run_the_cell(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    studio.kernel.run("shown_studio = studio")
+    counts = cell_counts(studio)
+    area = ui.text_view
+    area.click()
+    ui.page.keyboard.press("Control+A")
+    ui.page.keyboard.type("0: a red circle")
+    ui.page.keyboard.press("Enter")
+    ui.page.keyboard.type("8: a blue square")
+    ui.page.keyboard.press("Enter")
+    ui.page.keyboard.type("12: a green triangle")
+    assert ui.text() == "0: a red circle\n8: a blue square\n12: a green triangle"
+    wait_until(lambda: len(keyframes(studio)) == 3, 60, "the kernel to see three typed keyframes")
+    assert keyframes(studio)[2] == [12, "a green triangle"]
+    ui.page.keyboard.press("Shift+Enter")
+    ui.page.keyboard.press("Shift+Enter")
+    time.sleep(2)  # a cell started by the shortcut would have a new count by now
+    assert cell_counts(studio) == counts, "the Studio cell ran again"
+    assert studio.kernel.value("studio is shown_studio")
+    assert area.evaluate("(t) => t === document.activeElement")
+    shot(ui.root, "typed")
+    area.evaluate("(t) => t.blur()")  # the text view follows the project again once left
+
+
+def test_enter_commits_a_number_field(studio):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    steps = ui.field("Steps")
+    steps.click()
+    steps.fill("5")
+    steps.press("Enter")
+    wait_until(lambda: studio.kernel.value("studio.project.num_inference_steps") == 5, 30,
+               "Enter to commit Steps")
+    assert steps.evaluate("(el) => el === document.activeElement"), "Enter keeps the field focused"
+    steps.evaluate("(el) => el.blur()")
+
+
+# ---------------------------------------------------------------------------- 6. a panel whose kernel went away
+
+
+def test_after_a_kernel_restart_the_old_panel_says_it_is_not_connected(open_notebook, shot):
+    nb = open_notebook("studio_restart", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    time.sleep(3)  # a few pings answered: a live panel stays live
+    assert ui.render_button.is_enabled()
+    assert ui.status_words.get_attribute("data-state") == "idle"
+    nb.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    ui.page.wait_for_function("(el) => el.dataset.state === 'disconnected'", arg=ui.status_words.element_handle(),
+                              timeout=60_000, polling=200)
+    assert ui.status_words.inner_text().startswith("Not connected to a kernel")
+    assert ui.render_button.is_disabled()
+    assert ui.cancel_button.is_disabled()
+    shot(ui.root, "disconnected")
+
+
+# ---------------------------------------------------------------------------- 8. invalid settings in the fields' words
+
+
+def test_an_invalid_setting_is_named_by_its_field_label_and_render_says_why_it_cannot_start(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    steps = ui.field("Steps")
+    steps.fill("0")
+    steps.press("Enter")
+    row = field_row(ui, "num_inference_steps")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'true'", arg=row.element_handle(), timeout=30_000)
+    assert row.locator(".gw-field-error").inner_text() == "Steps must be at least 1, got 0"
+    assert ui.status_words.inner_text() == "Render cannot start: Steps must be at least 1, got 0."
+    assert ui.render_button.get_attribute("title") == "Render cannot start: Steps must be at least 1, got 0."
+    ui.render_button.click()
+    ui.error_banner.wait_for(state="visible", timeout=30_000)
+    time.sleep(1)
+    assert ui.status_words.get_attribute("data-state") == "idle", "no render started"
+    assert ui.status_words.inner_text() == "Render cannot start: Steps must be at least 1, got 0."
+    assert "num_inference_steps" not in ui.error_banner.inner_text()
+    shot(ui.root, "steps refused")
+    steps.fill("2")
+    steps.press("Enter")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'false'", arg=row.element_handle(), timeout=30_000)
+    assert not ui.status_words.inner_text().startswith("Render cannot start")
+    steps.evaluate("(el) => el.blur()")
+    ui.root.get_by_role("button", name="Dismiss error").click()
+
+
+# ---------------------------------------------------------------------------- 3. a rejected upload changes nothing
+
+
+def test_a_text_file_uploaded_as_audio_leaves_the_project_as_it_was(studio, tmp_path):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Inputs")
+    before = studio.kernel.value("studio.project.to_dict()")
+    notices = ui.root.locator(".gw-notice")
+    shown = notices.count()
+    fake = tmp_path / "song.mp3"
+    fake.write_text("this is not a song\n" * 50)
+    ui.root.locator("input[type=file][accept^='audio']").set_input_files(str(fake))
+    ui.error_banner.wait_for(state="visible", timeout=60_000)
+    assert "song.mp3" in ui.error_banner.inner_text()
+    assert studio.kernel.value("studio.project.to_dict()") == before
+    assert not ui.root.locator(".gw-notice-info", has_text="song.mp3").count(), "no success notice"
+    assert notices.count() - shown <= 1, "one error, not several"
+    assert studio.kernel.value("__import__('os').path.exists('uploads/song.mp3')") is False
+    ui.root.get_by_role("button", name="Dismiss error").click()
+
+
+# ---------------------------------------------------------------------------- 4. a closed Studio stops its render
+
+
+def test_closing_a_studio_cancels_its_render(open_notebook):
+    nb = open_notebook("studio_close", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    nb.kernel.run("studio.project = Project(keyframes=[Keyframe(0, 'a red circle'), Keyframe(400, 'a blue square')],"
+                  " height=64, width=64, num_inference_steps=2, batch_size=1)")
+    ui.render_button.click()
+    wait_until(lambda: nb.kernel.value("studio.frame_count") >= 1, 300, "the render to be under way")
+    nb.kernel.run("studio.close()")
+    wait_until(lambda: not nb.kernel.value("studio.rendering"), 60, "the closed studio's render to stop")
+    state = nb.kernel.value("studio.session.status")
+    assert state["state"] == "cancelled" and state["done"] < 401, state
