@@ -1639,6 +1639,33 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
   };
 }
 
+// src/beat-settings.js
+function beatSummary(project, labelOf) {
+  if (!project) return "";
+  const unit = `keyframes in ${labelOf("keyframe_units", project.keyframe_unit)}`;
+  return project.bpm ? `${project.bpm} BPM · ${project.beats_per_bar} a bar · ${unit}` : `no tempo · ${unit}`;
+}
+function beatFields(add, terms2, grid, button) {
+  return [
+    grid(
+      add("bpm", "Tempo (BPM)", {
+        kind: "optfloat",
+        min: 20,
+        max: 400,
+        placeholder: "none",
+        hint: "beats per minute: the timeline draws beats and bars, keyframes snap to them (Alt frees)"
+      }),
+      add("beats_per_bar", "Beats per bar", { kind: "int", min: 1, max: 32 }),
+      add("keyframe_unit", "Keyframes stay on their", {
+        kind: "select",
+        options: terms2("keyframe_units"),
+        hint: "when fps changes; the timeline counts in this unit"
+      })
+    ),
+    button
+  ];
+}
+
 // src/motion-settings.js
 function motionSummary(project, labelOf) {
   const parts = [labelOf("animation_modes", project.animation_mode)];
@@ -2025,14 +2052,14 @@ function field(model, cleanup, key, label, {
   } else if (kind === "check") {
     input = h("input", { type: "checkbox", id, class: "gw-check" });
   } else {
-    const numeric = kind === "int" || kind === "float" || kind === "optint" || kind === "range";
+    const numeric = ["int", "float", "optint", "optfloat", "range"].includes(kind);
     input = h("input", {
       class: `gw-input${numeric && kind !== "range" ? " gw-num" : ""}`,
       id,
       type: kind === "range" ? "range" : numeric ? "number" : "text",
       min,
       max,
-      step: step ?? (kind === "float" ? "any" : numeric ? "1" : void 0),
+      step: step ?? (kind === "float" || kind === "optfloat" ? "any" : numeric ? "1" : void 0),
       placeholder,
       list: list ? `${id}-list` : void 0,
       autocomplete: "off",
@@ -2051,7 +2078,9 @@ function field(model, cleanup, key, label, {
     if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
     if (kind === "scheduled" && raw !== "") return { ok: true, value: scheduledValue(raw) };
-    if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    if (raw === "") {
+      return kind === "optint" || kind === "optfloat" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    }
     const value = Number(raw);
     if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
     if ((kind === "int" || kind === "optint" || kind === "batch") && !Number.isInteger(value)) {
@@ -2411,6 +2440,24 @@ function mount2(el, model, bus) {
     false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows))
   );
+  const tempoButton = h("button", {
+    class: "gw-btn",
+    type: "button",
+    "data-action": "tempo-from-audio",
+    title: "Find the tempo of the audio input (librosa's beat tracker)",
+    onclick: () => send({ type: "tempo_from_audio" })
+  }, "Tempo from audio");
+  const beats = section(
+    "Beat grid",
+    (p) => beatSummary(p, labelOf),
+    false,
+    ...beatFields(
+      add,
+      (name) => terms(model, name),
+      (...rows) => h("div", { class: "gw-grid" }, rows),
+      h("div", { class: "gw-row" }, tempoButton)
+    )
+  );
   const additions = pipelineAdditions(model, cleanup);
   fields.push({ key: "additions", show: () => {
   }, flush: additions.flush });
@@ -2422,6 +2469,7 @@ function mount2(el, model, bus) {
     interpolation,
     motion,
     output,
+    beats,
     timing,
     inspire,
     projectSection
