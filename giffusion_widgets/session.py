@@ -465,6 +465,7 @@ class Session:
             self.pipelines.ready(project)  # the renderer shares this resolver, so it renders with that pipeline
             renderer = self.renderer
             self.run.planning(project.num_frames)
+            self.run.update_status(kind=kind)  # the panel shows a draft as a storyboard
             return self._render_call(renderer, project, kind, options or {}, cancel)
         except KeyboardInterrupt:
             raise

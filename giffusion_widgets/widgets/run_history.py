@@ -11,17 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectError
-from .run_view import MIME
+from .run_view import MIME, run_kind
 
 HISTORY_SIZE = 5
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024  # an output larger than this is kept on disk only, not sent to the panel
-
-
-def run_kind(animation: Any) -> str:
-    """"draft", "range" or "render": what made the run (drafts and ranges say so in their Animation)."""
-    if getattr(animation, "draft", False):
-        return "draft"
-    return "range" if getattr(animation, "frame_range", None) else "render"
 
 
 class RunHistory:
