@@ -25,6 +25,7 @@ class Animation:
     pipeline_identity: dict = field(default_factory=dict)
     cancelled: bool = False
     draft: bool = False  # a preview: some frames only, fewer steps, smaller
+    frame_range: tuple[int, int] | None = None  # (start, end) of a range re-rendered with render_range
     audio_keyframes: list | None = None
 
     @classmethod

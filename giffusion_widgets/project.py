@@ -35,6 +35,7 @@ from .vocabulary import (
     BORDER_MODES,
     EASINGS,
     EMBEDDING_INTERPOLATIONS,
+    KEYFRAME_UNITS,
     OUTPUT_FORMATS,
 )
 
@@ -52,6 +53,8 @@ MAX_FPS = 120
 MAX_BATCH = 256
 MAX_LATENT_CHANNELS = 64
 MAX_CADENCE = 50  # frames warped between two rendered ones in the 2D mode
+MIN_BPM, MAX_BPM = 20, 400  # a tempo the beat grid can draw (beats.py)
+MAX_BEATS_PER_BAR = 32
 
 # Characters the prompt grammar treats as blank around a value: tab and the Unicode space separators (category
 # Zs). Written out, not taken from str.isspace, so the panel's grammar uses the very same set.
@@ -247,6 +250,11 @@ _RULES: dict[str, _Rule | _Nested] = {
     "cadence": _whole(1, MAX_CADENCE),
     "loop": _FLAG,
     "boomerang": _FLAG,
+    # The beat grid (beats.py): the panel's timeline and how keyframes follow an fps change
+    "bpm": _Rule(lambda v: v is None or _is_number(v), f"a number from {MIN_BPM} to {MAX_BPM} or None",
+                 lambda name, value: None if value is None else _rate(MIN_BPM, MAX_BPM).check(name, value)),
+    "beats_per_bar": _whole(1, MAX_BEATS_PER_BAR),
+    "keyframe_unit": _choice(KEYFRAME_UNITS),
 }
 
 _STRENGTH_2D = _scheduled(0, 1)
@@ -409,6 +417,11 @@ class Project:
     cadence: int = 1  # 2D mode: render every Nth frame, warp and blend the ones between
     loop: bool = False  # the last frames walk back to the first keyframe's noise and prompt
     boomerang: bool = False  # the output plays forward, then backward
+    # The beat grid: the tempo (None: none set; the panel can take it from the audio), the bar's length, and the
+    # unit keyframes keep their place in when fps changes (`retime`): "frames", "seconds" or "beats"
+    bpm: float | None = None
+    beats_per_bar: int = 4
+    keyframe_unit: str = "frames"
 
     def __post_init__(self) -> None:
         self.easing = EASING_ALIASES.get(self.easing, self.easing) if isinstance(self.easing, str) else self.easing
@@ -445,6 +458,21 @@ class Project:
         from .prompts import parse_prompts
 
         self.keyframes = parse_prompts(text)
+
+    def retime(self, fps: float) -> Project:
+        """Set `fps`; with keyframe_unit "seconds" or "beats" the keyframes move to the frames of the same seconds
+        (so the same beats). ProjectError, with nothing changed, when two keyframes would share a frame."""
+        from .beats import retime_keyframes
+
+        rule = _RULES["fps"]
+        if message := rule.problem("fps", fps):
+            raise ProjectError(message, [Problem("fps", message)])
+        if self.keyframe_unit != "frames" and fps != self.fps:
+            moved = retime_keyframes([k.frame for k in self.keyframes], self.fps, fps)
+            for keyframe, frame in zip(self.keyframes, moved, strict=True):
+                keyframe.frame = frame
+        self.fps = fps
+        return self
 
     # --------------------------------------------------------------- validation
     def validate(self) -> Project:

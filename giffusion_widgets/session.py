@@ -27,6 +27,7 @@ from .widgets.jobs import Jobs
 from .widgets.media_view import MediaView
 from .widgets.panel_input import Problem, problems_as_data, project_from_panel, project_problems
 from .widgets.pipeline_source import PipelineSource
+from .widgets.run_history import RunHistory
 from .widgets.run_view import IDLE, RunView
 from .widgets.schedule_view import ScheduleView
 from .widgets.uploads import (
@@ -77,6 +78,7 @@ class Session:
         self.jobs = Jobs(self.report)
         self.pipelines = PipelineSource(pipeline, on_info=self._pipeline_changed)
         self.run = RunView(on_state, on_message)
+        self.history = RunHistory(lambda entries: self._on_state("run_history", entries))
         self._renderer: Any = None
         self.client = client  # a Dask client: its workers make the frames of a render (previews stay here)
         self._render_lock = threading.Lock()
@@ -176,6 +178,9 @@ class Session:
             self._panel_refused = list(problems)
             return self.project
         self._panel_refused = []
+        incoming = self._follow_fps(incoming)
+        if incoming is None:
+            return self.project
         if self.error.startswith("The panel's settings were not applied"):
             self.clear_error()
         old = self.project.to_dict()
@@ -396,16 +401,21 @@ class Session:
         self._refuse_invalid()
         return self._render(self._claim())
 
-    def start_render(self) -> bool:
-        """Render in a background thread (the kernel keeps answering, Cancel works); False when one is running."""
+    def start_render(self, kind: str = "render", **options: Any) -> bool:
+        """Render in a background thread (the kernel keeps answering, Cancel works); False when one is running.
+        `kind` "draft" makes the keyframes-only preview, "range" the frames `start` .. `end` (see _render_call)."""
         self._refuse_invalid()
+        if kind == "range":  # a range outside the animation is refused before the thread starts
+            from .engine.renderer import frame_range
+
+            frame_range(self.project, options.get("start"), options.get("end"))
         try:
             cancel = self._claim()
         except RenderBusy:
             self.notice("A render is already running: wait for it or press Cancel.")
             return False
-        self._render_thread = threading.Thread(target=self._render_quietly, args=(cancel,), name="giffusion-render",
-                                               daemon=True)
+        self._render_thread = threading.Thread(target=self._render_quietly, args=(cancel, kind, options),
+                                               name="giffusion-render", daemon=True)
         self._render_thread.start()
         return True
 
@@ -451,13 +461,13 @@ class Session:
             self._cancel = threading.Event()
             return self._cancel
 
-    def _render_quietly(self, cancel: threading.Event) -> None:
+    def _render_quietly(self, cancel: threading.Event, kind: str = "render", options: dict | None = None) -> None:
         try:
-            self._render(cancel)
+            self._render(cancel, kind, options)
         except BaseException:  # already in `status` and `error`; the thread has nobody else to tell
             pass
 
-    def _render(self, cancel: threading.Event) -> Any:
+    def _render(self, cancel: threading.Event, kind: str = "render", options: dict | None = None) -> Any:
         try:
             if self._error_from_render:
                 self.clear_error()
@@ -467,7 +477,8 @@ class Session:
             self.pipelines.ready(project)  # the renderer shares this resolver, so it renders with that pipeline
             renderer = self.renderer
             self.run.planning(project.num_frames)
-            return renderer.render(project, on_event=self.on_render_event, cancel=cancel)
+            self.run.update_status(kind=kind)  # the panel shows a draft as a storyboard
+            return self._render_call(renderer, project, kind, options or {}, cancel)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:
@@ -479,10 +490,81 @@ class Session:
             self._busy = False
 
     def on_render_event(self, event: Any) -> None:
-        """The engine's events: to the run view, and a finished run to Comet when asked."""
+        """The engine's events: to the run view and the run history, and a finished run to Comet when asked."""
         self.run.on_event(event)
+        if event.kind == "finished":
+            self.history.add(event.animation)
         if event.kind == "finished" and self.log_to_comet:  # never on the render's thread: a slow network must
             self.jobs.start(self._log_to_comet, event.animation, name="comet")  # not hold the next render
+
+    # ---------------------------------------------------------------- drafts, ranges, beats, history
+    def _render_call(self, renderer: Any, project: Project, kind: str, options: dict,
+                     cancel: threading.Event) -> Any:
+        """The renderer's call for a kind of run: "render" (every frame), "draft" (Renderer.preview: the keyframes
+        only, fewer steps, half size) or "range" (Renderer.render_range: frames start .. end, cache shared)."""
+        events = {"on_event": self.on_render_event, "cancel": cancel}
+        if kind == "draft":
+            return renderer.preview(project, **events)
+        if kind == "range":
+            return renderer.render_range(project, int(options["start"]), int(options["end"]), **events)
+        if kind != "render":
+            raise ProjectError(f"there is no kind of run called {kind!r}: render, draft or range")
+        return renderer.render(project, **events)
+
+    def draft(self) -> Any:
+        """A draft storyboard (the keyframes only, a quarter of the steps, half size) in the calling thread."""
+        self._refuse_invalid()
+        return self._render(self._claim(), "draft")
+
+    def render_range(self, start: int, end: int) -> Any:
+        """Render frames `start` .. `end` only (both included), in the calling thread; the cache is shared."""
+        self._refuse_invalid()
+        return self._render(self._claim(), "range", {"start": start, "end": end})
+
+    def tempo_from_audio(self) -> float:
+        """Set the project's bpm from its audio (librosa's beat tracker, refined by a line through the beats)."""
+        from .beats import tempo_of
+
+        if not self.project.audio_input:
+            raise MediaError("there is no audio input to take a tempo from: choose an audio file, or type a tempo")
+        tempo = tempo_of(self.audio_analysis())
+        self.project.bpm = tempo.bpm
+        self.refresh()
+        self.notice(f"Tempo {tempo.bpm:g} BPM from {Path(self.project.audio_input).name} ({len(tempo.beats)} beats).")
+        return tempo.bpm
+
+    def _follow_fps(self, incoming: Project) -> Project | None:
+        """A panel edit of fps alone, with keyframes kept in seconds or beats: the keyframes move to their second.
+        None (problems set) when two keyframes would share a frame at the new rate."""
+        p = self.project
+        same_frames = [k.frame for k in incoming.keyframes] == [k.frame for k in p.keyframes]
+        if incoming.fps == p.fps or incoming.keyframe_unit == "frames" or not same_frames:
+            return incoming
+        fps, incoming.fps = incoming.fps, p.fps
+        try:
+            return incoming.retime(fps)
+        except ProjectError as exc:
+            self._set("problems", problems_as_data([Problem("fps", str(exc))]))
+            return None
+
+    def restore_run(self, run_id: str) -> Project:
+        """Bring back the settings of one of the last runs (the current ones are kept for one `undo_restore`)."""
+        settings = self.history.settings_of(run_id)
+        self.history.remember(self.project.to_dict())
+        self.assign(Project.from_dict(copy.deepcopy(settings)))
+        self.refresh()
+        self.notice(f"Settings of {run_id} restored; Undo brings the ones before back.")
+        return self.project
+
+    def undo_restore(self) -> Project:
+        """Put back the settings the last restore replaced."""
+        if self.history.undo is None:
+            raise ProjectError("there is no restore to undo")
+        settings, self.history.undo = self.history.undo, None
+        self.assign(Project.from_dict(settings))
+        self.refresh()
+        self.notice("The settings before the restore are back.")
+        return self.project
 
     def _log_to_comet(self, animation: Any) -> None:
         from .tracking import log_to_comet

@@ -107,6 +107,13 @@ INSPIRATION_MODE_TERMS = (
     Term("append", "append a style phrase to every prompt", "keeps each keyframe and adds a style to its prompt"),
 )
 
+# How keyframes keep their place when fps changes (Project.keyframe_unit); the timeline's axis counts in this unit
+KEYFRAME_UNIT_TERMS = (
+    Term("frames", "frames", "keyframes stay on their frame numbers when fps changes"),
+    Term("seconds", "seconds", "keyframes stay on their second when fps changes"),
+    Term("beats", "beats", "keyframes stay on their beat when fps changes; the timeline counts beats and bars"),
+)
+
 MEDIA_KIND_TERMS = (
     Term("image", "Initial image", "image/*"),
     Term("audio", "Audio", "audio/*,.wav,.mp3,.flac,.ogg"),
@@ -130,6 +137,7 @@ SCHEDULERS = values(SCHEDULER_TERMS)
 PIPELINE_CLASSES = values(PIPELINE_CLASS_TERMS)
 INSPIRATION_MODES = values(INSPIRATION_MODE_TERMS)
 MEDIA_KINDS = values(MEDIA_KIND_TERMS)
+KEYFRAME_UNITS = values(KEYFRAME_UNIT_TERMS)
 
 # Name in the panel's vocabulary -> terms; the name is also the key the front end reads.
 ALL: dict[str, tuple[Term, ...]] = {
@@ -145,6 +153,7 @@ ALL: dict[str, tuple[Term, ...]] = {
     "inspiration_modes": INSPIRATION_MODE_TERMS,
     "media_kinds": MEDIA_KIND_TERMS,
     "scheduled_settings": SCHEDULED_SETTING_TERMS,
+    "keyframe_units": KEYFRAME_UNIT_TERMS,
 }
 
 

@@ -97,7 +97,7 @@ def test_the_settings_panel_has_a_field_for_every_project_setting():
     from giffusion_widgets.vocabulary import SCHEDULED_SETTINGS
 
     source = "\n".join((JS / "src" / name).read_text(encoding="utf-8")
-                       for name in ("settings.js", "motion-settings.js"))
+                       for name in ("settings.js", "motion-settings.js", "beat-settings.js"))
     fields = set(re.findall(r'add\("(\w+)"', source))
     # The "LoRA and arguments" section builds its own fields, each given its project key first.
     additions = (JS / "src" / "pipeline-additions.js").read_text(encoding="utf-8")

@@ -755,6 +755,8 @@ def test_the_vocabulary_reaches_every_widget_once_and_the_panel_hard_codes_none(
             continue
         if name == "scheduled_settings":  # also the project's field names, which the settings edit by name
             continue
+        if name == "keyframe_units":  # "frames" is also a message type; the time axis converts by unit
+            continue
         for term in terms:
             assert f'"{term.value}"' not in sources, f"js/src writes out {term.value!r}"
 

@@ -136,6 +136,19 @@ class Renderer:
         with self._lock:
             return _Run(self, project, run_dir, on_event or (lambda e: None), cancel or threading.Event()).execute()
 
+    def render_range(self, project: Project, start: int, end: int, run_dir: str | os.PathLike | None = None,
+                     on_event: EventHandler | None = None, cancel: threading.Event | None = None) -> Animation:
+        """Render only frames `start` .. `end` (both included) of `project`, into a run folder of their own.
+
+        The frames have the keys a full render gives them, so they come from and go to the same frame cache, bit
+        for bit: re-render a stretch after an edit, then the full render reuses it (and the other way round). In
+        the 2D mode the frames of the chain before `start` are made (or reused) too, as each grows from the last.
+        """
+        frames = frame_range(project, start, end)
+        with self._lock:
+            return _Run(self, project, run_dir, on_event or (lambda e: None), cancel or threading.Event(),
+                        only=frames).execute()
+
     def preview(self, project: Project, *, every: int | None = None, steps: int | None = None,
                 scale: float = 0.5, tiny_vae: Any = None, run_dir: str | os.PathLike | None = None,
                 on_event: EventHandler | None = None, cancel: threading.Event | None = None) -> Animation:
@@ -151,11 +164,23 @@ class Renderer:
                         draft=draft).execute()
 
 
+def frame_range(project: Project, start: int, end: int) -> list[int]:
+    """The frames start .. end (both included); ProjectError naming the bound when they are not frames of it."""
+    count = project.copy().validate().num_frames
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ProjectError(f"the range's {name} must be a whole frame number, got {value!r}")
+    if not 0 <= start <= end < count:
+        raise ProjectError(f"frames {start} to {end} are not a range of this animation's {count} frames "
+                           f"(0 to {count - 1}, start <= end)")
+    return list(range(start, end + 1))
+
+
 class _Run:
     """One render: its snapshot, plan, pipeline, folder and counts."""
 
     def __init__(self, renderer: Renderer, project: Project, run_dir: Any, emit: EventHandler,
-                 cancel: threading.Event, draft: Draft | None = None) -> None:
+                 cancel: threading.Event, draft: Draft | None = None, only: list[int] | None = None) -> None:
         from ..schedule import check_inputs
 
         self.renderer = renderer
@@ -163,12 +188,13 @@ class _Run:
         self.emit = emit
         self.cancel = cancel
         self.draft = draft
+        self.only = only  # a frame range (render_range): only these frames, with the keys of a full render
         check_inputs(self.project)  # media a render can open, before any folder is made, naming the file
         self.plan, self.audio_keyframes = plan_project(self.project, renderer.audio_analysis)
         self.feedback = self.project.animation_mode == "2d"
         self.chain_plan = Plan(self.plan.project, list(self.plan.frames), self.plan.energy, self.plan.values)
-        if draft is not None:
-            keep = set(draft.frames)
+        if draft is not None or only is not None:
+            keep = set(draft.frames if draft is not None else only)
             self.plan.frames = [f for f in self.plan.frames if f.index in keep]
         self.base, self.pipe = renderer.resolver.for_call(self.project)  # loaded before any folder is made
         if self.feedback:  # frame 0 from noise by the pipeline itself, the frames after by its image-to-image form
@@ -276,13 +302,14 @@ class _Run:
                     settings.update(self.key_images.key())
                 chain = None
                 if self.feedback:
-                    chain = Chain.of(self.chain_plan, settings, rendered=draft_frames, outputs=draft_frames)
+                    chain = Chain.of(self.chain_plan, settings, rendered=draft_frames,
+                                     outputs=draft_frames or self.only)
                     groups = chain.groups()
                 else:
                     groups = frame_keys(self.plan, settings)
                 self._event("started")
                 order = [s.index for s in self.plan.frames]
-                if p.boomerang and self.draft is None:  # forward, then back without repeating either end
+                if p.boomerang and self.draft is None and self.only is None:  # forward, then back, ends once
                     order += order[-2:0:-1]
                 output = OutputStream(self.folder, order, gif=self.writes_gif,
                                       fps=self.draft.output_fps if self.draft else p.fps,
@@ -411,7 +438,8 @@ class _Run:
     def _animation(self, output: Path | None, cancelled: bool, identity: dict) -> Animation:
         return Animation(run_dir=self.run_dir, project=self.project, frames=self.folder.frames(), path=output,
                          rendered=self.rendered, reused=self.reused, pipeline_identity=identity,
-                         cancelled=cancelled, draft=self.draft is not None, audio_keyframes=self.audio_keyframes)
+                         cancelled=cancelled, draft=self.draft is not None, audio_keyframes=self.audio_keyframes,
+                         frame_range=(self.only[0], self.only[-1]) if self.only else None)
 
     def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int, *,
               guidance: float | None = None, output: str = "pil", image: Any = None, strength: float | None = None,

@@ -1393,6 +1393,241 @@ function frameStore(model) {
   return store;
 }
 
+// src/run-extras.js
+var THUMB_PX = 40;
+function parseRange(startText, endText, numFrames) {
+  const [a, b] = [String(startText).trim(), String(endText).trim()];
+  const start = Number(a);
+  const end = Number(b);
+  if (!a || !b || !Number.isInteger(start) || !Number.isInteger(end)) return { ok: false, why: "whole frame numbers" };
+  if (start < 0 || end < start || end >= numFrames) {
+    return { ok: false, why: `frames 0 to ${Math.max(0, numFrames - 1)}, first ≤ last` };
+  }
+  return { ok: true, start, end };
+}
+function describeRun(entry) {
+  const parts = [
+    entry.kind,
+    `${entry.frames} frame${entry.frames === 1 ? "" : "s"}`,
+    `${entry.rendered} rendered, ${entry.reused} from cache`
+  ];
+  if (entry.settings?.seed !== void 0) parts.push(`seed ${entry.settings.seed}`);
+  return parts.join(" · ");
+}
+var numFramesOf = (project) => project?.keyframes?.length ? Math.max(...project.keyframes.map((k) => k.frame)) + 1 : 0;
+function mountRunTools(el, model, bus) {
+  const cleanup = cleanupList();
+  const flushAndSend = (content) => {
+    bus.emit("flush");
+    model.send(content);
+  };
+  const draft = h("button", {
+    class: "gw-btn",
+    type: "button",
+    "data-action": "draft",
+    title: "A quick storyboard: only the keyframes, a quarter of the steps, half the size",
+    onclick: () => flushAndSend({ type: "draft" })
+  }, "Draft");
+  const start = h("input", {
+    class: "gw-input gw-num gw-range-start",
+    type: "number",
+    min: 0,
+    step: 1,
+    "aria-label": "First frame of the range",
+    value: "0"
+  });
+  const end = h("input", {
+    class: "gw-input gw-num gw-range-end",
+    type: "number",
+    min: 0,
+    step: 1,
+    "aria-label": "Last frame of the range",
+    value: "0"
+  });
+  const note = h("span", { class: "gw-field-error gw-range-note" });
+  const range = h("button", {
+    class: "gw-btn",
+    type: "button",
+    "data-action": "render-range",
+    title: "Render only these frames (the full render reuses them from the cache)",
+    onclick: () => {
+      const result = parseRange(start.value, end.value, numFramesOf(getProject(model)));
+      note.textContent = result.ok ? "" : result.why;
+      if (result.ok) flushAndSend({ type: "render_range", start: result.start, end: result.end });
+    }
+  }, "Render frames");
+  const row = h(
+    "div",
+    { class: "gw-row gw-run-tools" },
+    draft,
+    h("span", { class: "gw-spacer" }),
+    h("span", { class: "gw-label" }, "Frames"),
+    start,
+    h("span", {}, "to"),
+    end,
+    range,
+    note
+  );
+  el.append(row);
+  let known = -1;
+  cleanup.add(watch(model, ["status", "project"], () => {
+    const state = model.get("status")?.state;
+    const busy = state === "rendering" || state === "loading";
+    draft.disabled = busy;
+    range.disabled = busy;
+    const last = numFramesOf(getProject(model)) - 1;
+    if (last !== known) {
+      if (Number(end.value) === known || known < 0) end.value = String(Math.max(0, last));
+      start.max = end.max = String(Math.max(0, last));
+      known = last;
+    }
+  }));
+  return () => {
+    cleanup.run();
+    row.remove();
+  };
+}
+function mountStoryboard(el, model) {
+  const cleanup = cleanupList();
+  const store = frameStore(model);
+  const grid = h("div", { class: "gw-storyboard-frames" });
+  const box = h(
+    "div",
+    { class: "gw-storyboard", hidden: true },
+    h(
+      "div",
+      { class: "gw-toolbar" },
+      h("span", { class: "gw-title" }, "Draft storyboard"),
+      h("span", { class: "gw-count" }, "keyframes only · fewer steps · half size")
+    ),
+    grid
+  );
+  el.append(box);
+  const show = () => {
+    const isDraft = model.get("status")?.kind === "draft";
+    box.hidden = !isDraft;
+    if (!isDraft) return;
+    const items = [];
+    store.urls.forEach((url, index) => {
+      if (url) items.push(h(
+        "figure",
+        { class: "gw-story-frame", "data-frame": String(index) },
+        h("img", { src: url, alt: `Draft frame ${index}` }),
+        h("figcaption", {}, `frame ${index}`)
+      ));
+    });
+    grid.replaceChildren(...items);
+  };
+  cleanup.add(watch(model, ["status"], show));
+  cleanup.add(store.subscribe(show));
+  return () => {
+    cleanup.run();
+    box.remove();
+  };
+}
+function mountKeyframeThumbs(el, model, bus) {
+  const cleanup = cleanupList();
+  const store = frameStore(model);
+  const strip2 = h("div", { class: "gw-keyframe-thumbs", "aria-hidden": "true" });
+  el.append(strip2);
+  const draw = () => {
+    const axis = bus.state.axis;
+    const keyframes = getProject(model)?.keyframes ?? [];
+    const shown = axis ? keyframes.filter((k) => store.has(k.frame)) : [];
+    strip2.hidden = !shown.length;
+    strip2.replaceChildren(...shown.map((k) => {
+      const x = frameToX(axis, k.frame);
+      return h("img", {
+        class: "gw-keyframe-thumb",
+        src: store.get(k.frame),
+        alt: "",
+        "data-frame": String(k.frame),
+        title: `frame ${k.frame}: ${k.prompt}`,
+        style: `left: ${(x - THUMB_PX / 2).toFixed(1)}px`
+      });
+    }).filter((img) => {
+      const left = parseFloat(img.style.left);
+      return axis && left > -THUMB_PX && left < axis.width;
+    }));
+  };
+  cleanup.add(watch(model, ["project"], draw));
+  cleanup.add(store.subscribe(draw));
+  cleanup.add(bus.on("axis", draw));
+  return () => {
+    cleanup.run();
+    strip2.remove();
+  };
+}
+function mountRunHistory(el, model) {
+  const cleanup = cleanupList();
+  let urls = [];
+  const list = h("div", { class: "gw-history-runs" });
+  const undo = h("button", {
+    class: "gw-btn",
+    type: "button",
+    "data-action": "undo-restore",
+    hidden: true,
+    title: "Put back the settings the last restore replaced",
+    onclick: () => {
+      model.send({ type: "undo_restore" });
+      undo.hidden = true;
+    }
+  }, "Undo restore");
+  const box = h(
+    "section",
+    { class: "gw-card gw-history", hidden: true },
+    h(
+      "div",
+      { class: "gw-toolbar" },
+      h("span", { class: "gw-title" }, "Recent runs"),
+      h("span", { class: "gw-count gw-history-count" }),
+      h("span", { class: "gw-spacer" }),
+      undo
+    ),
+    list
+  );
+  el.append(box);
+  const show = () => {
+    for (const url of urls) URL.revokeObjectURL(url);
+    urls = [];
+    const entries = model.get("run_history") ?? [];
+    box.hidden = !entries.length;
+    box.querySelector(".gw-history-count").textContent = `the last ${entries.length}`;
+    list.replaceChildren(...entries.map((entry) => {
+      const url = blobUrl(entry.output, entry.mime);
+      if (url) urls.push(url);
+      const media = !url ? h("div", { class: "gw-output-empty" }, "kept on disk") : String(entry.mime).startsWith("video/") ? h("video", { src: url, muted: true, loop: true, autoplay: true }) : h("img", { src: url, alt: `Run ${entry.run_id}` });
+      return h(
+        "figure",
+        { class: "gw-history-run", "data-run": entry.run_id },
+        media,
+        h(
+          "figcaption",
+          {},
+          h("div", { class: "gw-history-what" }, describeRun(entry)),
+          h("div", { class: "gw-hint" }, (entry.prompts ?? []).join(" → ")),
+          h("button", {
+            class: "gw-btn",
+            type: "button",
+            "data-action": "restore-run",
+            title: "Bring this run's settings back (Undo restore takes it back)",
+            onclick: () => {
+              model.send({ type: "restore_run", run_id: entry.run_id });
+              undo.hidden = false;
+            }
+          }, "Restore")
+        )
+      );
+    }));
+  };
+  cleanup.add(watch(model, ["run_history"], show));
+  return () => {
+    cleanup.run();
+    for (const url of urls) URL.revokeObjectURL(url);
+    box.remove();
+  };
+}
+
 // src/filmstrip.js
 var THUMB_HEIGHT = 56;
 var GAP = 6;
@@ -1943,6 +2178,33 @@ function controlSettings(model, cleanup) {
   } };
 }
 
+// src/beat-settings.js
+function beatSummary(project, labelOf2) {
+  if (!project) return "";
+  const unit = `keyframes in ${labelOf2("keyframe_units", project.keyframe_unit)}`;
+  return project.bpm ? `${project.bpm} BPM · ${project.beats_per_bar} a bar · ${unit}` : `no tempo · ${unit}`;
+}
+function beatFields(add, terms2, grid, button) {
+  return [
+    grid(
+      add("bpm", "Tempo (BPM)", {
+        kind: "optfloat",
+        min: 20,
+        max: 400,
+        placeholder: "none",
+        hint: "beats per minute: the timeline draws beats and bars, keyframes snap to them (Alt frees)"
+      }),
+      add("beats_per_bar", "Beats per bar", { kind: "int", min: 1, max: 32 }),
+      add("keyframe_unit", "Keyframes stay on their", {
+        kind: "select",
+        options: terms2("keyframe_units"),
+        hint: "when fps changes; the timeline counts in this unit"
+      })
+    ),
+    button
+  ];
+}
+
 // src/motion-settings.js
 function motionSummary(project, labelOf2) {
   const parts = [labelOf2("animation_modes", project.animation_mode)];
@@ -2329,14 +2591,14 @@ function field(model, cleanup, key, label, {
   } else if (kind === "check") {
     input = h("input", { type: "checkbox", id, class: "gw-check" });
   } else {
-    const numeric = kind === "int" || kind === "float" || kind === "optint" || kind === "range";
+    const numeric = ["int", "float", "optint", "optfloat", "range"].includes(kind);
     input = h("input", {
       class: `gw-input${numeric && kind !== "range" ? " gw-num" : ""}`,
       id,
       type: kind === "range" ? "range" : numeric ? "number" : "text",
       min,
       max,
-      step: step ?? (kind === "float" ? "any" : numeric ? "1" : void 0),
+      step: step ?? (kind === "float" || kind === "optfloat" ? "any" : numeric ? "1" : void 0),
       placeholder,
       list: list ? `${id}-list` : void 0,
       autocomplete: "off",
@@ -2355,7 +2617,9 @@ function field(model, cleanup, key, label, {
     if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
     if (kind === "scheduled" && raw !== "") return { ok: true, value: scheduledValue(raw) };
-    if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    if (raw === "") {
+      return kind === "optint" || kind === "optfloat" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    }
     const value = Number(raw);
     if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
     if ((kind === "int" || kind === "optint" || kind === "batch") && !Number.isInteger(value)) {
@@ -2715,6 +2979,24 @@ function mount2(el, model, bus) {
     false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows))
   );
+  const tempoButton = h("button", {
+    class: "gw-btn",
+    type: "button",
+    "data-action": "tempo-from-audio",
+    title: "Find the tempo of the audio input (librosa's beat tracker)",
+    onclick: () => send({ type: "tempo_from_audio" })
+  }, "Tempo from audio");
+  const beats = section(
+    "Beat grid",
+    (p) => beatSummary(p, labelOf2),
+    false,
+    ...beatFields(
+      add,
+      (name) => terms(model, name),
+      (...rows) => h("div", { class: "gw-grid" }, rows),
+      h("div", { class: "gw-row" }, tempoButton)
+    )
+  );
   const additions = pipelineAdditions(model, cleanup);
   fields.push({ key: "additions", show: () => {
   }, flush: additions.flush });
@@ -2728,6 +3010,7 @@ function mount2(el, model, bus) {
     interpolation,
     motion,
     output,
+    beats,
     timing,
     inspire,
     projectSection
@@ -2794,6 +3077,86 @@ function describeMedia(kind, item) {
 function mediaSummary(media) {
   const names = Object.keys(media ?? {}).filter((k) => media[k]);
   return names.length ? names.join(" + ") : "none";
+}
+
+// src/beat-grid.js
+var BEAT_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+var MIN_BEAT_LINE_PX = 6;
+function beatGrid(project) {
+  const bpm = Number(project?.bpm);
+  const fps = Number(project?.fps);
+  if (!(bpm > 0) || !(fps > 0)) return null;
+  return { framesPerBeat: fps * 60 / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)) };
+}
+var beatOf = (frame, grid) => frame / grid.framesPerBeat;
+function snapFrame(frame, project, free = false) {
+  const grid = beatGrid(project);
+  if (!grid || free) return frame;
+  return Math.max(0, Math.round(Math.round(beatOf(frame, grid)) * grid.framesPerBeat));
+}
+function beatLines(axis, project) {
+  const grid = beatGrid(project);
+  if (!grid) return [];
+  const { first, last } = visibleFrames(axis);
+  const beatPx = grid.framesPerBeat * axis.pxPerFrame;
+  const barPx = beatPx * grid.beatsPerBar;
+  if (barPx < MIN_BEAT_LINE_PX) return [];
+  const onlyBars = beatPx < MIN_BEAT_LINE_PX;
+  const lines = [];
+  for (let beat = Math.ceil(beatOf(first, grid)); beat * grid.framesPerBeat <= last; beat += 1) {
+    const bar = beat % grid.beatsPerBar === 0;
+    if (bar || !onlyBars) lines.push({ frame: beat * grid.framesPerBeat, beat, bar });
+  }
+  return lines;
+}
+function barBeat(beat, grid) {
+  const whole = Math.round(beat);
+  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${whole % grid.beatsPerBar + 1}`;
+}
+function rulerTicks(axis, project, minPx = 64) {
+  const unit = project?.keyframe_unit;
+  const fps = Number(project?.fps) || 1;
+  const grid = beatGrid(project);
+  if (unit === "seconds") {
+    const { step, ticks } = timeTicks(axis, fps, minPx);
+    return { unit, ticks: ticks.map((t) => ({ frame: t * fps, label: formatTime(t, step) })) };
+  }
+  if (unit === "beats" && grid) {
+    const step = chooseStep(grid.framesPerBeat * axis.pxPerFrame, minPx, BEAT_STEPS);
+    const { first, last } = visibleFrames(axis);
+    const ticks = [];
+    for (let b = Math.ceil(beatOf(first, grid) / step) * step; b * grid.framesPerBeat <= last; b += step) {
+      ticks.push({ frame: b * grid.framesPerBeat, label: barBeat(b, grid) });
+    }
+    return { unit, ticks };
+  }
+  return { unit: "frames", ticks: frameTicks(axis, minPx).ticks.map((f) => ({ frame: f, label: String(f) })) };
+}
+function beatSuffix(frame, project) {
+  const grid = beatGrid(project);
+  if (project?.keyframe_unit !== "beats" || !grid) return "";
+  const beat = beatOf(frame, grid);
+  const onBeat = Math.abs(beat - Math.round(beat)) < 1e-6;
+  return ` · bar ${onBeat ? barBeat(beat, grid) : `${barBeat(Math.floor(beat), grid)}+`}`;
+}
+function drawBeatGrid(ctx, axis, project, colors, top, height, frameToX2) {
+  const lines = beatLines(axis, project);
+  if (!lines.length) return;
+  ctx.save();
+  ctx.lineWidth = 1;
+  for (const bar of [false, true]) {
+    ctx.strokeStyle = bar ? colors.accent : colors.grid;
+    ctx.globalAlpha = bar ? 0.35 : 0.6;
+    ctx.beginPath();
+    for (const line of lines) {
+      if (line.bar !== bar) continue;
+      const x = Math.round(frameToX2(axis, line.frame)) + 0.5;
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 // src/keyframes.js
@@ -3410,6 +3773,9 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       pxPerFrame: axis.pxPerFrame.toFixed(6),
       originX: frameToX(axis, 0).toFixed(3)
     };
+    const grid = beatGrid(getProject(model));
+    attrs.framesPerBeat = grid ? grid.framesPerBeat.toFixed(6) : "";
+    attrs.unit = rulerTicks(axis, getProject(model)).unit;
     for (const [key, value] of Object.entries(attrs)) if (canvas.dataset[key] !== value) canvas.dataset[key] = value;
   }
   function shownKeyframes() {
@@ -3436,6 +3802,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
       }
     }
+    drawBeatGrid(ctx, axis, getProject(model), c, RULER, height, frameToX);
     ctx.fillStyle = c.muted;
     ctx.strokeStyle = c.border;
     ctx.lineWidth = 1;
@@ -3453,16 +3820,16 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       }
       ctx.stroke();
     }
-    const { ticks } = frameTicks(axis);
+    const { ticks } = rulerTicks(axis, getProject(model));
     ctx.font = `10px ${c.font}`;
     ctx.textBaseline = "top";
     ctx.strokeStyle = c.border;
     ctx.beginPath();
-    for (const f of ticks) {
-      const x = Math.round(frameToX(axis, f)) + 0.5;
+    for (const tick of ticks) {
+      const x = Math.round(frameToX(axis, tick.frame)) + 0.5;
       ctx.moveTo(x, RULER - 8);
       ctx.lineTo(x, height);
-      ctx.fillText(String(f), x + 3, 4);
+      ctx.fillText(tick.label, x + 3, 4);
     }
     ctx.globalAlpha = 0.35;
     ctx.stroke();
@@ -3556,7 +3923,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       readout.textContent = "";
       return;
     }
-    readout.textContent = keyframe ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”` : `frame ${frame} · ${formatTime(frame / fps, 0.01)}`;
+    readout.textContent = keyframe ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”` : `frame ${frame} · ${formatTime(frame / fps, 0.01)}${beatSuffix(frame, getProject(model))}`;
   }
   cleanup.listen(canvas, "pointerdown", (event) => {
     if (event.button !== 0) return;
@@ -3584,7 +3951,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         drag.lastX = x;
         canvas.style.cursor = "grabbing";
       } else {
-        const target = xToNearestFrame(axis, x);
+        const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
         if (target === drag.from || isFree(keyframes, target)) drag.current = target;
         setReadout(drag.current, null);
         view.requestDraw();
@@ -3692,6 +4059,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     }
     count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
     refreshAxis();
+    exposeAxis(bus.state.axis);
     view.requestDraw();
   }));
   for (const event of ["axis", "frame", "selected", "audioFrames"]) {
@@ -4245,21 +4613,29 @@ function mount5(el, model, bus) {
   cleanup.add(mountHeader(el, model, bus));
   cleanup.add(mountErrorBanner(el, model));
   cleanup.add(mountNotices(el, model));
+  const thumbsBox = h("div", { class: "gw-thumbs-slot" });
+  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const storyBox = h("div", { class: "gw-storyboard-slot" });
+  const historyBox = h("div", { class: "gw-history-slot" });
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
   const prompts = h("section", { class: "gw-card gw-prompts" });
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
-  const results = h("section", { class: "gw-card gw-frames" }, scrubBox, outBox);
+  const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
   const settings = h(
     "section",
     { class: "gw-card" },
     h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings"))
   );
-  el.append(prompts, results, settings);
+  el.append(prompts, results, historyBox, settings);
   cleanup.add(mount4(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
-  cleanup.add(mount3(prompts, model, bus, { afterCanvas: h("div", {}, waveBox, lanesBox) }));
+  cleanup.add(mount3(prompts, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountKeyframeThumbs(thumbsBox, model, bus));
+  cleanup.add(mountRunTools(toolsBox, model, bus));
+  cleanup.add(mountStoryboard(storyBox, model));
+  cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mount(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
   cleanup.add(mount2(settings, model, bus));

@@ -1,29 +1,3 @@
-// src/model.js
-var getProject = (model) => model.get("project") ?? null;
-function editProject(model, fn) {
-  const project = getProject(model);
-  if (!project) return;
-  const copy = structuredClone(project);
-  fn(copy);
-  model.set("project", copy);
-  model.save_changes();
-}
-var setKeyframes = (model, keyframes) => editProject(model, (p) => {
-  p.keyframes = keyframes.map((k) => ({ ...k }));
-});
-function watch(model, names, fn, { now = true } = {}) {
-  const handler = () => fn();
-  for (const name of names) model.on(`change:${name}`, handler);
-  if (now) fn();
-  return () => {
-    for (const name of names) model.off(`change:${name}`, handler);
-  };
-}
-function projectKeyframes(model) {
-  const project = getProject(model);
-  return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
-}
-
 // src/timeaxis.js
 var MAX_PX_PER_FRAME = 48;
 var OVERSCROLL = 0.15;
@@ -68,6 +42,7 @@ function visibleFrames(axis) {
   return { first, last };
 }
 var FRAME_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2500, 5e3, 1e4, 2e4, 5e4, 1e5];
+var TIME_STEPS = [0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 function chooseStep(pxPerUnit, minPx, steps) {
   for (const step of steps) if (step * pxPerUnit >= minPx) return step;
   return steps[steps.length - 1];
@@ -77,6 +52,15 @@ function frameTicks(axis, minPx = 64) {
   const { first, last } = visibleFrames(axis);
   const ticks = [];
   for (let f = Math.ceil(first / step) * step; f <= last; f += step) ticks.push(f);
+  return { step, ticks };
+}
+function timeTicks(axis, fps, minPx = 64) {
+  const pxPerSecond = axis.pxPerFrame * fps;
+  const step = chooseStep(pxPerSecond, minPx, TIME_STEPS);
+  const t0 = Math.max(0, axis.start / fps);
+  const t1 = (axis.start + axis.width / axis.pxPerFrame) / fps;
+  const ticks = [];
+  for (let i = Math.ceil(t0 / step - 1e-9); i * step <= t1 + 1e-9; i += 1) ticks.push(Number((i * step).toFixed(3)));
   return { step, ticks };
 }
 function formatTime(seconds, step = 1) {
@@ -90,6 +74,112 @@ function formatTime(seconds, step = 1) {
   const m = Math.floor(whole % 3600 / 60);
   const sec = String(whole % 60).padStart(2, "0");
   return h2 ? `${h2}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+// src/beat-grid.js
+var BEAT_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+var MIN_BEAT_LINE_PX = 6;
+function beatGrid(project) {
+  const bpm = Number(project?.bpm);
+  const fps = Number(project?.fps);
+  if (!(bpm > 0) || !(fps > 0)) return null;
+  return { framesPerBeat: fps * 60 / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)) };
+}
+var beatOf = (frame, grid) => frame / grid.framesPerBeat;
+function snapFrame(frame, project, free = false) {
+  const grid = beatGrid(project);
+  if (!grid || free) return frame;
+  return Math.max(0, Math.round(Math.round(beatOf(frame, grid)) * grid.framesPerBeat));
+}
+function beatLines(axis, project) {
+  const grid = beatGrid(project);
+  if (!grid) return [];
+  const { first, last } = visibleFrames(axis);
+  const beatPx = grid.framesPerBeat * axis.pxPerFrame;
+  const barPx = beatPx * grid.beatsPerBar;
+  if (barPx < MIN_BEAT_LINE_PX) return [];
+  const onlyBars = beatPx < MIN_BEAT_LINE_PX;
+  const lines = [];
+  for (let beat = Math.ceil(beatOf(first, grid)); beat * grid.framesPerBeat <= last; beat += 1) {
+    const bar = beat % grid.beatsPerBar === 0;
+    if (bar || !onlyBars) lines.push({ frame: beat * grid.framesPerBeat, beat, bar });
+  }
+  return lines;
+}
+function barBeat(beat, grid) {
+  const whole = Math.round(beat);
+  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${whole % grid.beatsPerBar + 1}`;
+}
+function rulerTicks(axis, project, minPx = 64) {
+  const unit = project?.keyframe_unit;
+  const fps = Number(project?.fps) || 1;
+  const grid = beatGrid(project);
+  if (unit === "seconds") {
+    const { step, ticks } = timeTicks(axis, fps, minPx);
+    return { unit, ticks: ticks.map((t) => ({ frame: t * fps, label: formatTime(t, step) })) };
+  }
+  if (unit === "beats" && grid) {
+    const step = chooseStep(grid.framesPerBeat * axis.pxPerFrame, minPx, BEAT_STEPS);
+    const { first, last } = visibleFrames(axis);
+    const ticks = [];
+    for (let b = Math.ceil(beatOf(first, grid) / step) * step; b * grid.framesPerBeat <= last; b += step) {
+      ticks.push({ frame: b * grid.framesPerBeat, label: barBeat(b, grid) });
+    }
+    return { unit, ticks };
+  }
+  return { unit: "frames", ticks: frameTicks(axis, minPx).ticks.map((f) => ({ frame: f, label: String(f) })) };
+}
+function beatSuffix(frame, project) {
+  const grid = beatGrid(project);
+  if (project?.keyframe_unit !== "beats" || !grid) return "";
+  const beat = beatOf(frame, grid);
+  const onBeat = Math.abs(beat - Math.round(beat)) < 1e-6;
+  return ` · bar ${onBeat ? barBeat(beat, grid) : `${barBeat(Math.floor(beat), grid)}+`}`;
+}
+function drawBeatGrid(ctx, axis, project, colors, top, height, frameToX2) {
+  const lines = beatLines(axis, project);
+  if (!lines.length) return;
+  ctx.save();
+  ctx.lineWidth = 1;
+  for (const bar of [false, true]) {
+    ctx.strokeStyle = bar ? colors.accent : colors.grid;
+    ctx.globalAlpha = bar ? 0.35 : 0.6;
+    ctx.beginPath();
+    for (const line of lines) {
+      if (line.bar !== bar) continue;
+      const x = Math.round(frameToX2(axis, line.frame)) + 0.5;
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, height);
+    }
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+// src/model.js
+var getProject = (model) => model.get("project") ?? null;
+function editProject(model, fn) {
+  const project = getProject(model);
+  if (!project) return;
+  const copy = structuredClone(project);
+  fn(copy);
+  model.set("project", copy);
+  model.save_changes();
+}
+var setKeyframes = (model, keyframes) => editProject(model, (p) => {
+  p.keyframes = keyframes.map((k) => ({ ...k }));
+});
+function watch(model, names, fn, { now = true } = {}) {
+  const handler = () => fn();
+  for (const name of names) model.on(`change:${name}`, handler);
+  if (now) fn();
+  return () => {
+    for (const name of names) model.off(`change:${name}`, handler);
+  };
+}
+function projectKeyframes(model) {
+  const project = getProject(model);
+  return project ? [...project.keyframes].sort((a, b) => a.frame - b.frame) : [];
 }
 
 // src/axisview.js
@@ -1221,6 +1311,9 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       pxPerFrame: axis.pxPerFrame.toFixed(6),
       originX: frameToX(axis, 0).toFixed(3)
     };
+    const grid = beatGrid(getProject(model));
+    attrs.framesPerBeat = grid ? grid.framesPerBeat.toFixed(6) : "";
+    attrs.unit = rulerTicks(axis, getProject(model)).unit;
     for (const [key, value] of Object.entries(attrs)) if (canvas.dataset[key] !== value) canvas.dataset[key] = value;
   }
   function shownKeyframes() {
@@ -1247,6 +1340,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
       }
     }
+    drawBeatGrid(ctx, axis, getProject(model), c, RULER, height, frameToX);
     ctx.fillStyle = c.muted;
     ctx.strokeStyle = c.border;
     ctx.lineWidth = 1;
@@ -1264,16 +1358,16 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       }
       ctx.stroke();
     }
-    const { ticks } = frameTicks(axis);
+    const { ticks } = rulerTicks(axis, getProject(model));
     ctx.font = `10px ${c.font}`;
     ctx.textBaseline = "top";
     ctx.strokeStyle = c.border;
     ctx.beginPath();
-    for (const f of ticks) {
-      const x = Math.round(frameToX(axis, f)) + 0.5;
+    for (const tick of ticks) {
+      const x = Math.round(frameToX(axis, tick.frame)) + 0.5;
       ctx.moveTo(x, RULER - 8);
       ctx.lineTo(x, height);
-      ctx.fillText(String(f), x + 3, 4);
+      ctx.fillText(tick.label, x + 3, 4);
     }
     ctx.globalAlpha = 0.35;
     ctx.stroke();
@@ -1367,7 +1461,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       readout.textContent = "";
       return;
     }
-    readout.textContent = keyframe ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”` : `frame ${frame} · ${formatTime(frame / fps, 0.01)}`;
+    readout.textContent = keyframe ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”` : `frame ${frame} · ${formatTime(frame / fps, 0.01)}${beatSuffix(frame, getProject(model))}`;
   }
   cleanup.listen(canvas, "pointerdown", (event) => {
     if (event.button !== 0) return;
@@ -1395,7 +1489,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         drag.lastX = x;
         canvas.style.cursor = "grabbing";
       } else {
-        const target = xToNearestFrame(axis, x);
+        const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
         if (target === drag.from || isFree(keyframes, target)) drag.current = target;
         setReadout(drag.current, null);
         view.requestDraw();
@@ -1503,6 +1597,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     }
     count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
     refreshAxis();
+    exposeAxis(bus.state.axis);
     view.requestDraw();
   }));
   for (const event of ["axis", "frame", "selected", "audioFrames"]) {

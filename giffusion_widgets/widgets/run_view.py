@@ -20,11 +20,19 @@ PROGRESS_INTERVAL = 0.1  # seconds between step-progress updates of `status`
 IDLE = {"state": "idle", "message": "", "done": 0, "total": 0, "eta": None}
 
 
+def run_kind(animation: Any) -> str:
+    """"draft", "range" or "render": what made the run (drafts and ranges say so in their Animation)."""
+    if getattr(animation, "draft", False):
+        return "draft"
+    return "range" if getattr(animation, "frame_range", None) else "render"
+
+
 def describe_run(animation: Any) -> dict:
-    """The status of a finished or cancelled Animation."""
+    """The status of a finished or cancelled Animation (`kind`: a draft storyboard, a frame range or a render)."""
     state = "cancelled" if animation.cancelled else "finished"
     return {"state": state, "message": "", "done": len(animation.frames), "total": animation.project.num_frames,
-            "eta": 0.0, "rendered": animation.rendered, "reused": animation.reused, "run_dir": str(animation.run_dir)}
+            "eta": 0.0, "rendered": animation.rendered, "reused": animation.reused, "run_dir": str(animation.run_dir),
+            "kind": run_kind(animation)}
 
 
 class RunView:

@@ -48,6 +48,7 @@ class Studio(Panel):
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
     dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
+    run_history = traitlets.List([]).tag(sync=True)  # the last runs (widgets/run_history.py), newest first
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
@@ -77,6 +78,19 @@ class Studio(Panel):
             "load_project": lambda c, b: s.load_project(_path_of(c), from_panel=True),
             "inspire": lambda c, b: self._inspire(c),
             "control_preview": lambda c, b: self._control_preview(c),
+            **self._run_extras(),
+        }
+
+    def _run_extras(self) -> dict[str, Handler]:
+        """Drafts, frame ranges, the tempo and the run history from the panel."""
+        s = self.session
+        return {
+            "draft": lambda c, b: s.start_render("draft"),
+            "render_range": lambda c, b: s.start_render("range", start=_frame_of(c, "start"),
+                                                        end=_frame_of(c, "end")),
+            "tempo_from_audio": lambda c, b: s.jobs.start(s.tempo_from_audio, name="tempo"),
+            "restore_run": lambda c, b: s.restore_run(str(c.get("run_id") or "")),
+            "undo_restore": lambda c, b: s.undo_restore(),
         }
 
     # ------------------------------------------------------------------ the same from code
@@ -122,6 +136,25 @@ class Studio(Panel):
     def load_pipeline(self) -> Any:
         """Load the project's checkpoint and pipeline class now (blocking); return the pipeline."""
         return self.session.pipelines.load(self.project)
+
+    def draft(self) -> Any:
+        """A draft storyboard now: the keyframes only, a quarter of the steps, half size (Renderer.preview)."""
+        return self.session.draft()
+
+    def render_range(self, start: int, end: int) -> Any:
+        """Render frames `start` .. `end` only (both included); they share the frame cache with full renders."""
+        return self.session.render_range(start, end)
+
+    def restore_run(self, run_id: str) -> Project:
+        """Bring back the settings of one of the last runs (`run_history`); `undo_restore` takes it back once."""
+        return self.session.restore_run(run_id)
+
+    def undo_restore(self) -> Project:
+        return self.session.undo_restore()
+
+    def tempo_from_audio(self) -> float:
+        """Set `project.bpm` from the audio input's beats; return it."""
+        return self.session.tempo_from_audio()
 
     def keyframes_from_audio(self, component: str | None = None) -> list[Keyframe]:
         """A keyframe on each onset of the audio's component (default: the project's); return the keyframes."""
@@ -174,6 +207,15 @@ def _one_file(buffers: list) -> bytes:
     if len(buffers) != 1:
         raise MediaError("an upload carries exactly one file")
     return buffers[0]
+
+
+def _frame_of(content: dict, name: str) -> int:
+    from ..errors import ProjectError
+
+    value = content.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProjectError(f"the range's {name} must be a whole frame number, got {value!r}")
+    return value
 
 
 def _path_of(content: dict) -> str:

@@ -6,6 +6,7 @@ import { controlSettings } from "./control-settings.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { inLabelWords } from "./field-words.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
+import { beatFields, beatSummary } from "./beat-settings.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
 import { pipelineAdditions } from "./pipeline-additions.js";
 import { describePipeline } from "./pipeline-words.js";
@@ -28,7 +29,7 @@ const uid = (name) => {
 
 /**
  * A labelled input bound to one project key.
- * kind: text | int | float | optint (empty = null, "auto") | select | check | range | scheduled (a number or
+ * kind: text | int | float | optint (empty = null, "auto") | optfloat (empty = null) | select | check | range | scheduled (a number or
  * schedule text, which the kernel checks)
  */
 function field(model, cleanup, key, label, { kind = "text", hint = "", placeholder = "", options = [], min, max,
@@ -42,12 +43,12 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
   } else if (kind === "check") {
     input = h("input", { type: "checkbox", id, class: "gw-check" });
   } else {
-    const numeric = kind === "int" || kind === "float" || kind === "optint" || kind === "range";
+    const numeric = ["int", "float", "optint", "optfloat", "range"].includes(kind);
     // batch_size takes a number or "auto": a text box with suggestions.
     input = h("input", {
       class: `gw-input${numeric && kind !== "range" ? " gw-num" : ""}`, id,
       type: kind === "range" ? "range" : numeric ? "number" : "text",
-      min, max, step: step ?? (kind === "float" ? "any" : numeric ? "1" : undefined), placeholder,
+      min, max, step: step ?? (kind === "float" || kind === "optfloat" ? "any" : numeric ? "1" : undefined), placeholder,
       list: list ? `${id}-list` : undefined, autocomplete: "off", spellcheck: false,
     });
   }
@@ -66,7 +67,9 @@ function field(model, cleanup, key, label, { kind = "text", hint = "", placehold
     if (kind === "select") return { ok: true, value: raw === "" && nullable ? null : raw };
     if (kind === "batch" && raw.toLowerCase() === "auto") return { ok: true, value: "auto" };
     if (kind === "scheduled" && raw !== "") return { ok: true, value: scheduledValue(raw) };
-    if (raw === "") return kind === "optint" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    if (raw === "") {
+      return kind === "optint" || kind === "optfloat" ? { ok: true, value: null } : { ok: false, why: "enter a number" };
+    }
     const value = Number(raw);
     if (!Number.isFinite(value)) return { ok: false, why: "enter a number" };
     if ((kind === "int" || kind === "optint" || kind === "batch") && !Number.isInteger(value)) {
@@ -296,10 +299,18 @@ export function mount(el, model, bus) {
   const motion = section("Motion", (p) => motionSummary(p, labelOf), false,
     ...motionFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows)));
 
+  const tempoButton = h("button", { class: "gw-btn", type: "button", "data-action": "tempo-from-audio",
+    title: "Find the tempo of the audio input (librosa's beat tracker)",
+    onclick: () => send({ type: "tempo_from_audio" }) }, "Tempo from audio");
+  const beats = section("Beat grid", (p) => beatSummary(p, labelOf), false,
+    ...beatFields(add, (name) => terms(model, name), (...rows) => h("div", { class: "gw-grid" }, rows),
+      h("div", { class: "gw-row" }, tempoButton)));
+
   const additions = pipelineAdditions(model, cleanup);
   fields.push({ key: "additions", show: () => {}, flush: additions.flush });
   const control = controlSettings(model, cleanup);
-  const sections = [pipeline, additions, control, inputs, diffusion, interpolation, motion, output, timing, inspire,
+  const sections = [pipeline, additions, control, inputs, diffusion, interpolation, motion, output, beats, timing,
+    inspire,
     projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);

@@ -11,6 +11,7 @@ import { icon } from "./icons.js";
 import { mountLanes } from "./lanes.js";
 import { createPlayer } from "./player.js";
 import { mountErrorBanner, rootElement } from "./root.js";
+import { mountKeyframeThumbs, mountRunHistory, mountRunTools, mountStoryboard } from "./run-extras.js";
 import { mount as mountScrubber } from "./scrubber.js";
 import { mount as mountSettings } from "./settings.js";
 import { mount as mountTimeline } from "./timeline.js";
@@ -236,19 +237,27 @@ export function mount(el, model, bus) {
 
   // Each card's first toolbar names it. The frames and the animation share a row from the start, so nothing
   // moves when the finished animation arrives.
+  const thumbsBox = h("div", { class: "gw-thumbs-slot" });
+  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const storyBox = h("div", { class: "gw-storyboard-slot" });
+  const historyBox = h("div", { class: "gw-history-slot" });
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
   const prompts = h("section", { class: "gw-card gw-prompts" });
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
-  const results = h("section", { class: "gw-card gw-frames" }, scrubBox, outBox);
+  const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
   const settings = h("section", { class: "gw-card" },
     h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")));
-  el.append(prompts, results, settings);
+  el.append(prompts, results, historyBox, settings);
 
   cleanup.add(mountWaveform(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
-  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: h("div", {}, waveBox, lanesBox) }));
+  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountKeyframeThumbs(thumbsBox, model, bus));
+  cleanup.add(mountRunTools(toolsBox, model, bus));
+  cleanup.add(mountStoryboard(storyBox, model));
+  cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mountScrubber(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
   cleanup.add(mountSettings(settings, model, bus));

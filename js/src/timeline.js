@@ -2,6 +2,7 @@
 // the selected keyframe and the same keyframes as text. Standalone it is the Timeline widget; the studio mounts it
 // with the waveform between the axis and the editors.
 
+import { beatGrid, beatSuffix, drawBeatGrid, rulerTicks, snapFrame } from "./beat-grid.js";
 import { contentLength, fit, handleWheel, panBy, syncAxis, zoomBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, h } from "./dom.js";
@@ -11,7 +12,7 @@ import { addKeyframe, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeK
 import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 import { mountPromptText } from "./prompt-text.js";
 import { standaloneView } from "./root.js";
-import { formatTime, frameTicks, frameToX, visibleFrames, xToFrame, xToNearestFrame } from "./timeaxis.js";
+import { formatTime, frameToX, visibleFrames, xToFrame, xToNearestFrame } from "./timeaxis.js";
 
 const RULER = 22;
 const TRACK_MID = 50;
@@ -102,6 +103,9 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       viewStart: axis.start.toFixed(4), viewEnd: xToFrame(axis, axis.width).toFixed(4),
       pxPerFrame: axis.pxPerFrame.toFixed(6), originX: frameToX(axis, 0).toFixed(3),
     };
+    const grid = beatGrid(getProject(model)); // for tests: where the beat lines are
+    attrs.framesPerBeat = grid ? grid.framesPerBeat.toFixed(6) : "";
+    attrs.unit = rulerTicks(axis, getProject(model)).unit;
     for (const [key, value] of Object.entries(attrs)) if (canvas.dataset[key] !== value) canvas.dataset[key] = value;
   }
 
@@ -133,6 +137,9 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       }
     }
 
+    // The beat grid (a tempo set): beat and bar lines under the ruler.
+    drawBeatGrid(ctx, axis, getProject(model), c, RULER, height, frameToX);
+
     // Ruler: a label every few frames, a tick per frame when zoomed in far enough.
     ctx.fillStyle = c.muted;
     ctx.strokeStyle = c.border;
@@ -151,16 +158,17 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       }
       ctx.stroke();
     }
-    const { ticks } = frameTicks(axis);
+    // labelled in the project's keyframe unit: frames, seconds or bar.beat (beat-grid.js)
+    const { ticks } = rulerTicks(axis, getProject(model));
     ctx.font = `10px ${c.font}`;
     ctx.textBaseline = "top";
     ctx.strokeStyle = c.border;
     ctx.beginPath();
-    for (const f of ticks) {
-      const x = Math.round(frameToX(axis, f)) + 0.5;
+    for (const tick of ticks) {
+      const x = Math.round(frameToX(axis, tick.frame)) + 0.5;
       ctx.moveTo(x, RULER - 8);
       ctx.lineTo(x, height);
-      ctx.fillText(String(f), x + 3, 4);
+      ctx.fillText(tick.label, x + 3, 4);
     }
     ctx.globalAlpha = 0.35;
     ctx.stroke();
@@ -267,7 +275,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     }
     readout.textContent = keyframe
       ? `frame ${keyframe.frame} · ${formatTime(keyframe.frame / fps, 0.01)} · “${keyframe.prompt}”`
-      : `frame ${frame} · ${formatTime(frame / fps, 0.01)}`;
+      : `frame ${frame} · ${formatTime(frame / fps, 0.01)}${beatSuffix(frame, getProject(model))}`;
   }
 
   cleanup.listen(canvas, "pointerdown", (event) => {
@@ -297,7 +305,8 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         drag.lastX = x;
         canvas.style.cursor = "grabbing";
       } else {
-        const target = xToNearestFrame(axis, x);
+        // with a tempo set, onto the nearest beat unless Alt is held (beat-grid.js)
+        const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
         // Refused moves keep the last accepted frame (see keyframes.js).
         if (target === drag.from || isFree(keyframes, target)) drag.current = target;
         setReadout(drag.current, null);
@@ -418,6 +427,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · `
       + `${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
     refreshAxis();
+    exposeAxis(bus.state.axis);
     view.requestDraw();
   }));
   for (const event of ["axis", "frame", "selected", "audioFrames"]) {
