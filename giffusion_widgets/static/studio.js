@@ -1712,7 +1712,6 @@ function controlList(model, cleanup, kind, label, previews) {
     const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
     const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
     const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
-    scale.classList.add("gw-num");
     cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
     cleanup.listen(source, "change", () => set(index, "source", source.value.trim() || null));
     cleanup.listen(preprocessor, "change", () => set(index, "preprocessor", preprocessor.value.trim() || "none"));
@@ -2755,7 +2754,7 @@ function sameKeyframes(a, b) {
   if (!a || !b || a.length !== b.length) return false;
   return a.every((k, i) => {
     const o = b[i];
-    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null);
+    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
   });
 }
 

@@ -436,7 +436,7 @@ function sameKeyframes(a, b) {
   if (!a || !b || a.length !== b.length) return false;
   return a.every((k, i) => {
     const o = b[i];
-    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null);
+    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
   });
 }
 
