@@ -6,7 +6,7 @@
 import { h } from "./dom.js";
 import { editProject, getProject, problemsOf, watch } from "./model.js";
 
-// Kept in step with giffusion_widgets/control.py (tests/test_js.py compares them).
+// Names from giffusion_widgets/control.py (tests/test_control.py checks that the kernel knows each one).
 export const PREPROCESSORS = ["none", "canny"];
 export const AUX_PREPROCESSORS = ["depth_midas", "depth_zoe", "lineart_realistic", "lineart_anime", "openpose",
   "softedge_hed", "normal_bae", "mlsd", "shuffle"];
