@@ -61,3 +61,26 @@ def test_controlnet_rows_problems_and_preview(studio, shot):
     wait_until(lambda: summary.inner_text() == "1 image keyframe", 30, "the image keyframe in the summary")
     assert "| image: control-square.png" in ui.root.locator("textarea.gw-code").input_value()
     assert studio.console.errors(since=mark) == []
+
+
+def test_a_keyframe_picture_set_in_the_editor(studio, shot):
+    studio.reset_project("Project(keyframes=[Keyframe(0,'a green circle'), Keyframe(6,'a blue square')], "
+                         "height=64, width=64, num_inference_steps=2, batch_size=4)")
+    studio.kernel.run("from PIL import Image\nImage.new('RGB', (64, 64), (10, 120, 130)).save('teal.png')")
+    ui = studio.ui
+    mark = studio.console.mark()
+    ui.timeline.click(position={"x": ui.timeline_x_of(6), "y": 50})
+    ui.prompt_editor.wait_for(state="visible")
+    picture = ui.root.get_by_label("Picture (an image keyframe: its frames start from it)")
+    picture.fill("teal.png")
+    picture.press("Tab")
+    wait_until(lambda: studio.kernel.value("studio.project.keyframes[1].image") == "teal.png", 30,
+               "the picture to be applied")
+    ui.page.wait_for_function("(t) => /^6: a blue square \\| image: teal.png$/m.test(t.value)",
+                              arg=ui.text_view.element_handle(), timeout=30_000)
+    shot(ui.root, "image keyframe")
+    picture.fill("missing.png")  # refused by the kernel, named, and the project keeps the picture it had
+    picture.press("Tab")
+    ui.root.get_by_text("image 'missing.png' not found").first.wait_for(timeout=30_000)
+    assert studio.kernel.value("studio.project.keyframes[1].image") == "teal.png"
+    assert studio.console.errors(since=mark) == []
