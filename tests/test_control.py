@@ -290,3 +290,20 @@ def test_preview_shows_the_conditioning_image_of_the_frame(controlnet_dir, shape
     video = project(controlnets=[control(controlnet_dir, "video")])
     reply, _ = preview_message(video, {"type": "control_preview", "kind": "controlnets", "index": 0})
     assert "no video_input" in reply["error"]
+
+
+def test_the_panel_offers_only_names_the_kernel_takes():
+    import re
+    from pathlib import Path
+
+    from giffusion_widgets.control import PREPROCESSORS, SOURCES
+
+    source = (Path(__file__).resolve().parent.parent / "js" / "src" / "control-settings.js").read_text("utf-8")
+
+    def names(constant):
+        body = re.search(rf"export const {constant} = \[(.*?)\];", source, re.S).group(1)
+        return re.findall(r'"([\w+]+)"', body)
+
+    assert names("PREPROCESSORS") == ["none", "canny"]
+    assert set(names("AUX_PREPROCESSORS")) <= set(PREPROCESSORS)
+    assert names("SOURCES") == list(SOURCES)

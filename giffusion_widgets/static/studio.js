@@ -2059,7 +2059,6 @@ function controlList(model, cleanup, kind, label, previews) {
     const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
     const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
     const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
-    scale.classList.add("gw-num");
     cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
     cleanup.listen(source, "change", () => set(index, "source", source.value.trim() || null));
     cleanup.listen(preprocessor, "change", () => set(index, "preprocessor", preprocessor.value.trim() || "none"));
@@ -3230,7 +3229,7 @@ function sameKeyframes(a, b) {
   if (!a || !b || a.length !== b.length) return false;
   return a.every((k, i) => {
     const o = b[i];
-    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null);
+    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
   });
 }
 
@@ -3249,6 +3248,13 @@ function mountKeyframeEditor(el, model, bus) {
   });
   const negative = h("input", { class: "gw-input", type: "text", id: `${id}-neg` });
   const seed = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-seed` });
+  const image = h("input", {
+    class: "gw-input",
+    type: "text",
+    id: `${id}-image`,
+    spellcheck: false,
+    placeholder: "none: a plain keyframe"
+  });
   const message = h("div", { class: "gw-field-error", role: "status" });
   const removeButton = h("button", {
     class: "gw-btn gw-danger",
@@ -3275,6 +3281,8 @@ function mountKeyframeEditor(el, model, bus) {
       h("div", { class: "gw-kf-cell" }, h("label", { for: negative.id }, "Negative prompt"), negative),
       h("div", { class: "gw-kf-cell gw-kf-seed" }, h("label", { for: seed.id }, "Seed (empty: project's)"), seed)
     ),
+    h("label", { for: image.id }, "Picture (an image keyframe: its frames start from it)"),
+    image,
     message
   );
   const empty = h(
@@ -3347,6 +3355,7 @@ function mountKeyframeEditor(el, model, bus) {
   cleanup.listen(negative, "input", () => commitNegative(bus.state.selected, negative.value));
   cleanup.listen(negative, "blur", () => commitNegative.flush());
   cleanup.listen(seed, "change", commitSeed);
+  cleanup.listen(image, "change", () => commit(bus.state.selected, { image: image.value.trim() || null }));
   cleanup.listen(frameInput, "change", commitFrame);
   const flush = () => {
     commitPrompt.flush();
@@ -3364,6 +3373,7 @@ function mountKeyframeEditor(el, model, bus) {
     if (!isEditing(prompt)) prompt.value = k.prompt;
     if (!isEditing(negative)) negative.value = k.negative ?? "";
     if (!isEditing(seed)) seed.value = k.seed ?? "";
+    if (!isEditing(image)) image.value = k.image ?? "";
     negative.placeholder = project?.negative_prompt ? `empty: the project's (“${project.negative_prompt}”)` : "things to avoid (optional)";
     seed.placeholder = String(project?.seed ?? 42);
     seed.title = "Empty: the project's seed";

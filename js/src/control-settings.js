@@ -6,7 +6,7 @@
 import { h } from "./dom.js";
 import { editProject, getProject, problemsOf, watch } from "./model.js";
 
-// Kept in step with giffusion_widgets/control.py (tests/test_js.py compares them).
+// Names from giffusion_widgets/control.py (tests/test_control.py checks that the kernel knows each one).
 export const PREPROCESSORS = ["none", "canny"];
 export const AUX_PREPROCESSORS = ["depth_midas", "depth_zoe", "lineart_realistic", "lineart_anime", "openpose",
   "softedge_hed", "normal_bae", "mlsd", "shuffle"];
@@ -69,7 +69,6 @@ function controlList(model, cleanup, kind, label, previews) {
     const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
     const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
     const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
-    scale.classList.add("gw-num");
     cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
     cleanup.listen(source, "change", () => set(index, "source", source.value.trim() || null));
     cleanup.listen(preprocessor, "change", () => set(index, "preprocessor", preprocessor.value.trim() || "none"));

@@ -1,4 +1,4 @@
-// Editor of the selected keyframe: frame, prompt, negative prompt and seed.
+// Editor of the selected keyframe: frame, prompt, negative prompt, seed and picture (an image keyframe).
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { findKeyframe, isFree, updateKeyframe } from "./keyframes.js";
@@ -15,6 +15,8 @@ export function mountKeyframeEditor(el, model, bus) {
     placeholder: "what this keyframe shows, e.g. a watercolor of a lighthouse" });
   const negative = h("input", { class: "gw-input", type: "text", id: `${id}-neg` });
   const seed = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-seed` });
+  const image = h("input", { class: "gw-input", type: "text", id: `${id}-image`, spellcheck: false,
+    placeholder: "none: a plain keyframe" });
   const message = h("div", { class: "gw-field-error", role: "status" });
   const removeButton = h("button", { class: "gw-btn gw-danger", type: "button", title: "Remove this keyframe (Delete)",
     onclick: () => bus.emit("remove-selected") }, "Remove");
@@ -26,6 +28,7 @@ export function mountKeyframeEditor(el, model, bus) {
     h("div", { class: "gw-kf-row" },
       h("div", { class: "gw-kf-cell" }, h("label", { for: negative.id }, "Negative prompt"), negative),
       h("div", { class: "gw-kf-cell gw-kf-seed" }, h("label", { for: seed.id }, "Seed (empty: project's)"), seed)),
+    h("label", { for: image.id }, "Picture (an image keyframe: its frames start from it)"), image,
     message);
   const empty = h("div", { class: "gw-empty" },
     "Select a keyframe on the timeline to edit its prompt, or double-click the timeline to add one.");
@@ -96,6 +99,7 @@ export function mountKeyframeEditor(el, model, bus) {
   cleanup.listen(negative, "input", () => commitNegative(bus.state.selected, negative.value));
   cleanup.listen(negative, "blur", () => commitNegative.flush());
   cleanup.listen(seed, "change", commitSeed);
+  cleanup.listen(image, "change", () => commit(bus.state.selected, { image: image.value.trim() || null }));
   cleanup.listen(frameInput, "change", commitFrame);
   const flush = () => {
     commitPrompt.flush();
@@ -114,6 +118,7 @@ export function mountKeyframeEditor(el, model, bus) {
     if (!isEditing(prompt)) prompt.value = k.prompt;
     if (!isEditing(negative)) negative.value = k.negative ?? "";
     if (!isEditing(seed)) seed.value = k.seed ?? "";
+    if (!isEditing(image)) image.value = k.image ?? "";
     negative.placeholder = project?.negative_prompt
       ? `empty: the project's (“${project.negative_prompt}”)` : "things to avoid (optional)";
     seed.placeholder = String(project?.seed ?? 42);

@@ -1,4 +1,4 @@
-// Keyframe edits on plain arrays of {frame, prompt, negative, seed}, kept sorted by frame.
+// Keyframe edits on plain arrays of {frame, prompt, negative, seed, image?}, kept sorted by frame.
 //
 // Every function returns a new array and never changes its argument. A project cannot hold two keyframes on one
 // frame, so an edit that would put a keyframe on an occupied frame (or below 0) is refused: the function returns its
@@ -97,6 +97,6 @@ export function sameKeyframes(a, b) {
   return a.every((k, i) => {
     const o = b[i];
     return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null)
-      && (k.seed ?? null) === (o.seed ?? null);
+      && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
   });
 }
