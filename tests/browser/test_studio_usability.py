@@ -160,3 +160,25 @@ def test_closing_a_studio_cancels_its_render(open_notebook):
     wait_until(lambda: not nb.kernel.value("studio.rendering"), 60, "the closed studio's render to stop")
     state = nb.kernel.value("studio.session.status")
     assert state["state"] == "cancelled" and state["done"] < 401, state
+
+
+# ---------------------------------------------------------------------------- 9. no stale words
+
+
+def test_a_field_error_goes_when_a_cell_resets_the_value(studio):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    batch = ui.field("Batch size")
+    batch.fill("0")
+    batch.press("Enter")
+    row = field_row(ui, "batch_size")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'true'", arg=row.element_handle(), timeout=30_000)
+    batch.evaluate("(el) => el.blur()")
+    studio.nb.run_cell("studio.project.batch_size = 2")
+    ui.page.wait_for_function("(el) => el.value === '2'", arg=batch.element_handle(), timeout=30_000)
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'false'", arg=row.element_handle(), timeout=30_000)
+    assert row.locator(".gw-field-error").inner_text() == ""
+    assert not ui.status_words.inner_text().startswith("Render cannot start")
+    assert ui.error_banner.is_hidden()
+    assert studio.kernel.value("studio.session._panel_refused") == []
