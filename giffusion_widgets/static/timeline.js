@@ -280,6 +280,15 @@ function debounce(fn, ms) {
   return debounced;
 }
 
+// src/edit-guard.js
+function keyframeEditRefused(bus) {
+  const error = bus?.state?.textError;
+  if (!error) return false;
+  bus.emit("keyframe-edit-refused", error);
+  return true;
+}
+var refusedWords = (error) => `Keyframes were not changed: fix the prompt text first (${error}), or the fix would undo the edit.`;
+
 // src/frames.js
 var stores = /* @__PURE__ */ new WeakMap();
 function createFrameStore(model) {
@@ -498,7 +507,7 @@ function mountKeyframeEditor(el, model, bus) {
   el.append(section);
   const selected = () => findKeyframe(projectKeyframes(model), bus.state.selected);
   function commit(frame, changes) {
-    if (frame === null) return;
+    if (frame === null || keyframeEditRefused(bus)) return;
     const keyframes = projectKeyframes(model);
     if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
       message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0 ? `frame ${changes.frame} already has a keyframe` : "the frame must be a whole number, 0 or more";
@@ -806,7 +815,18 @@ function mountPromptText(el, model, bus) {
   );
   el.append(section);
   let error = null;
+  const refused = h("div", { class: "gw-field-error gw-edit-refused", role: "alert", hidden: true });
+  status.after(refused);
+  cleanup.add(bus.on("keyframe-edit-refused", (why) => {
+    refused.textContent = refusedWords(why);
+    refused.hidden = false;
+  }));
+  cleanup.add(() => {
+    bus.state.textError = null;
+  });
   function showStatus() {
+    bus.state.textError = error ? error.message : null;
+    if (!error) refused.hidden = true;
     status.classList.toggle("gw-bad", Boolean(error));
     if (error) {
       status.textContent = error.message;
@@ -1392,7 +1412,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     canvas.style.cursor = "default";
     if (!cancelled) {
       if (d.pan && !d.moved) seek(xToNearestFrame(bus.state.axis, localX(event)));
-      else if (!d.pan && d.moved && d.current !== d.from) {
+      else if (!d.pan && d.moved && d.current !== d.from && !keyframeEditRefused(bus)) {
         const next = moveKeyframe(keyframes, d.from, d.current);
         if (next !== keyframes) {
           keyframes = next;
@@ -1448,6 +1468,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     model.save_changes();
   }
   function add(frame) {
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next === keyframes) return;
     keyframes = next;
@@ -1465,6 +1486,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     add(last + Math.max(1, fps));
   }
   function removeSelected() {
+    if (keyframeEditRefused(bus)) return;
     const next = removeKeyframe(keyframes, bus.state.selected);
     if (next === keyframes) return;
     keyframes = next;

@@ -277,6 +277,14 @@ function cleanupList() {
   };
 }
 
+// src/edit-guard.js
+function keyframeEditRefused(bus) {
+  const error = bus?.state?.textError;
+  if (!error) return false;
+  bus.emit("keyframe-edit-refused", error);
+  return true;
+}
+
 // src/keyframes.js
 var byFrame = (a, b) => a.frame - b.frame;
 var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame);
@@ -734,6 +742,7 @@ function mount(el, model, bus) {
   }
   function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next !== keyframes) setKeyframes(model, next);
     bus.set("selected", frame);

@@ -5,6 +5,7 @@
 import { contentLength, fit, handleWheel, panBy, syncAxis, zoomBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, h } from "./dom.js";
+import { keyframeEditRefused } from "./edit-guard.js";
 import { frameStore } from "./frames.js";
 import { mountKeyframeEditor } from "./keyframe-editor.js";
 import { addKeyframe, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe } from "./keyframes.js";
@@ -300,7 +301,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     canvas.style.cursor = "default";
     if (!cancelled) {
       if (d.pan && !d.moved) seek(xToNearestFrame(bus.state.axis, localX(event)));
-      else if (!d.pan && d.moved && d.current !== d.from) {
+      else if (!d.pan && d.moved && d.current !== d.from && !keyframeEditRefused(bus)) {
         const next = moveKeyframe(keyframes, d.from, d.current);
         if (next !== keyframes) {
           keyframes = next;
@@ -361,6 +362,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   }
 
   function add(frame) {
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next === keyframes) return;
     keyframes = next;
@@ -381,6 +383,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   }
 
   function removeSelected() {
+    if (keyframeEditRefused(bus)) return;
     const next = removeKeyframe(keyframes, bus.state.selected);
     if (next === keyframes) return;
     keyframes = next;

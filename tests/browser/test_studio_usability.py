@@ -182,3 +182,29 @@ def test_a_field_error_goes_when_a_cell_resets_the_value(studio):
     assert not ui.status_words.inner_text().startswith("Render cannot start")
     assert ui.error_banner.is_hidden()
     assert studio.kernel.value("studio.session._panel_refused") == []
+
+
+# ---------------------------------------------------------------------------- 7. no edit is dropped
+
+
+def test_a_timeline_edit_while_the_text_does_not_parse_is_refused_with_a_note(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    ui.text_view.fill("0: a red circle\n8: a blue square\n12 a yellow star")
+    ui.page.wait_for_function("(el) => /line \\d+, column \\d+/.test(el.textContent)",
+                              arg=ui.text_status.element_handle(), timeout=30_000)
+    ui.timeline.dblclick(position={"x": ui.timeline_x_of(4), "y": 50})
+    note = ui.root.locator(".gw-edit-refused")
+    note.wait_for(state="visible", timeout=10_000)
+    assert note.inner_text().startswith("Keyframes were not changed: fix the prompt text first (line 3")
+    shot(ui.root, "edit refused")
+    time.sleep(1)
+    assert keyframes(studio) == [[0, "a red circle"], [8, "a blue square"]]
+    assert ui.text() == "0: a red circle\n8: a blue square\n12 a yellow star"  # what was typed stays
+    ui.text_view.fill("0: a red circle\n8: a blue square\n12: a yellow star")
+    wait_until(lambda: len(keyframes(studio)) == 3, 60, "the fixed text to be applied")
+    note.wait_for(state="hidden", timeout=10_000)
+    ui.text_view.evaluate("(t) => t.blur()")
+    ui.timeline.dblclick(position={"x": ui.timeline_x_of(4), "y": 50})
+    wait_until(lambda: [4, "a red circle"] in keyframes(studio), 60, "the edit once the text parses")
+    ui.page.wait_for_function("(t) => /^4: a red circle$/m.test(t.value)", arg=ui.text_view.element_handle())
