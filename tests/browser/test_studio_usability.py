@@ -208,3 +208,34 @@ def test_a_timeline_edit_while_the_text_does_not_parse_is_refused_with_a_note(st
     ui.timeline.dblclick(position={"x": ui.timeline_x_of(4), "y": 50})
     wait_until(lambda: [4, "a red circle"] in keyframes(studio), 60, "the edit once the text parses")
     ui.page.wait_for_function("(t) => /^4: a red circle$/m.test(t.value)", arg=ui.text_view.element_handle())
+
+
+# ---------------------------------------------------------------------------- 2. theme switches
+
+
+_LUMA_JS = """(canvas) => new Promise((done) => requestAnimationFrame(() => {
+  const {width, height} = canvas; const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  let sum = 0; for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+  done(sum / (data.length / 4)); }))"""
+
+
+def change_theme(page, name: str) -> None:
+    page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', {{theme: {name!r}}})")
+    page.wait_for_function(f"() => document.body.dataset.jpThemeName === {name!r}", timeout=60_000)
+
+
+def test_a_theme_switch_redraws_the_canvases_in_the_new_colours(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    canvas = ui.timeline
+    light = canvas.evaluate(_LUMA_JS)
+    try:
+        change_theme(ui.page, "JupyterLab Dark")
+        wait_until(lambda: canvas.evaluate(_LUMA_JS) < light - 60, 20, "the timeline to be drawn in dark colours")
+        box = canvas.bounding_box()
+        assert box and box["height"] > 40 and box["width"] > 300, box
+        assert canvas.evaluate("(c) => c.width") > 300
+        shot(ui.root, "dark")
+    finally:
+        change_theme(ui.page, "JupyterLab Light")
+    wait_until(lambda: abs(canvas.evaluate(_LUMA_JS) - light) < 10, 20, "the timeline to be light again")
