@@ -215,7 +215,8 @@ def test_a_timeline_edit_while_the_text_does_not_parse_is_refused_with_a_note(st
 
 _LUMA_JS = """(canvas) => new Promise((done) => requestAnimationFrame(() => {
   const {width, height} = canvas; const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
-  let sum = 0; for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
   done(sum / (data.length / 4)); }))"""
 
 
