@@ -240,3 +240,35 @@ def test_a_theme_switch_redraws_the_canvases_in_the_new_colours(studio, shot):
     finally:
         change_theme(ui.page, "JupyterLab Light")
     wait_until(lambda: abs(canvas.evaluate(_LUMA_JS) - light) < 10, 20, "the timeline to be light again")
+
+
+# ---------------------------------------------------------------------------- 5. narrow output areas
+
+
+def within(box: dict, outer: dict, what: str) -> None:
+    assert box is not None, f"{what} is not laid out"
+    assert box["x"] >= outer["x"] - 0.5 and box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5, \
+        f"{what} {box} is outside {outer}"
+
+
+def test_the_panel_fits_360_px(open_notebook, shot):
+    nb = open_notebook("studio_narrow", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    ui.render_button.click()
+    assert ui.wait_state("finished", "failed", timeout=300) == "finished"
+    # A phone-sized window, the side panels closed: the output area leaves the panel less than 360 px.
+    nb.page.set_viewport_size({"width": 420, "height": 900})
+    nb.page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    time.sleep(1.5)  # Lab lays itself out again for the narrow window
+    view = {"x": 0, "y": 0, "width": 420, "height": 900}
+    panel = ui.root.bounding_box()
+    within(panel, view, "the panel")
+    assert panel["width"] <= 360, panel
+    for name in ("Render", "Cancel", "+ Add keyframe", "Download"):
+        target = ui.root.get_by_role("link" if name == "Download" else "button", name=name, exact=True)
+        target.scroll_into_view_if_needed()
+        within(target.bounding_box(), ui.root.bounding_box(), name)
+        within(target.bounding_box(), view, name)
+    assert ui.root.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "nothing pokes out sideways"
+    shot(nb.page, "narrow")
