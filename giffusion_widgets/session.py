@@ -154,14 +154,21 @@ class Session:
         if current == self._known:
             return False
         old, self._known = self._known, current
+        self._forget_refused_panel()
         self._set("project", self.project)
         self._react(old, current)
         return True
 
+    def _forget_refused_panel(self) -> None:
+        """Code changed the project: the panel shows it now, not the settings it could not apply."""
+        self._panel_refused = []
+        if self.error.startswith("The panel's settings were not applied"):
+            self.clear_error()
+
     def replace_project(self, project: Project) -> None:
         """Edit `project` from now on (another object)."""
         old, self.project = self._known, project
-        self._panel_refused = []
+        self._forget_refused_panel()
         self._known = project.to_dict()
         self._set("project", project)
         self._react(old, self._known)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import inspect
 import itertools
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError
+from ..suggest import did_you_mean
 
 
 class _DropTorchvisionNotes(logging.Filter):
@@ -173,8 +173,7 @@ def pipeline_class_by_name(name: str | None) -> Any:
                                           or name.startswith("AutoPipeline"))
     if not loadable:
         names = [n for n in dir(diffusers) if n.endswith("Pipeline") or n.startswith("AutoPipeline")]
-        close = difflib.get_close_matches(name, names, n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else " See diffusers' list of pipelines."
+        hint = did_you_mean(name, names, suffix="Pipeline") or " See diffusers' list of pipelines."
         raise PipelineError(f"unknown pipeline class {name!r}: diffusers has no pipeline of that name.{hint}")
     return cls
 
@@ -375,8 +374,7 @@ def scheduler_for(pipe: Any, name: str | None, overrides: dict | None = None) ->
         cls = getattr(diffusers, name, None)
         if not (isinstance(cls, type) and issubclass(cls, diffusers.SchedulerMixin)):
             names = [n for n in dir(diffusers) if n.endswith("Scheduler")]
-            close = difflib.get_close_matches(name, names, n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, names, suffix="Scheduler")
             raise PipelineError(f"unknown scheduler {name!r}.{hint}")
         compatible = {c.__name__ for c in getattr(original, "compatibles", [])} | {type(original).__name__}
         if compatible and name not in compatible:

@@ -391,6 +391,58 @@ function handleWheel(bus, event, x) {
   }
 }
 
+// src/theme.js
+function parseRgb(color) {
+  const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
+  return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === void 0 ? 1 : +m[4] } : null;
+}
+function hostIsDark(el) {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const c = parseRgb(getComputedStyle(node).backgroundColor);
+    if (c && c.a > 0.5) return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255 < 0.5;
+  }
+  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
+}
+function followHostTheme(root) {
+  const apply = () => root.classList.toggle("gw-dark", hostIsDark(root));
+  apply();
+  requestAnimationFrame(apply);
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", apply);
+  const observer = new MutationObserver(apply);
+  for (const target of [document.documentElement, document.body]) {
+    observer.observe(target, { attributes: true, attributeFilter: ["class", "data-jp-theme-name", "theme", "style"] });
+  }
+  return () => {
+    media?.removeEventListener?.("change", apply);
+    observer.disconnect();
+  };
+}
+function onThemeChange(fn) {
+  let frame = null;
+  let timer = null;
+  const later = () => {
+    if (frame === null) frame = requestAnimationFrame(() => {
+      frame = null;
+      fn();
+    });
+    clearTimeout(timer);
+    timer = setTimeout(fn, 300);
+  };
+  const observer = new MutationObserver(later);
+  const attributeFilter = ["class", "style", "data-jp-theme-light", "data-jp-theme-name", "theme"];
+  for (const target of [document.documentElement, document.body]) observer.observe(target, { attributes: true, attributeFilter });
+  observer.observe(document.head, { childList: true });
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", later);
+  return () => {
+    observer.disconnect();
+    media?.removeEventListener?.("change", later);
+    if (frame !== null) cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
+
 // src/canvas.js
 function createCanvas(container, { height, draw, className = "" }) {
   const canvas = document.createElement("canvas");
@@ -429,8 +481,13 @@ function createCanvas(container, { height, draw, className = "" }) {
     });
   });
   observer.observe(container);
+  const stopTheme = onThemeChange(() => {
+    resize();
+    view.onresize?.(view.width);
+  });
   function dispose() {
     observer.disconnect();
+    stopTheme();
     if (pending !== null) cancelAnimationFrame(pending);
     if (resizePending !== null) cancelAnimationFrame(resizePending);
     canvas.remove();
@@ -1219,34 +1276,6 @@ function keepKeysInFields(root) {
   for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
   return () => {
     for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
-  };
-}
-
-// src/theme.js
-function parseRgb(color) {
-  const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
-  return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === void 0 ? 1 : +m[4] } : null;
-}
-function hostIsDark(el) {
-  for (let node = el.parentElement; node; node = node.parentElement) {
-    const c = parseRgb(getComputedStyle(node).backgroundColor);
-    if (c && c.a > 0.5) return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255 < 0.5;
-  }
-  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
-}
-function followHostTheme(root) {
-  const apply = () => root.classList.toggle("gw-dark", hostIsDark(root));
-  apply();
-  requestAnimationFrame(apply);
-  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
-  media?.addEventListener?.("change", apply);
-  const observer = new MutationObserver(apply);
-  for (const target of [document.documentElement, document.body]) {
-    observer.observe(target, { attributes: true, attributeFilter: ["class", "data-jp-theme-name", "theme", "style"] });
-  }
-  return () => {
-    media?.removeEventListener?.("change", apply);
-    observer.disconnect();
   };
 }
 
@@ -3158,6 +3187,15 @@ function drawBeatGrid(ctx, axis, project, colors, top, height, frameToX2) {
   ctx.restore();
 }
 
+// src/edit-guard.js
+function keyframeEditRefused(bus) {
+  const error = bus?.state?.textError;
+  if (!error) return false;
+  bus.emit("keyframe-edit-refused", error);
+  return true;
+}
+var refusedWords = (error) => `Keyframes were not changed: fix the prompt text first (${error}), or the fix would undo the edit.`;
+
 // src/keyframes.js
 var byFrame2 = (a, b) => a.frame - b.frame;
 var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame2);
@@ -3300,7 +3338,7 @@ function mountKeyframeEditor(el, model, bus) {
   el.append(section2);
   const selected = () => findKeyframe(projectKeyframes(model), bus.state.selected);
   function commit(frame, changes) {
-    if (frame === null) return;
+    if (frame === null || keyframeEditRefused(bus)) return;
     const keyframes = projectKeyframes(model);
     if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
       message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0 ? `frame ${changes.frame} already has a keyframe` : "the frame must be a whole number, 0 or more";
@@ -3616,7 +3654,18 @@ function mountPromptText(el, model, bus) {
   );
   el.append(section2);
   let error = null;
+  const refused = h("div", { class: "gw-field-error gw-edit-refused", role: "alert", hidden: true });
+  status.after(refused);
+  cleanup.add(bus.on("keyframe-edit-refused", (why) => {
+    refused.textContent = refusedWords(why);
+    refused.hidden = false;
+  }));
+  cleanup.add(() => {
+    bus.state.textError = null;
+  });
   function showStatus() {
+    bus.state.textError = error ? error.message : null;
+    if (!error) refused.hidden = true;
     status.classList.toggle("gw-bad", Boolean(error));
     if (error) {
       status.textContent = error.message;
@@ -3982,7 +4031,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     canvas.style.cursor = "default";
     if (!cancelled) {
       if (d.pan && !d.moved) seek(xToNearestFrame(bus.state.axis, localX(event)));
-      else if (!d.pan && d.moved && d.current !== d.from) {
+      else if (!d.pan && d.moved && d.current !== d.from && !keyframeEditRefused(bus)) {
         const next = moveKeyframe(keyframes, d.from, d.current);
         if (next !== keyframes) {
           keyframes = next;
@@ -4038,6 +4087,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     model.save_changes();
   }
   function add(frame) {
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next === keyframes) return;
     keyframes = next;
@@ -4055,6 +4105,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     add(last + Math.max(1, fps));
   }
   function removeSelected() {
+    if (keyframeEditRefused(bus)) return;
     const next = removeKeyframe(keyframes, bus.state.selected);
     if (next === keyframes) return;
     keyframes = next;
@@ -4287,6 +4338,7 @@ function mount4(el, model, bus) {
   }
   function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next !== keyframes) setKeyframes(model, next);
     bus.set("selected", frame);

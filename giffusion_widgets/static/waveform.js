@@ -162,6 +162,58 @@ function handleWheel(bus, event, x) {
   }
 }
 
+// src/theme.js
+function parseRgb(color) {
+  const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
+  return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === void 0 ? 1 : +m[4] } : null;
+}
+function hostIsDark(el) {
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const c = parseRgb(getComputedStyle(node).backgroundColor);
+    if (c && c.a > 0.5) return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255 < 0.5;
+  }
+  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
+}
+function followHostTheme(root) {
+  const apply = () => root.classList.toggle("gw-dark", hostIsDark(root));
+  apply();
+  requestAnimationFrame(apply);
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", apply);
+  const observer = new MutationObserver(apply);
+  for (const target of [document.documentElement, document.body]) {
+    observer.observe(target, { attributes: true, attributeFilter: ["class", "data-jp-theme-name", "theme", "style"] });
+  }
+  return () => {
+    media?.removeEventListener?.("change", apply);
+    observer.disconnect();
+  };
+}
+function onThemeChange(fn) {
+  let frame = null;
+  let timer = null;
+  const later = () => {
+    if (frame === null) frame = requestAnimationFrame(() => {
+      frame = null;
+      fn();
+    });
+    clearTimeout(timer);
+    timer = setTimeout(fn, 300);
+  };
+  const observer = new MutationObserver(later);
+  const attributeFilter = ["class", "style", "data-jp-theme-light", "data-jp-theme-name", "theme"];
+  for (const target of [document.documentElement, document.body]) observer.observe(target, { attributes: true, attributeFilter });
+  observer.observe(document.head, { childList: true });
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", later);
+  return () => {
+    observer.disconnect();
+    media?.removeEventListener?.("change", later);
+    if (frame !== null) cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
+
 // src/canvas.js
 function createCanvas(container, { height, draw, className = "" }) {
   const canvas = document.createElement("canvas");
@@ -200,8 +252,13 @@ function createCanvas(container, { height, draw, className = "" }) {
     });
   });
   observer.observe(container);
+  const stopTheme = onThemeChange(() => {
+    resize();
+    view.onresize?.(view.width);
+  });
   function dispose() {
     observer.disconnect();
+    stopTheme();
     if (pending !== null) cancelAnimationFrame(pending);
     if (resizePending !== null) cancelAnimationFrame(resizePending);
     canvas.remove();
@@ -275,6 +332,14 @@ function cleanupList() {
       }
     }
   };
+}
+
+// src/edit-guard.js
+function keyframeEditRefused(bus) {
+  const error = bus?.state?.textError;
+  if (!error) return false;
+  bus.emit("keyframe-edit-refused", error);
+  return true;
 }
 
 // src/keyframes.js
@@ -463,34 +528,6 @@ function createPlayer(bus) {
     }
   };
   return player;
-}
-
-// src/theme.js
-function parseRgb(color) {
-  const m = /rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/.exec(color);
-  return m ? { r: +m[1], g: +m[2], b: +m[3], a: m[4] === void 0 ? 1 : +m[4] } : null;
-}
-function hostIsDark(el) {
-  for (let node = el.parentElement; node; node = node.parentElement) {
-    const c = parseRgb(getComputedStyle(node).backgroundColor);
-    if (c && c.a > 0.5) return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255 < 0.5;
-  }
-  return window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
-}
-function followHostTheme(root) {
-  const apply = () => root.classList.toggle("gw-dark", hostIsDark(root));
-  apply();
-  requestAnimationFrame(apply);
-  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
-  media?.addEventListener?.("change", apply);
-  const observer = new MutationObserver(apply);
-  for (const target of [document.documentElement, document.body]) {
-    observer.observe(target, { attributes: true, attributeFilter: ["class", "data-jp-theme-name", "theme", "style"] });
-  }
-  return () => {
-    media?.removeEventListener?.("change", apply);
-    observer.disconnect();
-  };
 }
 
 // src/root.js
@@ -734,6 +771,7 @@ function mount(el, model, bus) {
   }
   function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next !== keyframes) setKeyframes(model, next);
     bus.set("selected", frame);

@@ -1,6 +1,8 @@
 // A canvas that fills its container's width, stays sharp on high-DPI screens and redraws at most once per animation
 // frame, however many changes arrive in between.
 
+import { onThemeChange } from "./theme.js";
+
 export function createCanvas(container, { height, draw, className = "" }) {
   const canvas = document.createElement("canvas");
   canvas.className = className;
@@ -43,9 +45,15 @@ export function createCanvas(container, { height, draw, className = "" }) {
     });
   });
   observer.observe(container);
+  // Colours come from CSS variables read while drawing: a theme switch needs a redraw, at the size laid out now.
+  const stopTheme = onThemeChange(() => {
+    resize();
+    view.onresize?.(view.width);
+  });
 
   function dispose() {
     observer.disconnect();
+    stopTheme();
     if (pending !== null) cancelAnimationFrame(pending);
     if (resizePending !== null) cancelAnimationFrame(resizePending);
     canvas.remove();

@@ -1,6 +1,7 @@
 // Editor of the selected keyframe: frame, prompt, negative prompt, seed and picture (an image keyframe).
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
+import { keyframeEditRefused } from "./edit-guard.js";
 import { findKeyframe, isFree, updateKeyframe } from "./keyframes.js";
 import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 
@@ -40,7 +41,7 @@ export function mountKeyframeEditor(el, model, bus) {
 
   // Edits carry the frame they were typed for: a debounced commit may land after the selection moved on.
   function commit(frame, changes) {
-    if (frame === null) return;
+    if (frame === null || keyframeEditRefused(bus)) return;
     const keyframes = projectKeyframes(model);
     if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
       message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0

@@ -2,6 +2,7 @@
 // not parse, the error shows beside it and the project keeps its last valid keyframes.
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
+import { refusedWords } from "./edit-guard.js";
 import { formatPrompts, tryParsePrompts } from "./grammar.js";
 import { sameKeyframes } from "./keyframes.js";
 import { projectKeyframes, setKeyframes, watch } from "./model.js";
@@ -27,7 +28,18 @@ export function mountPromptText(el, model, bus) {
 
   let error = null;
 
+  // A keyframe edit elsewhere waits for the text to parse (edit-guard.js); the note says so until it does.
+  const refused = h("div", { class: "gw-field-error gw-edit-refused", role: "alert", hidden: true });
+  status.after(refused);
+  cleanup.add(bus.on("keyframe-edit-refused", (why) => {
+    refused.textContent = refusedWords(why);
+    refused.hidden = false;
+  }));
+  cleanup.add(() => { bus.state.textError = null; });
+
   function showStatus() {
+    bus.state.textError = error ? error.message : null;
+    if (!error) refused.hidden = true;
     status.classList.toggle("gw-bad", Boolean(error));
     if (error) {
       status.textContent = error.message;

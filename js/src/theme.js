@@ -30,3 +30,28 @@ export function followHostTheme(root) {
     observer.disconnect();
   };
 }
+
+/** Call `fn` after the host's theme changed (JupyterLab flips data-jp-theme-* on <body> and swaps its CSS, which can
+ * land a little later): on the next frame and once more shortly after. Returns a stop function. */
+export function onThemeChange(fn) {
+  let frame = null;
+  let timer = null;
+  const later = () => {
+    if (frame === null) frame = requestAnimationFrame(() => { frame = null; fn(); });
+    clearTimeout(timer);
+    timer = setTimeout(fn, 300);
+  };
+  const observer = new MutationObserver(later);
+  const attributeFilter = ["class", "style", "data-jp-theme-light", "data-jp-theme-name", "theme"];
+  for (const target of [document.documentElement, document.body]) observer.observe(target, { attributes: true, attributeFilter });
+  // A theme's stylesheet arriving in <head> changes the variables without touching any attribute.
+  observer.observe(document.head, { childList: true });
+  const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+  media?.addEventListener?.("change", later);
+  return () => {
+    observer.disconnect();
+    media?.removeEventListener?.("change", later);
+    if (frame !== null) cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}

@@ -6,6 +6,7 @@ import { beatGrid, beatSuffix, drawBeatGrid, rulerTicks, snapFrame } from "./bea
 import { contentLength, fit, handleWheel, panBy, syncAxis, zoomBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, h } from "./dom.js";
+import { keyframeEditRefused } from "./edit-guard.js";
 import { frameStore } from "./frames.js";
 import { mountKeyframeEditor } from "./keyframe-editor.js";
 import { addKeyframe, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe } from "./keyframes.js";
@@ -329,7 +330,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     canvas.style.cursor = "default";
     if (!cancelled) {
       if (d.pan && !d.moved) seek(xToNearestFrame(bus.state.axis, localX(event)));
-      else if (!d.pan && d.moved && d.current !== d.from) {
+      else if (!d.pan && d.moved && d.current !== d.from && !keyframeEditRefused(bus)) {
         const next = moveKeyframe(keyframes, d.from, d.current);
         if (next !== keyframes) {
           keyframes = next;
@@ -390,6 +391,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   }
 
   function add(frame) {
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     if (next === keyframes) return;
     keyframes = next;
@@ -410,6 +412,7 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   }
 
   function removeSelected() {
+    if (keyframeEditRefused(bus)) return;
     const next = removeKeyframe(keyframes, bus.state.selected);
     if (next === keyframes) return;
     keyframes = next;

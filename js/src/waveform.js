@@ -4,6 +4,7 @@
 import { contentLength, fit, handleWheel, panBy, syncAxis, zoomBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, h } from "./dom.js";
+import { keyframeEditRefused } from "./edit-guard.js";
 import { addKeyframe, findKeyframe } from "./keyframes.js";
 import { blobUrl, getProject, onsetMarks, projectKeyframes, setKeyframes, setProjectField, terms, watch } from "./model.js";
 import { icon, setPlayIcon } from "./icons.js";
@@ -176,6 +177,7 @@ export function mount(el, model, bus) {
   /** A keyframe on an onset's frame (the kernel's: audio keyframes land on the same frames). */
   function addAtOnset({ frame }) {
     const keyframes = projectKeyframes(model);
+    if (keyframeEditRefused(bus)) return;
     const next = addKeyframe(keyframes, frame);
     // An onset that already has a keyframe selects it instead.
     if (next !== keyframes) setKeyframes(model, next);

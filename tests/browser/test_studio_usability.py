@@ -160,3 +160,115 @@ def test_closing_a_studio_cancels_its_render(open_notebook):
     wait_until(lambda: not nb.kernel.value("studio.rendering"), 60, "the closed studio's render to stop")
     state = nb.kernel.value("studio.session.status")
     assert state["state"] == "cancelled" and state["done"] < 401, state
+
+
+# ---------------------------------------------------------------------------- 9. no stale words
+
+
+def test_a_field_error_goes_when_a_cell_resets_the_value(studio):
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Diffusion")
+    batch = ui.field("Batch size")
+    batch.fill("0")
+    batch.press("Enter")
+    row = field_row(ui, "batch_size")
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'true'", arg=row.element_handle(), timeout=30_000)
+    batch.evaluate("(el) => el.blur()")
+    studio.nb.run_cell("studio.project.batch_size = 2")
+    ui.page.wait_for_function("(el) => el.value === '2'", arg=batch.element_handle(), timeout=30_000)
+    ui.page.wait_for_function("(row) => row.dataset.problem === 'false'", arg=row.element_handle(), timeout=30_000)
+    assert row.locator(".gw-field-error").inner_text() == ""
+    assert not ui.status_words.inner_text().startswith("Render cannot start")
+    assert ui.error_banner.is_hidden()
+    assert studio.kernel.value("studio.session._panel_refused") == []
+
+
+# ---------------------------------------------------------------------------- 7. no edit is dropped
+
+
+def test_a_timeline_edit_while_the_text_does_not_parse_is_refused_with_a_note(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    ui.text_view.fill("0: a red circle\n8: a blue square\n12 a yellow star")
+    ui.page.wait_for_function("(el) => /line \\d+, column \\d+/.test(el.textContent)",
+                              arg=ui.text_status.element_handle(), timeout=30_000)
+    ui.timeline.dblclick(position={"x": ui.timeline_x_of(4), "y": 50})
+    note = ui.root.locator(".gw-edit-refused")
+    note.wait_for(state="visible", timeout=10_000)
+    assert note.inner_text().startswith("Keyframes were not changed: fix the prompt text first (line 3")
+    shot(ui.root, "edit refused")
+    time.sleep(1)
+    assert keyframes(studio) == [[0, "a red circle"], [8, "a blue square"]]
+    assert ui.text() == "0: a red circle\n8: a blue square\n12 a yellow star"  # what was typed stays
+    ui.text_view.fill("0: a red circle\n8: a blue square\n12: a yellow star")
+    wait_until(lambda: len(keyframes(studio)) == 3, 60, "the fixed text to be applied")
+    note.wait_for(state="hidden", timeout=10_000)
+    ui.text_view.evaluate("(t) => t.blur()")
+    ui.timeline.dblclick(position={"x": ui.timeline_x_of(4), "y": 50})
+    wait_until(lambda: [4, "a red circle"] in keyframes(studio), 60, "the edit once the text parses")
+    ui.page.wait_for_function("(t) => /^4: a red circle$/m.test(t.value)", arg=ui.text_view.element_handle())
+
+
+# ---------------------------------------------------------------------------- 2. theme switches
+
+
+_LUMA_JS = """(canvas) => new Promise((done) => requestAnimationFrame(() => {
+  const {width, height} = canvas; const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+  done(sum / (data.length / 4)); }))"""
+
+
+def change_theme(page, name: str) -> None:
+    page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', {{theme: {name!r}}})")
+    page.wait_for_function(f"() => document.body.dataset.jpThemeName === {name!r}", timeout=60_000)
+
+
+def test_a_theme_switch_redraws_the_canvases_in_the_new_colours(studio, shot):
+    studio.reset_project()
+    ui = studio.ui
+    canvas = ui.timeline
+    light = canvas.evaluate(_LUMA_JS)
+    try:
+        change_theme(ui.page, "JupyterLab Dark")
+        wait_until(lambda: canvas.evaluate(_LUMA_JS) < light - 60, 20, "the timeline to be drawn in dark colours")
+        box = canvas.bounding_box()
+        assert box and box["height"] > 40 and box["width"] > 300, box
+        assert canvas.evaluate("(c) => c.width") > 300
+        shot(ui.root, "dark")
+    finally:
+        change_theme(ui.page, "JupyterLab Light")
+    wait_until(lambda: abs(canvas.evaluate(_LUMA_JS) - light) < 10, 20, "the timeline to be light again")
+
+
+# ---------------------------------------------------------------------------- 5. narrow output areas
+
+
+def within(box: dict, outer: dict, what: str) -> None:
+    assert box is not None, f"{what} is not laid out"
+    assert box["x"] >= outer["x"] - 0.5 and box["x"] + box["width"] <= outer["x"] + outer["width"] + 0.5, \
+        f"{what} {box} is outside {outer}"
+
+
+def test_the_panel_fits_360_px(open_notebook, shot):
+    nb = open_notebook("studio_narrow", [STUDIO_CELL])
+    ui = StudioUI(nb.page)
+    ui.wait_shown()
+    ui.render_button.click()
+    assert ui.wait_state("finished", "failed", timeout=300) == "finished"
+    # A phone-sized window, the side panels closed: the output area leaves the panel less than 360 px.
+    nb.page.set_viewport_size({"width": 420, "height": 900})
+    nb.page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); window.jupyterapp.shell.collapseRight(); }")
+    time.sleep(1.5)  # Lab lays itself out again for the narrow window
+    view = {"x": 0, "y": 0, "width": 420, "height": 900}
+    panel = ui.root.bounding_box()
+    within(panel, view, "the panel")
+    assert panel["width"] <= 360, panel
+    for name in ("Render", "Cancel", "+ Add keyframe", "Download"):
+        target = ui.root.get_by_role("link" if name == "Download" else "button", name=name, exact=True)
+        target.scroll_into_view_if_needed()
+        within(target.bounding_box(), ui.root.bounding_box(), name)
+        within(target.bounding_box(), view, name)
+    assert ui.root.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "nothing pokes out sideways"
+    shot(nb.page, "narrow")
