@@ -1421,21 +1421,18 @@ function mountKeyframeThumbs(el, model, bus) {
   const draw = () => {
     const axis = bus.state.axis;
     const keyframes = getProject(model)?.keyframes ?? [];
-    const shown = axis ? keyframes.filter((k) => store.has(k.frame)) : [];
+    const shown = axis ? keyframes.filter((k) => store.has(k.frame) && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
     strip2.hidden = !shown.length;
     strip2.replaceChildren(...shown.map((k) => {
-      const x = frameToX(axis, k.frame);
+      const left = Math.max(0, Math.min(axis.width - THUMB_PX, frameToX(axis, k.frame) - THUMB_PX / 2));
       return h("img", {
         class: "gw-keyframe-thumb",
         src: store.get(k.frame),
         alt: "",
         "data-frame": String(k.frame),
         title: `frame ${k.frame}: ${k.prompt}`,
-        style: `left: ${(x - THUMB_PX / 2).toFixed(1)}px`
+        style: `left: ${left.toFixed(1)}px`
       });
-    }).filter((img) => {
-      const left = parseFloat(img.style.left);
-      return axis && left > -THUMB_PX && left < axis.width;
     }));
   };
   cleanup.add(watch(model, ["project"], draw));
