@@ -93,6 +93,11 @@ def kernel_env(base_env: dict[str, str] | None = None) -> dict[str, str]:
 class JupyterLab:
     """A JupyterLab server with private state under `base`; the notebooks live in `base / "notebooks"`."""
 
+    module = "jupyterlab"  # what `python -m` starts
+    app_class = "LabApp"  # the configurable holding the front end's options
+    notebook_url = "/lab/tree/{path}?reset"  # where a notebook opens (reset: no restored workspace)
+    disabled_plugins = DISABLED_PLUGINS
+
     def __init__(self, base: str | os.PathLike, *, settings: dict[str, dict] | None = None) -> None:
         self.base = Path(base)
         self.root = self.base / "notebooks"
@@ -114,13 +119,9 @@ class JupyterLab:
         for d in (self.root, config / "labconfig", data, self.runtime_dir, workspaces, ipython, app_settings):
             d.mkdir(parents=True, exist_ok=True)
         (config / "labconfig" / "page_config.json").write_text(
-            json.dumps({"disabledExtensions": DISABLED_PLUGINS}, indent=1))
-        overrides = {
-            # no news checks, no update checks: nothing leaves 127.0.0.1
-            "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-            **self._settings,
-        }
-        (app_settings / "overrides.json").write_text(json.dumps(overrides, indent=1))
+            json.dumps({"disabledExtensions": self.disabled_plugins}, indent=1))
+        (app_settings / "overrides.json").write_text(json.dumps({**self.setting_overrides(), **self._settings},
+                                                                indent=1))
 
         env = kernel_env()
         env.update({
@@ -133,19 +134,18 @@ class JupyterLab:
         })
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        app = self.app_class
         cmd = [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
+            sys.executable, "-m", self.module, "--no-browser",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             "--IdentityProvider.token=", "--ServerApp.password=",
             "--ServerApp.disable_check_xsrf=True",
             f"--ServerApp.root_dir={self.root}",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-            "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.app_settings_dir={app_settings}",
-            f"--LabApp.workspaces_dir={workspaces}",
-            "--LabApp.extension_manager=readonly",
+            f"--{app}.expose_app_in_browser=True",
+            f"--{app}.app_settings_dir={app_settings}",
+            f"--{app}.workspaces_dir={workspaces}",
             "--ServerApp.terminals_enabled=False",
+            *self.front_end_options(),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -164,6 +164,18 @@ class JupyterLab:
             self.stop()
             raise
         return self
+
+    def setting_overrides(self) -> dict[str, dict]:
+        # no news checks, no update checks: nothing leaves 127.0.0.1
+        return {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+    def front_end_options(self) -> list[str]:
+        """JupyterLab's own switches: no news, no update checks, a read-only extension manager."""
+        return [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]
 
     def stop(self, timeout: float = 20) -> None:
         """Stop the server (its kernels with it): SIGTERM to its process group, SIGKILL if it lingers."""
@@ -249,6 +261,22 @@ class JupyterLab:
         path = self.root / f"{name}.ipynb"
         nbformat.write(nb, path)
         return path
+
+
+class Notebook7(JupyterLab):
+    """The same private server as Jupyter Notebook 7 (its own front end on JupyterLab's parts: the same
+    `window.jupyterapp`, shell and notebook commands, one document per page)."""
+
+    module = "notebook"
+    app_class = "JupyterNotebookApp"
+    notebook_url = "/notebooks/{path}"
+    disabled_plugins: dict[str, bool] = {}
+
+    def setting_overrides(self) -> dict[str, dict]:
+        return {}  # Notebook 7 has no notification plugin: overriding its settings breaks the settings registry
+
+    def front_end_options(self) -> list[str]:
+        return []  # nor news feed, update check or extension manager switches
 
 
 class Kernel:
@@ -367,7 +395,7 @@ class NotebookPage:
 
     # ------------------------------------------------------------------ opening
     def open(self, run_all: bool = True, timeout: float = NOTEBOOK_OPEN_S) -> NotebookPage:
-        self.page.goto(f"{self.lab.url}/lab/tree/{self.path}?reset", wait_until="domcontentloaded",
+        self.page.goto(self.lab.url + self.lab.notebook_url.format(path=self.path), wait_until="domcontentloaded",
                        timeout=timeout * 1000)
         self.wait_ready(timeout)
         if run_all:
