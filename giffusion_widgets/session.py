@@ -172,12 +172,12 @@ class Session:
             self._set("problems", problems_as_data(problems))
             self._set("error", "The panel's settings were not applied: fix the marked fields.")
             return self.project
-        incoming = self._follow_fps(incoming)
-        if incoming is None:
-            return self.project
         if self.error.startswith("The panel's settings were not applied"):
             self.clear_error()
         old = self.project.to_dict()
+        incoming = self._follow_fps(incoming)  # None: the new fps would put two keyframes on one frame
+        if incoming is None:
+            return self.project
         self.assign(incoming)
         self._known = self.project.to_dict()
         self._react(old, self._known)
