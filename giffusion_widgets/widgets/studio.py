@@ -57,6 +57,7 @@ class Studio(Panel):
     def messages(self) -> dict[str, Handler]:
         s = self.session
         return {
+            **self._run_extras(),  # drafts, ranges, tempo, history
             "render": lambda c, b: s.start_render(),
             "cancel": lambda c, b: s.cancel(),
             "frames": lambda c, b: s.run.resend(int(c.get("from") or 0)),
@@ -72,7 +73,6 @@ class Studio(Panel):
             "save_project": lambda c, b: s.save_project(_path_of(c), from_panel=True),
             "load_project": lambda c, b: s.load_project(_path_of(c), from_panel=True),
             "inspire": lambda c, b: self._inspire(c),
-            **self._run_extras(),
         }
 
     def _run_extras(self) -> dict[str, Handler]:
