@@ -32,6 +32,7 @@ class Studio(Panel):
 
     frame = traitlets.Int(0).tag(sync=True)
     frame_count = traitlets.Int(0).tag(sync=True)
+    run_history = traitlets.List([]).tag(sync=True)  # the last runs (widgets/run_history.py), newest first
     run_id = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Dict(dict(IDLE)).tag(sync=True)
     pipeline_info = traitlets.Dict({}).tag(sync=True)
@@ -45,7 +46,6 @@ class Studio(Panel):
     output_mime = traitlets.Unicode("").tag(sync=True)
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
-    run_history = traitlets.List([]).tag(sync=True)  # the last runs (widgets/run_history.py), newest first
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", **kwargs: Any) -> None:
