@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 SCRIPTS = ["bench_engine.py", "bench_audio.py", "bench_encoding.py", "bench_widget.py", "bench_memory.py",
-           "bench_additions.py", "bench_control.py"]
+           "bench_additions.py", "bench_control.py", "bench_panelfeat.py"]
 
 
 def main() -> int:

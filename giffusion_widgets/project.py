@@ -55,6 +55,7 @@ MAX_LATENT_CHANNELS = 64
 MAX_CADENCE = 50  # frames warped between two rendered ones in the 2D mode
 MIN_BPM, MAX_BPM = 20, 400  # a tempo the beat grid can draw (beats.py)
 MAX_BEATS_PER_BAR = 32
+MAX_BEAT_OFFSET = 60.0  # seconds before the first beat
 
 # Characters the prompt grammar treats as blank around a value: tab and the Unicode space separators (category
 # Zs). Written out, not taken from str.isspace, so the panel's grammar uses the very same set.
@@ -254,6 +255,7 @@ _RULES: dict[str, _Rule | _Nested] = {
     "bpm": _Rule(lambda v: v is None or _is_number(v), f"a number from {MIN_BPM} to {MAX_BPM} or None",
                  lambda name, value: None if value is None else _rate(MIN_BPM, MAX_BPM).check(name, value)),
     "beats_per_bar": _whole(1, MAX_BEATS_PER_BAR),
+    "beat_offset": _number(0, MAX_BEAT_OFFSET),
     "keyframe_unit": _choice(KEYFRAME_UNITS),
 }
 
@@ -417,10 +419,12 @@ class Project:
     cadence: int = 1  # 2D mode: render every Nth frame, warp and blend the ones between
     loop: bool = False  # the last frames walk back to the first keyframe's noise and prompt
     boomerang: bool = False  # the output plays forward, then backward
-    # The beat grid: the tempo (None: none set; the panel can take it from the audio), the bar's length, and the
-    # unit keyframes keep their place in when fps changes (`retime`): "frames", "seconds" or "beats"
+    # The beat grid: the tempo (None: none set; the panel can take it from the audio), the bar's length, the second
+    # of the first beat, and the unit keyframes keep their place in when fps changes (`retime`): "frames", "seconds"
+    # or "beats"
     bpm: float | None = None
     beats_per_bar: int = 4
+    beat_offset: float = 0.0
     keyframe_unit: str = "frames"
 
     def __post_init__(self) -> None:

@@ -185,12 +185,12 @@ class Session:
             self._panel_refused = list(problems)
             return self.project
         self._panel_refused = []
-        incoming = self._follow_fps(incoming)
-        if incoming is None:
-            return self.project
         if self.error.startswith("The panel's settings were not applied"):
             self.clear_error()
         old = self.project.to_dict()
+        incoming = self._follow_fps(incoming)  # None: the new fps would put two keyframes on one frame
+        if incoming is None:
+            return self.project
         self.assign(incoming)
         self._known = self.project.to_dict()
         self._react(old, self._known)
@@ -529,13 +529,14 @@ class Session:
         return self._render(self._claim(), "range", {"start": start, "end": end})
 
     def tempo_from_audio(self) -> float:
-        """Set the project's bpm from its audio (librosa's beat tracker, refined by a line through the beats)."""
+        """Set the project's bpm and beat_offset from its audio (librosa's beat tracker, refined by a line through
+        the beats); return the bpm."""
         from .beats import tempo_of
 
         if not self.project.audio_input:
             raise MediaError("there is no audio input to take a tempo from: choose an audio file, or type a tempo")
         tempo = tempo_of(self.audio_analysis())
-        self.project.bpm = tempo.bpm
+        self.project.bpm, self.project.beat_offset = tempo.bpm, tempo.offset
         self.refresh()
         self.notice(f"Tempo {tempo.bpm:g} BPM from {Path(self.project.audio_input).name} ({len(tempo.beats)} beats).")
         return tempo.bpm

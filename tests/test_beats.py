@@ -43,11 +43,11 @@ def test_frames_and_beats_convert_both_ways():
 
 
 def test_project_beat_settings_are_checked_and_round_trip():
-    p = Project(bpm=128.5, beats_per_bar=3, keyframe_unit="beats")
+    p = Project(bpm=128.5, beats_per_bar=3, beat_offset=0.25, keyframe_unit="beats")
     assert not p.problems()
     assert Project.from_json(p.to_json()) == p
-    assert {q.field for q in Project(bpm=5, beats_per_bar=0, keyframe_unit="bars").problems()} == {
-        "bpm", "beats_per_bar", "keyframe_unit"}
+    assert {q.field for q in Project(bpm=5, beats_per_bar=0, beat_offset=-1, keyframe_unit="bars").problems()} == {
+        "bpm", "beats_per_bar", "beat_offset", "keyframe_unit"}
     with pytest.raises(ProjectError, match="bpm"):
         Project.from_dict({"bpm": "fast"})
 

@@ -67,7 +67,7 @@ def test_history_keeps_the_last_runs_and_restore_brings_settings_back_with_one_u
     assert "not among the last" in studio.error and studio.project.seed == 6
 
 
-def test_tempo_from_audio_sets_the_bpm(studio, tmp_path):
+def test_tempo_from_audio_sets_the_bpm_and_the_first_beat(studio, tmp_path):
     times = [0.2 + i * 0.5 for i in range(20)]  # 120 BPM
     studio.project.audio_input = str(mf.clicks_file(tmp_path, times, 10.5))
     studio.sync()
@@ -75,6 +75,7 @@ def test_tempo_from_audio_sets_the_bpm(studio, tmp_path):
     assert studio.wait(180)
     assert studio.error == ""
     assert studio.project.bpm == pytest.approx(120, rel=0.02)
+    assert studio.project.beat_offset == pytest.approx(0.2, abs=0.06)  # the grid starts on the first click
 
 
 def test_an_fps_edit_in_the_panel_keeps_keyframes_on_their_second_when_asked(studio):

@@ -1562,21 +1562,18 @@ function mountKeyframeThumbs(el, model, bus) {
   const draw = () => {
     const axis = bus.state.axis;
     const keyframes = getProject(model)?.keyframes ?? [];
-    const shown = axis ? keyframes.filter((k) => store.has(k.frame)) : [];
+    const shown = axis ? keyframes.filter((k) => store.has(k.frame) && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
     strip2.hidden = !shown.length;
     strip2.replaceChildren(...shown.map((k) => {
-      const x = frameToX(axis, k.frame);
+      const left = Math.max(0, Math.min(axis.width - THUMB_PX, frameToX(axis, k.frame) - THUMB_PX / 2));
       return h("img", {
         class: "gw-keyframe-thumb",
         src: store.get(k.frame),
         alt: "",
         "data-frame": String(k.frame),
         title: `frame ${k.frame}: ${k.prompt}`,
-        style: `left: ${(x - THUMB_PX / 2).toFixed(1)}px`
+        style: `left: ${left.toFixed(1)}px`
       });
-    }).filter((img) => {
-      const left = parseFloat(img.style.left);
-      return axis && left > -THUMB_PX && left < axis.width;
     }));
   };
   cleanup.add(watch(model, ["project"], draw));
@@ -2223,6 +2220,13 @@ function beatFields(add, terms2, grid, button) {
         hint: "beats per minute: the timeline draws beats and bars, keyframes snap to them (Alt frees)"
       }),
       add("beats_per_bar", "Beats per bar", { kind: "int", min: 1, max: 32 }),
+      add("beat_offset", "First beat (s)", {
+        kind: "float",
+        min: 0,
+        max: 60,
+        step: 0.01,
+        hint: "where the grid starts, so bars line up with the music"
+      }),
       add("keyframe_unit", "Keyframes stay on their", {
         kind: "select",
         options: terms2("keyframe_units"),
@@ -3114,13 +3118,20 @@ function beatGrid(project) {
   const bpm = Number(project?.bpm);
   const fps = Number(project?.fps);
   if (!(bpm > 0) || !(fps > 0)) return null;
-  return { framesPerBeat: fps * 60 / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)) };
+  return {
+    framesPerBeat: fps * 60 / bpm,
+    beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)),
+    offset: Math.max(0, Number(project.beat_offset) || 0) * fps
+  };
 }
-var beatOf = (frame, grid) => frame / grid.framesPerBeat;
+var beatOf = (frame, grid) => (frame - grid.offset) / grid.framesPerBeat;
+var frameOfBeat = (beat, grid) => grid.offset + beat * grid.framesPerBeat;
 function snapFrame(frame, project, free = false) {
   const grid = beatGrid(project);
   if (!grid || free) return frame;
-  return Math.max(0, Math.round(Math.round(beatOf(frame, grid)) * grid.framesPerBeat));
+  let beat = Math.round(beatOf(frame, grid));
+  if (frameOfBeat(beat, grid) < -0.5) beat += 1;
+  return Math.max(0, Math.round(frameOfBeat(beat, grid)));
 }
 function beatLines(axis, project) {
   const grid = beatGrid(project);
@@ -3131,15 +3142,16 @@ function beatLines(axis, project) {
   if (barPx < MIN_BEAT_LINE_PX) return [];
   const onlyBars = beatPx < MIN_BEAT_LINE_PX;
   const lines = [];
-  for (let beat = Math.ceil(beatOf(first, grid)); beat * grid.framesPerBeat <= last; beat += 1) {
-    const bar = beat % grid.beatsPerBar === 0;
-    if (bar || !onlyBars) lines.push({ frame: beat * grid.framesPerBeat, beat, bar });
+  for (let beat = Math.ceil(beatOf(first, grid)); frameOfBeat(beat, grid) <= last; beat += 1) {
+    const bar = modulo(beat, grid.beatsPerBar) === 0;
+    if (bar || !onlyBars) lines.push({ frame: frameOfBeat(beat, grid), beat, bar });
   }
   return lines;
 }
+var modulo = (n, m) => (n % m + m) % m;
 function barBeat(beat, grid) {
   const whole = Math.round(beat);
-  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${whole % grid.beatsPerBar + 1}`;
+  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${modulo(whole, grid.beatsPerBar) + 1}`;
 }
 function rulerTicks(axis, project, minPx = 64) {
   const unit = project?.keyframe_unit;
@@ -3153,8 +3165,8 @@ function rulerTicks(axis, project, minPx = 64) {
     const step = chooseStep(grid.framesPerBeat * axis.pxPerFrame, minPx, BEAT_STEPS);
     const { first, last } = visibleFrames(axis);
     const ticks = [];
-    for (let b = Math.ceil(beatOf(first, grid) / step) * step; b * grid.framesPerBeat <= last; b += step) {
-      ticks.push({ frame: b * grid.framesPerBeat, label: barBeat(b, grid) });
+    for (let b = Math.ceil(beatOf(first, grid) / step) * step; frameOfBeat(b, grid) <= last; b += step) {
+      if (frameOfBeat(b, grid) >= 0) ticks.push({ frame: frameOfBeat(b, grid), label: barBeat(b, grid) });
     }
     return { unit, ticks };
   }

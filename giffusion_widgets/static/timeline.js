@@ -83,13 +83,20 @@ function beatGrid(project) {
   const bpm = Number(project?.bpm);
   const fps = Number(project?.fps);
   if (!(bpm > 0) || !(fps > 0)) return null;
-  return { framesPerBeat: fps * 60 / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)) };
+  return {
+    framesPerBeat: fps * 60 / bpm,
+    beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)),
+    offset: Math.max(0, Number(project.beat_offset) || 0) * fps
+  };
 }
-var beatOf = (frame, grid) => frame / grid.framesPerBeat;
+var beatOf = (frame, grid) => (frame - grid.offset) / grid.framesPerBeat;
+var frameOfBeat = (beat, grid) => grid.offset + beat * grid.framesPerBeat;
 function snapFrame(frame, project, free = false) {
   const grid = beatGrid(project);
   if (!grid || free) return frame;
-  return Math.max(0, Math.round(Math.round(beatOf(frame, grid)) * grid.framesPerBeat));
+  let beat = Math.round(beatOf(frame, grid));
+  if (frameOfBeat(beat, grid) < -0.5) beat += 1;
+  return Math.max(0, Math.round(frameOfBeat(beat, grid)));
 }
 function beatLines(axis, project) {
   const grid = beatGrid(project);
@@ -100,15 +107,16 @@ function beatLines(axis, project) {
   if (barPx < MIN_BEAT_LINE_PX) return [];
   const onlyBars = beatPx < MIN_BEAT_LINE_PX;
   const lines = [];
-  for (let beat = Math.ceil(beatOf(first, grid)); beat * grid.framesPerBeat <= last; beat += 1) {
-    const bar = beat % grid.beatsPerBar === 0;
-    if (bar || !onlyBars) lines.push({ frame: beat * grid.framesPerBeat, beat, bar });
+  for (let beat = Math.ceil(beatOf(first, grid)); frameOfBeat(beat, grid) <= last; beat += 1) {
+    const bar = modulo(beat, grid.beatsPerBar) === 0;
+    if (bar || !onlyBars) lines.push({ frame: frameOfBeat(beat, grid), beat, bar });
   }
   return lines;
 }
+var modulo = (n, m) => (n % m + m) % m;
 function barBeat(beat, grid) {
   const whole = Math.round(beat);
-  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${whole % grid.beatsPerBar + 1}`;
+  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${modulo(whole, grid.beatsPerBar) + 1}`;
 }
 function rulerTicks(axis, project, minPx = 64) {
   const unit = project?.keyframe_unit;
@@ -122,8 +130,8 @@ function rulerTicks(axis, project, minPx = 64) {
     const step = chooseStep(grid.framesPerBeat * axis.pxPerFrame, minPx, BEAT_STEPS);
     const { first, last } = visibleFrames(axis);
     const ticks = [];
-    for (let b = Math.ceil(beatOf(first, grid) / step) * step; b * grid.framesPerBeat <= last; b += step) {
-      ticks.push({ frame: b * grid.framesPerBeat, label: barBeat(b, grid) });
+    for (let b = Math.ceil(beatOf(first, grid) / step) * step; frameOfBeat(b, grid) <= last; b += step) {
+      if (frameOfBeat(b, grid) >= 0) ticks.push({ frame: frameOfBeat(b, grid), label: barBeat(b, grid) });
     }
     return { unit, ticks };
   }

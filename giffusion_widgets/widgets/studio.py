@@ -34,6 +34,7 @@ class Studio(Panel):
 
     frame = traitlets.Int(0).tag(sync=True)
     frame_count = traitlets.Int(0).tag(sync=True)
+    run_history = traitlets.List([]).tag(sync=True)  # the last runs (widgets/run_history.py), newest first
     run_id = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Dict(dict(IDLE)).tag(sync=True)
     pipeline_info = traitlets.Dict({}).tag(sync=True)
@@ -48,7 +49,6 @@ class Studio(Panel):
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
     dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
-    run_history = traitlets.List([]).tag(sync=True)  # the last runs (widgets/run_history.py), newest first
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
@@ -62,6 +62,7 @@ class Studio(Panel):
     def messages(self) -> dict[str, Handler]:
         s = self.session
         return {
+            **self._run_extras(),  # drafts, ranges, tempo, history
             "render": lambda c, b: s.start_render(),
             "cancel": lambda c, b: s.cancel(),
             "frames": lambda c, b: s.run.resend(int(c.get("from") or 0)),
@@ -78,7 +79,6 @@ class Studio(Panel):
             "load_project": lambda c, b: s.load_project(_path_of(c), from_panel=True),
             "inspire": lambda c, b: self._inspire(c),
             "control_preview": lambda c, b: self._control_preview(c),
-            **self._run_extras(),
         }
 
     def _run_extras(self) -> dict[str, Handler]:

@@ -7,22 +7,28 @@ import { chooseStep, formatTime, frameTicks, timeTicks, visibleFrames } from "./
 const BEAT_STEPS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 const MIN_BEAT_LINE_PX = 6; // closer than this, only bar lines are drawn
 
-/** {framesPerBeat, beatsPerBar} of the project's tempo, or null when it has none. */
+/** {framesPerBeat, beatsPerBar, offset (the first beat's frame, fractional)} of the project's tempo, or null when
+ * it has none. */
 export function beatGrid(project) {
   const bpm = Number(project?.bpm);
   const fps = Number(project?.fps);
   if (!(bpm > 0) || !(fps > 0)) return null;
-  return { framesPerBeat: (fps * 60) / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)) };
+  return { framesPerBeat: (fps * 60) / bpm, beatsPerBar: Math.max(1, Math.round(project.beats_per_bar || 4)),
+    offset: Math.max(0, Number(project.beat_offset) || 0) * fps };
 }
 
-/** The beat at `frame` (fractional), 0-based. */
-export const beatOf = (frame, grid) => frame / grid.framesPerBeat;
+/** The beat at `frame` (fractional), 0 on the first beat. */
+export const beatOf = (frame, grid) => (frame - grid.offset) / grid.framesPerBeat;
+/** The frame (fractional) of beat `beat`. */
+export const frameOfBeat = (beat, grid) => grid.offset + beat * grid.framesPerBeat;
 
 /** The whole frame nearest the beat nearest `frame`; `frame` itself with no grid or when `free` (Alt held). */
 export function snapFrame(frame, project, free = false) {
   const grid = beatGrid(project);
   if (!grid || free) return frame;
-  return Math.max(0, Math.round(Math.round(beatOf(frame, grid)) * grid.framesPerBeat));
+  let beat = Math.round(beatOf(frame, grid));
+  if (frameOfBeat(beat, grid) < -0.5) beat += 1; // a beat before frame 0 is no place for a keyframe
+  return Math.max(0, Math.round(frameOfBeat(beat, grid)));
 }
 
 /** Beat and bar lines in view: [{frame (fractional), beat, bar (true on a bar's first beat)}]; beats closer than
@@ -36,17 +42,19 @@ export function beatLines(axis, project) {
   if (barPx < MIN_BEAT_LINE_PX) return [];
   const onlyBars = beatPx < MIN_BEAT_LINE_PX;
   const lines = [];
-  for (let beat = Math.ceil(beatOf(first, grid)); beat * grid.framesPerBeat <= last; beat += 1) {
-    const bar = beat % grid.beatsPerBar === 0;
-    if (bar || !onlyBars) lines.push({ frame: beat * grid.framesPerBeat, beat, bar });
+  for (let beat = Math.ceil(beatOf(first, grid)); frameOfBeat(beat, grid) <= last; beat += 1) {
+    const bar = modulo(beat, grid.beatsPerBar) === 0;
+    if (bar || !onlyBars) lines.push({ frame: frameOfBeat(beat, grid), beat, bar });
   }
   return lines;
 }
 
-/** "bar.beat" as musicians count (1-based): beat 5 of 4/4 is "2.2". */
+const modulo = (n, m) => ((n % m) + m) % m;
+
+/** "bar.beat" as musicians count (1-based): beat 5 of 4/4 is "2.2" (beats before the first count bar 0 down). */
 export function barBeat(beat, grid) {
   const whole = Math.round(beat);
-  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${(whole % grid.beatsPerBar) + 1}`;
+  return `${Math.floor(whole / grid.beatsPerBar) + 1}.${modulo(whole, grid.beatsPerBar) + 1}`;
 }
 
 /** The ruler's labelled ticks in the project's keyframe unit: {unit, ticks: [{frame, label}]}. Beats need a tempo;
@@ -63,8 +71,8 @@ export function rulerTicks(axis, project, minPx = 64) {
     const step = chooseStep(grid.framesPerBeat * axis.pxPerFrame, minPx, BEAT_STEPS);
     const { first, last } = visibleFrames(axis);
     const ticks = [];
-    for (let b = Math.ceil(beatOf(first, grid) / step) * step; b * grid.framesPerBeat <= last; b += step) {
-      ticks.push({ frame: b * grid.framesPerBeat, label: barBeat(b, grid) });
+    for (let b = Math.ceil(beatOf(first, grid) / step) * step; frameOfBeat(b, grid) <= last; b += step) {
+      if (frameOfBeat(b, grid) >= 0) ticks.push({ frame: frameOfBeat(b, grid), label: barBeat(b, grid) });
     }
     return { unit, ticks };
   }

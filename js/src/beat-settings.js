@@ -15,6 +15,8 @@ export function beatFields(add, terms, grid, button) {
       add("bpm", "Tempo (BPM)", { kind: "optfloat", min: 20, max: 400, placeholder: "none",
         hint: "beats per minute: the timeline draws beats and bars, keyframes snap to them (Alt frees)" }),
       add("beats_per_bar", "Beats per bar", { kind: "int", min: 1, max: 32 }),
+      add("beat_offset", "First beat (s)", { kind: "float", min: 0, max: 60, step: 0.01,
+        hint: "where the grid starts, so bars line up with the music" }),
       add("keyframe_unit", "Keyframes stay on their", { kind: "select", options: terms("keyframe_units"),
         hint: "when fps changes; the timeline counts in this unit" })),
     button,

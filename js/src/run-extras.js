@@ -115,15 +115,14 @@ export function mountKeyframeThumbs(el, model, bus) {
   const draw = () => {
     const axis = bus.state.axis;
     const keyframes = getProject(model)?.keyframes ?? [];
-    const shown = axis ? keyframes.filter((k) => store.has(k.frame)) : [];
+    // keyframes in view with a frame of the current run; a thumbnail at an edge stays whole inside the strip
+    const shown = axis ? keyframes.filter((k) => store.has(k.frame)
+      && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
     strip.hidden = !shown.length;
     strip.replaceChildren(...shown.map((k) => {
-      const x = frameToX(axis, k.frame);
+      const left = Math.max(0, Math.min(axis.width - THUMB_PX, frameToX(axis, k.frame) - THUMB_PX / 2));
       return h("img", { class: "gw-keyframe-thumb", src: store.get(k.frame), alt: "", "data-frame": String(k.frame),
-        title: `frame ${k.frame}: ${k.prompt}`, style: `left: ${(x - THUMB_PX / 2).toFixed(1)}px` });
-    }).filter((img) => {
-      const left = parseFloat(img.style.left);
-      return axis && left > -THUMB_PX && left < axis.width;
+        title: `frame ${k.frame}: ${k.prompt}`, style: `left: ${left.toFixed(1)}px` });
     }));
   };
   cleanup.add(watch(model, ["project"], draw));

@@ -7,7 +7,7 @@ import { makeAxis } from "../src/timeaxis.js";
 const project = (changes = {}) => ({ fps: 10, bpm: 120, beats_per_bar: 4, keyframe_unit: "beats", ...changes });
 
 test("the grid has a beat every fps * 60 / bpm frames, none without a tempo", () => {
-  assert.deepEqual(beatGrid(project()), { framesPerBeat: 5, beatsPerBar: 4 });
+  assert.deepEqual(beatGrid(project()), { framesPerBeat: 5, beatsPerBar: 4, offset: 0 });
   assert.equal(beatGrid(project({ bpm: null })), null);
   assert.equal(beatGrid(project({ bpm: 137, fps: 24 })).framesPerBeat, 24 * 60 / 137);
 });
@@ -44,4 +44,16 @@ test("the ruler counts in the project's unit", () => {
   assert.equal(beatSuffix(10, project()), " · bar 1.3");
   assert.equal(beatSuffix(11, project()), " · bar 1.3+");
   assert.equal(beatSuffix(11, project({ keyframe_unit: "frames" })), "");
+});
+
+test("the grid starts at the first beat's second, so bars line up with the music", () => {
+  const late = project({ beat_offset: 0.3 }); // the first beat at frame 3
+  assert.equal(snapFrame(7, late), 8);
+  assert.equal(snapFrame(1, late), 3, "no beat before frame 0: the first one");
+  const axis = makeAxis({ start: 0, pxPerFrame: 4, width: 200, length: 60 });
+  const lines = beatLines(axis, late);
+  assert.deepEqual(lines.slice(0, 3).map((l) => l.frame), [3, 8, 13]);
+  assert.deepEqual(lines.filter((l) => l.bar).map((l) => l.frame), [3, 23, 43]);
+  assert.equal(rulerTicks(axis, late).ticks[0].label, "1.1");
+  assert.equal(beatSuffix(23, late), " · bar 2.1");
 });
