@@ -15,6 +15,7 @@ from PIL import Image
 
 from giffusion_widgets import Keyframe, Project
 from giffusion_widgets.engine.cluster import ClusterFrames, split_batches
+from giffusion_widgets.engine.cluster_worker import PLUGIN_NAME
 from giffusion_widgets.engine.renderer import render, resume
 from giffusion_widgets.errors import PipelineError, ProjectError
 
@@ -114,10 +115,15 @@ def test_cancel_keeps_finished_frames_and_resume_on_the_cluster_completes(pipe, 
     assert stopped.cancelled and stopped.path is None
     assert 0 < len(stopped.frames) < 12
     kept = {f.name: pixels(f) for f in stopped.frames}
+    holders = client.run(lambda dask_worker: id(dask_worker.plugins[PLUGIN_NAME]))
     done = resume(stopped.run_dir, pipe, client=client)
     assert done.run_dir == stopped.run_dir and not done.cancelled and done.path.exists()
     assert done.reused == len(kept) and done.rendered == 12 - len(kept)
     same_frames(local, done)
+    # each worker kept its holder and loaded the pipeline once, however many renders (each its own Renderer)
+    assert client.run(lambda dask_worker: id(dask_worker.plugins[PLUGIN_NAME])) == holders
+    loads = client.run(lambda dask_worker: dask_worker.plugins[PLUGIN_NAME].loads)
+    assert max(loads.values()) == 1, loads
 
 
 def test_a_pipeline_a_worker_cannot_load_fails_fast_with_its_message(pipe, client, tmp_path):

@@ -87,7 +87,9 @@ class ClusterFrames:
         return getattr(self.client, "dashboard_link", None)
 
     def _register(self) -> None:
-        if not self._registered:  # new workers get the plugin too; registering again replaces it with a fresh one
+        """Give every worker (and every worker that joins later) a PipelineHolder; one registered by an earlier
+        render stays, with its loaded pipelines (see PipelineHolder.idempotent)."""
+        if not self._registered:
             from .cluster_worker import PipelineHolder
 
             self.client.register_plugin(PipelineHolder(self.threads))

@@ -106,10 +106,14 @@ class PipelineHolder(WorkerPlugin):
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
+        # Dask's own rule: an idempotent plugin registered again is left as it is, loaded pipelines and all; one
+        # asking for a thread count replaces the holders (and so drops their pipelines).
+        self.idempotent = threads is None
         self.pipelines: dict[PipelineSpec, Any] = {}
         self.failures: dict[PipelineSpec, str] = {}
         self.current: tuple[PipelineSpec, str, _Lent] | None = None
         self.address = "?"
+        self.loads = 0  # pipelines loaded by this worker (a render after another loads none)
 
     def setup(self, worker: Any) -> None:
         self.address = worker.address
@@ -133,6 +137,7 @@ class PipelineHolder(WorkerPlugin):
         if spec not in self.pipelines:
             try:
                 self.pipelines[spec] = spec.load()
+                self.loads += 1
             except Exception as exc:
                 self.failures[spec] = f"worker {self.address} cannot load the pipeline: {exc}"
                 raise PipelineError(self.failures[spec]) from exc
