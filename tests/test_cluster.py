@@ -133,10 +133,22 @@ def test_a_pipeline_a_worker_cannot_load_fails_fast_with_its_message(pipe, clien
     assert time.perf_counter() - started < 60
 
 
-def test_what_is_not_sharded_is_refused_before_any_folder(pipe, client, tmp_path):
-    with pytest.raises(ProjectError, match="2d"):
-        render(project().copy(animation_mode="2d"), pipe, runs_dir=tmp_path, client=client)
-    assert not tmp_path.exists() or not [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+@pytest.mark.parametrize("what", ["2d", "controlnets", "image keyframes"])
+def test_what_is_not_sharded_is_refused_before_any_folder(pipe, client, tmp_path, what):
+    picture = tmp_path / "media" / "edges.png"
+    picture.parent.mkdir()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(picture)
+    unsharded = {
+        "2d": project().copy(animation_mode="2d"),
+        "controlnets": project().copy(controlnets=[{"model": str(tmp_path / "media"), "source": str(picture),
+                                                    "preprocessor": "none"}]),
+        "image keyframes": project().copy(keyframes=[Keyframe(0, "a red circle", image=str(picture)),
+                                                     Keyframe(7, "a blue square")]),
+    }[what]
+    runs = tmp_path / "runs"
+    with pytest.raises(ProjectError, match=what.split()[0]):
+        render(unsharded, pipe, runs_dir=runs, client=client)
+    assert not runs.exists() or not [p for p in runs.iterdir() if not p.name.startswith(".")]
 
 
 def test_cli_renders_and_resumes_against_a_scheduler_address(cluster, tmp_path):

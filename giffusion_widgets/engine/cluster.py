@@ -29,6 +29,12 @@ def check_shardable(project: Project) -> None:
     if project.animation_mode == "2d":
         raise ProjectError("animation_mode '2d' grows each frame from the one before, and cluster renders do not "
                            "shard its chains yet: render it without a client")
+    if project.controlnets or project.adapters:
+        raise ProjectError("cluster renders do not load ControlNets or T2I adapters on their workers yet: render "
+                           "a project with controlnets or adapters without a client")
+    if any(k.image for k in project.keyframes):
+        raise ProjectError("cluster renders do not start frames from image keyframes yet: render a project whose "
+                           "keyframes carry images without a client")
 
 
 def worker_project(project: Project) -> Project:
