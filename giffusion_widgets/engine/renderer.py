@@ -178,9 +178,12 @@ class _Run:
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
             # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
-            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan)
+            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan,
+                                                     self.image_pipe if self.feedback else None)
             if self.control is not None:
                 self.pipe = self.control.pipe
+                if self.feedback:
+                    self.image_pipe = self.control.image_pipe
             self.decoder = draft.decoder_for(self.pipe) if draft else None
             self.init_images = InitImages(self.project)
             # image keyframes: their frames start from the pictures' latents, image-to-image
@@ -445,7 +448,7 @@ class _Run:
             kwargs["callback_on_step_end"] = on_step
         call = {k: v for k, v in kwargs.items() if k in accepts}
         if self.control is not None:  # the conditioning images and scales of the batch's frames
-            call.update(self.control.call_kwargs(specs, size))
+            call.update(self.control.call_kwargs(specs, size, images is not None, previous=image))
         call.update(p.pipeline_kwargs)  # checked against the call's signature before the first frame
         with torch.inference_mode(), noise_walk:
             result = pipe(**call)
