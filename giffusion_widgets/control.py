@@ -3,7 +3,7 @@
 A project's `controlnets` (and `adapters`) is a list of objects:
 
     {"model": "lllyasviel/sd-controlnet-canny" or a local folder,
-     "source": "video" | "image" | a picture file,   # what is turned into the conditioning image
+     "source": "video" | "image" | a picture file | "previous" (the 2D mode: the frame it grows from),
      "preprocessor": "canny" | "none" | a controlnet-aux name (needs the control-aux extra),
      "conditioning_scale": 1.0 or schedule text ("0:(1.0), 30:(0.2)"),
      "guidance_start": 0.0, "guidance_end": 1.0}     # ControlNets only: the part of the denoising they act on
@@ -23,7 +23,7 @@ from typing import Any
 
 MAX_CONTROLS = 8
 MAX_CONDITIONING_SCALE = 10.0
-SOURCES = ("video", "image")  # besides a picture file's path
+SOURCES = ("video", "image", "previous")  # besides a picture file's path; "previous": the 2D mode's frame before
 BUILTIN_PREPROCESSORS = ("none", "canny")
 # controlnet-aux 0.0.10's processors (controlnet_aux.processor.MODELS); their weights come from the hub
 # (lllyasviel/Annotators) on first use.
@@ -154,9 +154,9 @@ def control_problems(project: Any) -> list[tuple[str, str]]:
         if not entries or control_problem(name, entries):
             continue
         what = _what(name)
-        if project.animation_mode == "2d":
-            out.append((name, f"{name} are not supported in the '2d' animation mode yet: clear them, or use "
-                              f"'interpolate'"))
+        if project.animation_mode == "2d" and name == "adapters":
+            out.append((name, "T2I adapters work text-to-image only, and the '2d' mode grows frames image-to-image: "
+                              "use a ControlNet, or 'interpolate'"))
             continue
         if name == "adapters" and (project.image_input or project.video_input):
             out.append((name, "T2I adapters work text-to-image only (diffusers has no image-to-image adapter "
@@ -177,6 +177,9 @@ def control_problems(project: Any) -> list[tuple[str, str]]:
                 out.append((name, f"{where}'s source is 'video', but the project has no video_input"))
             elif source == "image" and not project.image_input:
                 out.append((name, f"{where}'s source is 'image', but the project has no image_input"))
+            elif source == "previous" and project.animation_mode != "2d":
+                out.append((name, f"{where}'s source is 'previous', the frame the next one grows from, which only "
+                                  f"the '2d' animation mode has"))
             elif source not in SOURCES and not Path(source).expanduser().is_file():
                 out.append((name, f"{where}'s source {source!r} is not 'video', 'image' or a picture file that "
                                   f"exists"))

@@ -143,8 +143,8 @@ def test_bad_controls_fail_before_any_folder(pipe, controlnet_dir, shape_file, t
         with pytest.raises(ProjectError, match=message):
             renderer.render(p)
         assert p.to_dict() == kept
-    with pytest.raises(ProjectError, match="not supported in the '2d'"):
-        renderer.render(project(animation_mode="2d", controlnets=[control(controlnet_dir, shape_file)]))
+    with pytest.raises(ProjectError, match="the '2d' mode grows frames image-to-image"):
+        renderer.render(project(animation_mode="2d", adapters=[control(controlnet_dir, shape_file)]))
     assert runs(tmp_path) == earlier
 
 
@@ -307,3 +307,23 @@ def test_the_panel_offers_only_names_the_kernel_takes():
     assert names("PREPROCESSORS") == ["none", "canny"]
     assert set(names("AUX_PREPROCESSORS")) <= set(PREPROCESSORS)
     assert names("SOURCES") == list(SOURCES)
+
+
+def test_controlnet_in_the_2d_mode_follows_the_previous_frame(pipe, controlnet_dir, shape_file, tmp_path):
+    renderer = Renderer(pipe, runs_dir=tmp_path)
+    motion = project(animation_mode="2d", strength=0.6, zoom=1.1, batch_size=1)
+    plain = pixels(renderer.render(motion))
+    previous = renderer.render(motion.copy(controlnets=[control(controlnet_dir, "previous")]))
+    diff = frame_max_diff(pixels(previous), plain)
+    assert diff[0] == 0  # the first frame has no previous one: the ControlNet adds nothing
+    assert (diff[1:] > 20).all()
+    again = renderer.render(motion.copy(controlnets=[control(controlnet_dir, "previous")]))
+    assert again.reused == 6
+    fixed = renderer.render(motion.copy(controlnets=[control(controlnet_dir, shape_file)]))
+    assert fixed.rendered == 6 and frame_max_diff(pixels(fixed), plain)[0] > 20
+    with pytest.raises(ProjectError, match="only the '2d' animation mode has"):
+        renderer.render(project(controlnets=[control(controlnet_dir, "previous")]))
+
+
+def frame_max_diff(a, b):
+    return np.abs(a - b).reshape(len(a), -1).max(axis=1)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from ..control import AUX_EXTRA, AUX_PREPROCESSORS, local_model, preprocessor_of, source_of
 from ..errors import PipelineError, ProjectError
@@ -209,6 +210,11 @@ class ControlCall:
     conditions: ConditionImages
     project: Project
     image_to_image: bool
+    image_pipe: Any = None  # the 2D mode: the image-to-image form for the frames after the first
+
+    def pipe_for(self, image_to_image: bool) -> Any:
+        """The control pipeline of a call: the 2D mode calls its text-to-image form first, then the other."""
+        return self.image_pipe if image_to_image and self.image_pipe is not None else self.pipe
 
     def batch_value(self, index: int) -> tuple:
         """What frames of one call must share: every entry's scale on the frame."""
@@ -220,8 +226,8 @@ class ControlCall:
         for entry, source, scale in zip(self.entries, self.sources, self.scales, strict=True):
             given = entry.get("conditioning_scale", 1.0)
             shown = [round(float(v), 9) for v in scale] if isinstance(given, str) else float(given)
-            if source in ("video", "image"):
-                identity = source  # the project's inputs are in the key already
+            if source in ("video", "image", "previous"):
+                identity = source  # the project's inputs, and the 2D chain's frames, are in the keys already
             else:
                 identity = f"file:{digest(Path(source).expanduser())}"
             out.append({"model": entry["model"], "source": identity, "preprocessor": preprocessor_of(entry),
@@ -229,10 +235,18 @@ class ControlCall:
                         "end": float(entry.get("guidance_end", 1.0))})
         return {self.kind: out}
 
-    def _source_images(self, source: str, specs: list[FrameSpec], size: tuple[int, int]) -> list[Any]:
+    def _source_images(self, source: str, specs: list[FrameSpec], size: tuple[int, int],
+                       previous: Any = None) -> list[Any] | None:
         from ..media.image import load_image
 
         p = self.project
+        if source == "previous":  # the 2D mode's warped frame (a (1, 3, H, W) tensor in [0, 1]); none for frame 0
+            if previous is None:
+                return None
+            from PIL import Image
+
+            array = (previous[0].float().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+            return [Image.fromarray(array)]
         if source == "video":
             from ..media.video import VideoReader
 
@@ -241,18 +255,28 @@ class ControlCall:
         image = load_image(p.image_input if source == "image" else Path(source).expanduser())
         return [image] * len(specs)
 
-    def images(self, specs: list[FrameSpec], size: tuple[int, int]) -> list[list[Any]]:
-        """Per entry, the conditioning image of each spec."""
+    def images(self, specs: list[FrameSpec], size: tuple[int, int], previous: Any = None) -> list[list[Any] | None]:
+        """Per entry, the conditioning image of each spec (None: a "previous" frame there is not yet)."""
         out = []
         for entry, source in zip(self.entries, self.sources, strict=True):
-            sources = self._source_images(source, specs, size)
-            out.append([self.conditions(image, preprocessor_of(entry), size) for image in sources])
+            sources = self._source_images(source, specs, size, previous)
+            out.append(None if sources is None else
+                       [self.conditions(image, preprocessor_of(entry), size) for image in sources])
         return out
 
-    def call_kwargs(self, specs: list[FrameSpec], size: tuple[int, int]) -> dict:
-        """The call arguments of one batch (its frames share their scales: see batch_value)."""
-        images = self.images(specs, size)
+    def call_kwargs(self, specs: list[FrameSpec], size: tuple[int, int], image_to_image: bool | None = None,
+                    previous: Any = None) -> dict:
+        """The call arguments of one batch (its frames share their scales: see batch_value). `image_to_image`:
+        whether the call has an initial image (the 2D mode's calls differ); `previous`: the 2D mode's frame."""
+        images = self.images(specs, size, previous)
         scales = list(self.batch_value(specs[0].index))
+        h, w = size
+        for i, conditioning in enumerate(images):
+            if conditioning is None:  # nothing to condition on yet: a blank image at scale 0 adds nothing
+                from PIL import Image
+
+                images[i] = [Image.new("RGB", (w, h))] * len(specs)
+                scales[i] = 0.0
         one = len(self.entries) == 1
         if self.kind == "adapters":
             return {"image": images[0] if one else images,
@@ -261,7 +285,8 @@ class ControlCall:
         ends = [float(e.get("guidance_end", 1.0)) for e in self.entries]
         # several ControlNets take each frame's images together: [[frame 1's for each net], [frame 2's], ...]
         per_frame = images[0] if one else [list(frame) for frame in zip(*images, strict=True)]
-        return {"control_image" if self.image_to_image else "image": per_frame,
+        image_to_image = self.image_to_image if image_to_image is None else image_to_image
+        return {"control_image" if image_to_image else "image": per_frame,
                 "controlnet_conditioning_scale": scales[0] if one else scales,
                 "control_guidance_start": starts[0] if one else starts,
                 "control_guidance_end": ends[0] if one else ends}
@@ -289,9 +314,10 @@ class ControlModels:
             self._models[(model, kind)] = (loaded.to(device=device), identity)
         return self._models[(model, kind)]
 
-    def prepare(self, project: Project, base: Any, pipe: Any, plan: Plan) -> ControlCall | None:
+    def prepare(self, project: Project, base: Any, pipe: Any, plan: Plan, image_pipe: Any = None) -> ControlCall | None:
         """The render's ControlCall (None without controls): models loaded and checked against `base`, and the
-        pipeline that takes them, made once per (pipeline, models) and fingerprinted afresh."""
+        pipeline that takes them, made once per (pipeline, models) and fingerprinted afresh. `image_pipe`: the 2D
+        mode's image-to-image pipeline, whose control form is made too."""
         kind = "controlnets" if project.controlnets else "adapters" if project.adapters else None
         if kind is None:
             return None
@@ -306,22 +332,30 @@ class ControlModels:
         models = [m for m, _ in loaded]
         _check_fits(base, models, kind, entries)
         made = self._pipes.setdefault(base, {})
-        which = (kind, image_to_image, tuple(id(m) for m in models))
-        control_pipe = made.get(which)
-        if control_pipe is None:
-            made.clear()  # one control form per pipeline kept: the last used
-            control_pipe = _control_pipeline(base, models, kind, image_to_image)
-            control_pipe.set_progress_bar_config(disable=True)
-            accepts = call_parameters(control_pipe)
-            if image_to_image:  # the image-to-image forms take `latents` but ignore it: the noise is walked instead
-                accepts = accepts - {"latents"}
-            register_info(control_pipe, replace(pipeline_info(base), pipeline_class=type(control_pipe).__name__,
-                                                accepts=accepts))
-            made[which] = control_pipe
-        pipeline_info(control_pipe).fingerprint = fingerprint(control_pipe)  # the models' weights, as they are now
+        ids = tuple(id(m) for m in models)
+        if any(key[2] != ids or key[0] != kind for key in made):
+            made.clear()  # the control forms of the last models used are kept, no others
+
+        def form(image_form: bool) -> Any:
+            control_pipe = made.get((kind, image_form, ids))
+            if control_pipe is None:
+                control_pipe = _control_pipeline(base, models, kind, image_form)
+                control_pipe.set_progress_bar_config(disable=True)
+                accepts = call_parameters(control_pipe)
+                if image_form:  # the image-to-image forms take `latents` but ignore it: the noise is walked instead
+                    accepts = accepts - {"latents"}
+                register_info(control_pipe, replace(pipeline_info(base), pipeline_class=type(control_pipe).__name__,
+                                                    accepts=accepts))
+                made[(kind, image_form, ids)] = control_pipe
+            pipeline_info(control_pipe).fingerprint = fingerprint(control_pipe)  # the models' weights as they are
+            return control_pipe
+
+        control_pipe = form(image_to_image)
+        second = form(True) if image_pipe is not None and image_pipe is not pipe else None
         from ..schedules import evaluate_schedule
 
         frames = max(project.num_frames, 1, *(spec.index + 1 for spec in plan.frames))
         scales = [evaluate_schedule(e.get("conditioning_scale", 1.0), frames, fps=project.fps,
                                     setting=f"{kind}'s conditioning_scale") for e in entries]
-        return ControlCall(control_pipe, kind, entries, sources, scales, self.conditions, project, image_to_image)
+        return ControlCall(control_pipe, kind, entries, sources, scales, self.conditions, project, image_to_image,
+                           second if second is not None else (control_pipe if image_pipe is not None else None))

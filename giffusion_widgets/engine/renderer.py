@@ -219,9 +219,12 @@ class _Run:
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
             # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
-            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan)
+            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan,
+                                                     self.image_pipe if self.feedback else None)
             if self.control is not None:
                 self.pipe = self.control.pipe
+                if self.feedback:
+                    self.image_pipe = self.control.image_pipe
             self.decoder = draft.decoder_for(self.pipe) if draft else None
             self.init_images = InitImages(self.project)
             # image keyframes: their frames start from the pictures' latents, image-to-image
@@ -461,8 +464,10 @@ class _Run:
                         steps=self.project.num_inference_steps)
             return tensors
 
-        # the conditioning images and scales of the batch's frames, where the project has ControlNets
-        extra = self.control.call_kwargs(specs, size) if self.control is not None else None
+        extra = None
+        if self.control is not None:  # the conditioning images and scales of the batch's frames
+            with_image = image is not None or bool(self.project.image_input or self.project.video_input)
+            extra = self.control.call_kwargs(specs, size, with_image, previous=image)
         return call_pipeline(pipe, self.project, batch, self.renderer.embeddings, self.init_images, output=output,
                              image=image, strength=strength, seed=seed, on_step=on_step, extra=extra)
 

@@ -2025,7 +2025,7 @@ var AUX_PREPROCESSORS = [
   "mlsd",
   "shuffle"
 ];
-var SOURCES = ["video", "image"];
+var SOURCES = ["video", "image", "previous"];
 function controlSummary(project) {
   const parts = [];
   const count = (n, one, many) => n === 1 ? `1 ${one}` : `${n} ${many}`;
@@ -2082,7 +2082,7 @@ function controlList(model, cleanup, kind, label, previews) {
       return input;
     };
     const modelInput = text("model", entry.model, "Hub id or local folder");
-    const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
+    const source = text("source", entry.source, "video, image, previous or a file", { list: sourcesId });
     const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
     const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
     cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
@@ -2177,7 +2177,7 @@ function controlSettings(model, cleanup) {
       { class: "gw-section-body" },
       nets.row,
       adapters.row,
-      h("div", { class: "gw-hint" }, "Sources: the video input, the image input or a picture file. canny and none always work; the other preprocessors need controlnet-aux. Image keyframes: '| image: cat.png' in the prompt text."),
+      h("div", { class: "gw-hint" }, "Sources: the video input, the image input, a picture file, or previous (the 2D mode). canny and none always work; the other preprocessors need controlnet-aux. Image keyframes: '| image: cat.png' in the prompt text."),
       previewNote
     )
   );

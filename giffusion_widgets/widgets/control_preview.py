@@ -27,6 +27,9 @@ def conditioning_image(project: Project, kind: str, index: int, frame: int, cond
     if source is None:
         raise ProjectError(f"{kind}: entry {index + 1} has no source to preview (a picture file, or the project's "
                            f"image or video input)")
+    if source == "previous":
+        raise ProjectError("the 'previous' source is the frame a 2D render grows each frame from: there is none to "
+                           "preview before the render makes it")
     if source == "video":
         if not project.video_input:
             raise ProjectError("the source is 'video', but the project has no video_input")

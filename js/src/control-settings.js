@@ -10,7 +10,7 @@ import { editProject, getProject, problemsOf, watch } from "./model.js";
 export const PREPROCESSORS = ["none", "canny"];
 export const AUX_PREPROCESSORS = ["depth_midas", "depth_zoe", "lineart_realistic", "lineart_anime", "openpose",
   "softedge_hed", "normal_bae", "mlsd", "shuffle"];
-export const SOURCES = ["video", "image"];
+export const SOURCES = ["video", "image", "previous"];
 
 /** The section's one-line summary. */
 export function controlSummary(project) {
@@ -66,7 +66,7 @@ function controlList(model, cleanup, kind, label, previews) {
       return input;
     };
     const modelInput = text("model", entry.model, "Hub id or local folder");
-    const source = text("source", entry.source, "video, image or a file", { list: sourcesId });
+    const source = text("source", entry.source, "video, image, previous or a file", { list: sourcesId });
     const preprocessor = text("preprocessor", entry.preprocessor ?? "none", "canny", { list: listId });
     const scale = text("conditioning_scale", String(entry.conditioning_scale ?? 1), "1.0 or 0:(1), 30:(0.2)");
     cleanup.listen(modelInput, "change", () => set(index, "model", modelInput.value.trim()));
@@ -129,9 +129,9 @@ export function controlSettings(model, cleanup) {
   const details = h("details", { class: "gw-section gw-control-section" },
     h("summary", {}, h("span", { class: "gw-section-title" }, "Control"), summaryText),
     h("div", { class: "gw-section-body" }, nets.row, adapters.row,
-      h("div", { class: "gw-hint" }, "Sources: the video input, the image input or a picture file. canny and none "
-        + "always work; the other preprocessors need controlnet-aux. Image keyframes: '| image: cat.png' in the "
-        + "prompt text."), previewNote));
+      h("div", { class: "gw-hint" }, "Sources: the video input, the image input, a picture file, or previous "
+        + "(the 2D mode). canny and none always work; the other preprocessors need controlnet-aux. Image "
+        + "keyframes: '| image: cat.png' in the prompt text."), previewNote));
   cleanup.add(watch(model, ["project", "problems"], () => {
     const project = getProject(model);
     nets.show(project);
