@@ -181,3 +181,23 @@ def test_a_studio_with_a_client_renders_on_it_and_links_its_dashboard(pipe, clie
     plain = Studio(pipeline=pipe, runs_dir=tmp_path)
     assert plain.dashboard_link == "" and plain.session.renderer.cluster is None
     plain.close()
+
+
+def test_a_worker_with_other_weights_than_the_client_is_refused(client, tmp_path):
+    import torch
+
+    from giffusion_widgets.engine.pipelines import load_pipeline
+
+    edited = load_pipeline()
+    with torch.no_grad():
+        edited.unet.conv_in.bias.add_(0.01)  # the client's weights are no longer the embedded model's
+    with pytest.raises(PipelineError, match="loaded another pipeline than the client.*fingerprint"):
+        render(project(frames=4, steps=2), edited, runs_dir=tmp_path, client=client)
+
+
+def test_a_checkpoint_folder_named_relative_to_the_client_loads_on_the_workers(pipe, client, tmp_path, monkeypatch):
+    pipe.save_pretrained(tmp_path / "model")
+    monkeypatch.chdir(tmp_path)  # the workers' working folder is another one
+    animation = render(project(frames=4, steps=2).copy(checkpoint="model"), runs_dir=tmp_path / "runs",
+                       client=client)
+    assert animation.rendered == 4 and animation.path.exists()

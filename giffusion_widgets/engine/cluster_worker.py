@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin, get_worker
@@ -46,20 +47,28 @@ class PipelineSpec:
         device = device or info.device.split(":")[0]
         if not given:
             source = PipelineSource.of(project)
-            return cls(source.checkpoint, source.pipeline_class, device, info.dtype,
+            return cls(_absolute(source.checkpoint), source.pipeline_class, device, info.dtype,
                        tuple(sorted(source.options().items())))
         if info.checkpoint == BUILTIN_NAME:
             return cls(None, info.pipeline_class, device, info.dtype)
         if info.checkpoint in ("", "custom"):
             raise PipelineError("a cluster render rebuilds the pipeline on each worker from its checkpoint, and the "
                                 "given pipeline has none: set the project's checkpoint, or load_pipeline() it")
-        return cls(info.checkpoint, info.pipeline_class, device, info.dtype)
+        return cls(_absolute(info.checkpoint), info.pipeline_class, device, info.dtype)
 
     def load(self) -> Any:
         from .pipelines import load_pipeline
 
         return load_pipeline(self.checkpoint, self.pipeline_class, device=self.device, dtype=self.dtype,
                              **dict(self.options))
+
+
+def _absolute(checkpoint: str | None) -> str | None:
+    """A local folder as an absolute path (workers share the file system, not the client's working folder); a hub
+    id as it is."""
+    if checkpoint and Path(checkpoint).expanduser().exists():
+        return str(Path(checkpoint).expanduser().resolve())
+    return checkpoint
 
 
 class _Lent:
@@ -167,9 +176,10 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
                             f"PipelineHolder() with the client first")
     lent = holder.lent_for(spec, project)
     own = pipeline_info(lent.pipe).identity()
-    if own != identity:
-        differ = ", ".join(f"{k}: {own.get(k)!r} here, {v!r} on the client" for k, v in identity.items()
-                           if own.get(k) != v)
+    # the weights, class, device and dtype decide the frames; the checkpoint's name may be spelled another way
+    differ = ", ".join(f"{k}: {own.get(k)!r} here, {v!r} on the client" for k, v in identity.items()
+                       if k != "checkpoint" and own.get(k) != v)
+    if differ:
         raise PipelineError(f"worker {holder.address} loaded another pipeline than the client keys its frames "
                             f"with ({differ})")
     images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images)
