@@ -233,3 +233,32 @@ def test_render_is_refused_while_the_panel_holds_settings_that_were_not_applied(
     assert [p["field"] for p in session.problems] == ["num_inference_steps"]
     session.apply_panel({**refused, "num_inference_steps": 2})
     assert session.project.num_inference_steps == 2 and session._panel_refused == []
+
+
+def test_image_keyframes_pictures_reach_the_panel_and_follow_the_keyframes(tmp_path, panel):
+    import base64
+    import io
+
+    from PIL import Image
+
+    teal, orange = tmp_path / "teal.png", tmp_path / "orange.png"
+    Image.new("RGB", (96, 64), (10, 120, 130)).save(teal)
+    Image.new("RGB", (64, 64), (250, 140, 20)).save(orange)
+
+    def colours(pictures):
+        out = {}
+        for path, url in pictures.items():
+            assert url.startswith("data:image/png;base64,")
+            image = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
+            out[Path(path).name] = image.getpixel((image.width // 2, image.height // 2))
+        return out
+
+    session = make(panel, tmp_path, Project(keyframes=[Keyframe(0, "a red circle", image=str(teal)),
+                                                       Keyframe(8, "a blue square")]))
+    assert colours(panel.values("keyframe_pictures")[-1]) == {"teal.png": (10, 120, 130)}
+    data = session.project.to_dict()  # the panel gives the second keyframe a picture too
+    data["keyframes"][1]["image"] = str(orange)
+    session.apply_panel(data)
+    assert session.project.keyframes[1].image == str(orange)
+    assert colours(panel.values("keyframe_pictures")[-1]) == {"teal.png": (10, 120, 130),
+                                                             "orange.png": (250, 140, 20)}

@@ -1562,21 +1562,24 @@ function mountKeyframeThumbs(el, model, bus) {
   const draw = () => {
     const axis = bus.state.axis;
     const keyframes = getProject(model)?.keyframes ?? [];
-    const shown = axis ? keyframes.filter((k) => store.has(k.frame) && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
+    const pictures = model.get("keyframe_pictures") ?? {};
+    const pictureOf = (k) => k.image ? pictures[k.image] : void 0;
+    const shown = axis ? keyframes.filter((k) => (pictureOf(k) || store.has(k.frame)) && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
     strip2.hidden = !shown.length;
     strip2.replaceChildren(...shown.map((k) => {
       const left = Math.max(0, Math.min(axis.width - THUMB_PX, frameToX(axis, k.frame) - THUMB_PX / 2));
+      const picture = pictureOf(k);
       return h("img", {
-        class: "gw-keyframe-thumb",
-        src: store.get(k.frame),
+        class: picture ? "gw-keyframe-thumb gw-keyframe-picture" : "gw-keyframe-thumb",
+        src: picture ?? store.get(k.frame),
         alt: "",
         "data-frame": String(k.frame),
-        title: `frame ${k.frame}: ${k.prompt}`,
+        title: picture ? `frame ${k.frame}: ${k.prompt} (starts from ${k.image})` : `frame ${k.frame}: ${k.prompt}`,
         style: `left: ${left.toFixed(1)}px`
       });
     }));
   };
-  cleanup.add(watch(model, ["project"], draw));
+  cleanup.add(watch(model, ["project", "keyframe_pictures"], draw));
   cleanup.add(store.subscribe(draw));
   cleanup.add(bus.on("axis", draw));
   return () => {

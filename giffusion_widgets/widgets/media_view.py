@@ -1,10 +1,12 @@
 """What the panel shows of the project's media inputs: each input's name and size (`media`), a small picture of the
-initial image (`image_preview`), and of the audio its peaks to draw, its onsets with their frames (`onsets`) and the
+initial image (`image_preview`), small pictures of the image keyframes' files (`keyframe_pictures`, path -> PNG
+data URL, for the timeline), and of the audio its peaks to draw, its onsets with their frames (`onsets`) and the
 file to play (`audio`, `audio_mime`). Audio is analysed in a background job: the first analysis in a fresh
 environment compiles librosa's code and takes a while."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,11 @@ def onset_marks(analysis: Any, fps: float) -> dict:
     return marks
 
 
+def keyframe_images(project: dict) -> list[str]:
+    """The picture files of a project dict's image keyframes, in keyframe order."""
+    return [k["image"] for k in project.get("keyframes") or [] if isinstance(k, dict) and k.get("image")]
+
+
 class MediaView:
     """`analyze(path)` gives an audio analysis (the session's one cache); `project()` the live project."""
 
@@ -44,6 +51,7 @@ class MediaView:
         self.kinds = kinds  # the inputs this view describes
         self.media: dict = dict.fromkeys(MEDIA_KINDS)
         self.image_preview = b""
+        self.keyframe_pictures: dict[str, str] = {}
         self.peaks: dict = {}
         self.onsets: dict = {}
         self.audio, self.audio_mime = b"", ""
@@ -58,6 +66,8 @@ class MediaView:
         for kind in ("image", "video"):
             if kind in self.kinds and old.get(f"{kind}_input") != new.get(f"{kind}_input"):
                 self.describe(kind, new.get(f"{kind}_input"))
+        if "image" in self.kinds and keyframe_images(old) != keyframe_images(new):
+            self.picture_keyframes(keyframe_images(new))
         if "audio" in self.kinds and old.get("audio_input") != new.get("audio_input"):
             self.load_audio(new.get("audio_input"))
         elif old.get("fps") != new.get("fps") and self.peaks:
@@ -73,6 +83,22 @@ class MediaView:
         self._set("media", {**self.media, kind: info})
         if kind == "image":
             self._set("image_preview", preview)
+
+    def picture_keyframes(self, paths: list[str]) -> None:
+        """A small picture of each image keyframe's file; one that cannot be read gets none (the project's own
+        check names it)."""
+        pictures = {}
+        for path in paths:
+            known = self.keyframe_pictures.get(path)
+            if known is not None:
+                pictures[path] = known
+                continue
+            try:
+                _, png = describe_image(path)
+            except GiffusionError:
+                continue
+            pictures[path] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        self._set("keyframe_pictures", pictures)
 
     def load_audio(self, path: str | None) -> None:
         if not path:

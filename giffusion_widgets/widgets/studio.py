@@ -44,6 +44,7 @@ class Studio(Panel):
     audio_mime = traitlets.Unicode("").tag(sync=True)
     media = traitlets.Dict({}).tag(sync=True)
     image_preview = traitlets.Bytes(b"").tag(sync=True)
+    keyframe_pictures = traitlets.Dict({}).tag(sync=True)  # image keyframes' pictures for the timeline (media_view)
     output = traitlets.Bytes(b"").tag(sync=True)
     output_mime = traitlets.Unicode("").tag(sync=True)
     log_to_comet = traitlets.Bool(False).tag(sync=True)
@@ -55,6 +56,7 @@ class Studio(Panel):
         session = self.new_session(project, pipeline=pipeline, runs_dir=runs_dir, uploads_dir=uploads_dir,
                                    client=client)
         super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media,
+                         keyframe_pictures=session.inputs.keyframe_pictures,
                          schedules=session.schedule_view.schedules, dashboard_link=_dashboard_link(client),
                          **kwargs)
         _replace_earlier_studio_of_this_cell(self)

@@ -106,7 +106,8 @@ export function mountStoryboard(el, model) {
   };
 }
 
-/** Thumbnails of the current run's frames at the keyframes, placed under their markers on the shared axis. */
+/** Thumbnails at the keyframes, placed under their markers on the shared axis: an image keyframe's own picture
+ * (`keyframe_pictures`, sent by the kernel), else the current run's frame there. */
 export function mountKeyframeThumbs(el, model, bus) {
   const cleanup = cleanupList();
   const store = frameStore(model);
@@ -115,17 +116,22 @@ export function mountKeyframeThumbs(el, model, bus) {
   const draw = () => {
     const axis = bus.state.axis;
     const keyframes = getProject(model)?.keyframes ?? [];
-    // keyframes in view with a frame of the current run; a thumbnail at an edge stays whole inside the strip
-    const shown = axis ? keyframes.filter((k) => store.has(k.frame)
+    const pictures = model.get("keyframe_pictures") ?? {};
+    const pictureOf = (k) => (k.image ? pictures[k.image] : undefined);
+    // keyframes in view with a picture or a frame of the current run; one at an edge stays whole inside the strip
+    const shown = axis ? keyframes.filter((k) => (pictureOf(k) || store.has(k.frame))
       && frameToX(axis, k.frame) >= 0 && frameToX(axis, k.frame) <= axis.width) : [];
     strip.hidden = !shown.length;
     strip.replaceChildren(...shown.map((k) => {
       const left = Math.max(0, Math.min(axis.width - THUMB_PX, frameToX(axis, k.frame) - THUMB_PX / 2));
-      return h("img", { class: "gw-keyframe-thumb", src: store.get(k.frame), alt: "", "data-frame": String(k.frame),
-        title: `frame ${k.frame}: ${k.prompt}`, style: `left: ${left.toFixed(1)}px` });
+      const picture = pictureOf(k);
+      return h("img", { class: picture ? "gw-keyframe-thumb gw-keyframe-picture" : "gw-keyframe-thumb",
+        src: picture ?? store.get(k.frame), alt: "", "data-frame": String(k.frame),
+        title: picture ? `frame ${k.frame}: ${k.prompt} (starts from ${k.image})` : `frame ${k.frame}: ${k.prompt}`,
+        style: `left: ${left.toFixed(1)}px` });
     }));
   };
-  cleanup.add(watch(model, ["project"], draw));
+  cleanup.add(watch(model, ["project", "keyframe_pictures"], draw));
   cleanup.add(store.subscribe(draw));
   cleanup.add(bus.on("axis", draw));
   return () => {

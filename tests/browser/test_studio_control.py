@@ -78,6 +78,17 @@ def test_a_keyframe_picture_set_in_the_editor(studio, shot):
                "the picture to be applied")
     ui.page.wait_for_function("(t) => /^6: a blue square \\| image: teal.png$/m.test(t.value)",
                               arg=ui.text_view.element_handle(), timeout=30_000)
+    # the timeline shows the keyframe's own picture under its marker, as the kernel read it
+    thumb = ui.root.locator("img.gw-keyframe-picture[data-frame='6']")
+    thumb.wait_for(state="visible", timeout=30_000)
+    ui.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(),
+                              timeout=30_000)
+    centre = ui.page.evaluate(
+        "(img) => { const c = document.createElement('canvas'); c.width = img.naturalWidth;"
+        " c.height = img.naturalHeight; const g = c.getContext('2d'); g.drawImage(img, 0, 0);"
+        " return Array.from(g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data.slice(0, 3)); }",
+        thumb.element_handle())
+    assert centre == [10, 120, 130]
     shot(ui.root, "image keyframe")
     picture.fill("missing.png")  # refused by the kernel, named, and the project keeps the picture it had
     picture.press("Tab")
