@@ -2103,6 +2103,9 @@ function describePipeline(info, project) {
   }
 }
 
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 // src/settings.js
 function schedulerChoices(vocabulary, pipelineInfo) {
   const known = vocabulary?.schedulers ?? [];
@@ -2594,7 +2597,7 @@ function mount2(el, model, bus) {
 function describeMedia(kind, item) {
   if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
   if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
-  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+  return `${item.name} · ${countOf(item.frame_count, "frame")} at ${Math.round(item.fps * 100) / 100} fps`;
 }
 function mediaSummary(media) {
   const names = Object.keys(media ?? {}).filter((k) => media[k]);
@@ -3493,7 +3496,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · ${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     view.requestDraw();
   }));
@@ -3856,9 +3859,9 @@ function describeStatus(status, problems = []) {
       return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
     }
     case "finished":
-      return `Finished: ${total} frames${s.rendered !== void 0 ? ` (${s.rendered} rendered${reused})` : ""}`;
+      return `Finished: ${countOf(total, "frame")}${s.rendered !== void 0 ? ` (${s.rendered} rendered${reused})` : ""}`;
     case "cancelled":
-      return `Cancelled after ${done} of ${total} frames; finished frames are kept.`;
+      return `Cancelled after ${done} of ${countOf(total, "frame")}; finished frames are kept.`;
     case "failed":
       return s.message ? `Failed: ${s.message}` : "Failed.";
     default:
@@ -3972,7 +3975,7 @@ function outputPlaceholder(status, name = "GIF") {
   switch (status?.state) {
     case "loading":
     case "rendering":
-      return status.total ? `The ${name} appears here when all ${status.total} frames are done.` : `The ${name} appears here when the frames are done.`;
+      return status.total ? `The ${name} appears here when ${status.total === 1 ? "the frame is" : `all ${status.total} frames are`} done.` : `The ${name} appears here when the frames are done.`;
     case "cancelled":
       return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far come from the cache.`;
     case "failed":

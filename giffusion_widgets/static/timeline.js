@@ -1160,6 +1160,9 @@ function standaloneView(el, model, widget) {
   };
 }
 
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 // src/timeline.js
 var RULER = 22;
 var TRACK_MID = 50;
@@ -1528,7 +1531,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · ${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     view.requestDraw();
   }));

@@ -10,6 +10,7 @@ import { pipelineAdditions } from "./pipeline-additions.js";
 import { describePipeline } from "./pipeline-words.js";
 import { scheduledValue } from "./schedule-text.js";
 import { rootElement } from "./root.js";
+import { countOf } from "./words.js";
 
 /** The schedulers to suggest: those the loaded pipeline accepts, else every one the kernel knows. */
 export function schedulerChoices(vocabulary, pipelineInfo) {
@@ -355,7 +356,7 @@ export function mount(el, model, bus) {
 function describeMedia(kind, item) {
   if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
   if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
-  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+  return `${item.name} · ${countOf(item.frame_count, "frame")} at ${Math.round(item.fps * 100) / 100} fps`;
 }
 
 function mediaSummary(media) {

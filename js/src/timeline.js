@@ -13,6 +13,7 @@ import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 import { mountPromptText } from "./prompt-text.js";
 import { standaloneView } from "./root.js";
 import { formatTime, frameTicks, frameToX, visibleFrames, xToFrame, xToNearestFrame } from "./timeaxis.js";
+import { countOf } from "./words.js";
 
 const RULER = 22;
 const TRACK_MID = 50;
@@ -398,8 +399,8 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · `
-      + `${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · `
+      + `${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     view.requestDraw();
   }));

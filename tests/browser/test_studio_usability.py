@@ -271,4 +271,25 @@ def test_the_panel_fits_360_px(open_notebook, shot):
         within(target.bounding_box(), ui.root.bounding_box(), name)
         within(target.bounding_box(), view, name)
     assert ui.root.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "nothing pokes out sideways"
+    # 13: the grammar hint's code chip stays whole; a long line wraps in the text box; downloads name their run
+    chip = ui.root.locator(".gw-prompt-text .gw-hint code")
+    assert chip.evaluate("(c) => c.getClientRects().length") == 1, "the code chip wraps mid-way"
+    within(chip.bounding_box(), ui.root.bounding_box(), "the code chip")
+    ui.text_view.fill("0: a red circle on a white background, watercolor, soft light | negative: blurry, text, "
+                      "watermark\n8: a blue square")
+    assert ui.text_view.evaluate("(t) => t.scrollWidth <= t.clientWidth + 1"), "long lines do not wrap"
+    assert ui.text_view.evaluate("(t) => t.scrollHeight > t.clientHeight || t.rows >= 3")
+    run = nb.kernel.value("studio.run_id")
+    assert ui.root.get_by_role("link", name="Download").get_attribute("download") == f"giffusion-{run}.gif"
     shot(nb.page, "narrow")
+
+
+# ---------------------------------------------------------------------------- 13. small words
+
+
+def test_counts_are_in_the_singular_for_one(studio):
+    studio.reset_project("Project(keyframes=[Keyframe(0, 'a red circle')], height=64, width=64, "
+                         "num_inference_steps=2, batch_size=4)")
+    count = studio.ui.root.locator(".gw-timeline .gw-count").first
+    studio.ui.page.wait_for_function("(el) => el.textContent.trim() === '1 keyframe · 1 frame'",
+                                     arg=count.element_handle(), timeout=30_000)
