@@ -459,6 +459,15 @@ function moveKeyframe(keyframes, from, to) {
   if (index < 0 || !isFree(keyframes, to)) return keyframes;
   return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
 }
+function dragTarget(keyframes, from, target) {
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const k of keyframes) {
+    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
+    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
+  }
+  return Math.min(hi, Math.max(lo, target));
+}
 function removeKeyframe(keyframes, frame) {
   const next = keyframes.filter((k) => k.frame !== frame);
   return next.length === keyframes.length ? keyframes : next;
@@ -1424,7 +1433,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         canvas.style.cursor = "grabbing";
       } else {
         const target = xToNearestFrame(axis, x);
-        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        drag.current = dragTarget(keyframes, drag.from, target);
         setReadout(drag.current, null);
         view.requestDraw();
       }

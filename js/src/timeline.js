@@ -8,7 +8,9 @@ import { cleanupList, h } from "./dom.js";
 import { keyframeEditRefused } from "./edit-guard.js";
 import { frameStore } from "./frames.js";
 import { mountKeyframeEditor } from "./keyframe-editor.js";
-import { addKeyframe, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe } from "./keyframes.js";
+import {
+  addKeyframe, dragTarget, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe,
+} from "./keyframes.js";
 import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 import { mountPromptText } from "./prompt-text.js";
 import { standaloneView } from "./root.js";
@@ -280,8 +282,8 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         canvas.style.cursor = "grabbing";
       } else {
         const target = xToNearestFrame(axis, x);
-        // Refused moves keep the last accepted frame (see keyframes.js).
-        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        // A keyframe stops short of its neighbours rather than jump over them (keyframes.js).
+        drag.current = dragTarget(keyframes, drag.from, target);
         setReadout(drag.current, null);
         view.requestDraw();
       }

@@ -293,3 +293,21 @@ def test_counts_are_in_the_singular_for_one(studio):
     count = studio.ui.root.locator(".gw-timeline .gw-count").first
     studio.ui.page.wait_for_function("(el) => el.textContent.trim() === '1 keyframe · 1 frame'",
                                      arg=count.element_handle(), timeout=30_000)
+
+
+# ---------------------------------------------------------------------------- 12. timeline drags
+
+
+def test_a_keyframe_dragged_past_another_stops_short_of_it(studio):
+    studio.reset_project("Project(keyframes=[Keyframe(0, 'a red circle'), Keyframe(4, 'a green triangle'), "
+                         "Keyframe(8, 'a blue square')], height=64, width=64, num_inference_steps=2, batch_size=4)")
+    ui = studio.ui
+    box = ui.timeline.bounding_box()
+    y = box["y"] + 50
+    ui.page.mouse.move(box["x"] + ui.timeline_x_of(4), y)
+    ui.page.mouse.down()
+    for step in range(1, 11):
+        ui.page.mouse.move(box["x"] + ui.timeline_x_of(4) + step * (box["width"] - 10 - ui.timeline_x_of(4)) / 10, y)
+    ui.page.mouse.up()
+    wait_until(lambda: [k[0] for k in keyframes(studio)] == [0, 7, 8], 30, "the keyframe to stop at frame 7")
+    assert keyframes(studio)[1] == [7, "a green triangle"]
