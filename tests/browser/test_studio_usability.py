@@ -311,3 +311,14 @@ def test_a_keyframe_dragged_past_another_stops_short_of_it(studio):
     ui.page.mouse.up()
     wait_until(lambda: [k[0] for k in keyframes(studio)] == [0, 7, 8], 30, "the keyframe to stop at frame 7")
     assert keyframes(studio)[1] == [7, "a green triangle"]
+
+
+def test_a_zoom_that_changes_nothing_keeps_the_timeline_fitted(studio):
+    studio.reset_project()
+    ui = studio.ui
+    before = ui.timeline_view()
+    ui.root.get_by_role("button", name="Zoom in", exact=True).click()  # 9 frames are shown as large as allowed
+    assert ui.timeline_view() == before, "the zoom changed the view: this test needs one that cannot"
+    studio.kernel.run("studio.project.keyframes.append(Keyframe(60, 'a yellow star'))")
+    studio.nb.run_cell("studio.sync()")
+    wait_until(lambda: ui.timeline_view()["end"] >= 60, 30, "the fitted timeline to grow to frame 60")
