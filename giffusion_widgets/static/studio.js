@@ -1753,6 +1753,26 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
   };
 }
 
+// src/input-notes.js
+var SHAPE_TOLERANCE = 0.01;
+function stretched(kind, item, project) {
+  const width = project?.width;
+  const height = project?.height;
+  if (!item?.width || !item?.height || !width || !height) return null;
+  if (Math.abs(item.width / item.height - width / height) <= SHAPE_TOLERANCE * (width / height)) return null;
+  return `The ${item.width}×${item.height} ${kind} is stretched to ${width}×${height} frames: leave Width or Height empty (auto) to keep its shape.`;
+}
+function inputNotes(project, media) {
+  const notes = [];
+  if (project?.image_input && project?.video_input) {
+    notes.push("Both an image and a video are set: the image is used for every frame. Remove it to use the video.");
+  }
+  const image = project?.image_input ? stretched("image", media?.image, project) : null;
+  const video = !project?.image_input && project?.video_input ? stretched("video", media?.video, project) : null;
+  for (const note of [image, video]) if (note) notes.push(note);
+  return notes;
+}
+
 // src/motion-settings.js
 function motionSummary(project, labelOf2) {
   const parts = [labelOf2("animation_modes", project.animation_mode)];
@@ -2579,6 +2599,13 @@ function mount2(el, model, bus) {
       media[kind].clear.hidden = !item;
     }
     inputs.summaryText.textContent = inputs.summary();
+  }));
+  const notes = h("div", { class: "gw-hint gw-input-notes", "aria-live": "polite" });
+  inputs.details.querySelector(".gw-section-body").append(notes);
+  cleanup.add(watch(model, ["media", "project"], () => {
+    const found = inputNotes(getProject(model), model.get("media"));
+    notes.replaceChildren(...found.map((note) => h("div", {}, note)));
+    notes.hidden = !found.length;
   }));
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);

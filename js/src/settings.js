@@ -4,6 +4,7 @@
 
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { inLabelWords } from "./field-words.js";
+import { inputNotes } from "./input-notes.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
 import { pipelineAdditions } from "./pipeline-additions.js";
@@ -336,6 +337,14 @@ export function mount(el, model, bus) {
       media[kind].clear.hidden = !item;
     }
     inputs.summaryText.textContent = inputs.summary();
+  }));
+  // Which input renders, and a stretched shape, said where the inputs are chosen (input-notes.js).
+  const notes = h("div", { class: "gw-hint gw-input-notes", "aria-live": "polite" });
+  inputs.details.querySelector(".gw-section-body").append(notes);
+  cleanup.add(watch(model, ["media", "project"], () => {
+    const found = inputNotes(getProject(model), model.get("media"));
+    notes.replaceChildren(...found.map((note) => h("div", {}, note)));
+    notes.hidden = !found.length;
   }));
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);

@@ -322,3 +322,26 @@ def test_a_zoom_that_changes_nothing_keeps_the_timeline_fitted(studio):
     studio.kernel.run("studio.project.keyframes.append(Keyframe(60, 'a yellow star'))")
     studio.nb.run_cell("studio.sync()")
     wait_until(lambda: ui.timeline_view()["end"] >= 60, 30, "the fitted timeline to grow to frame 60")
+
+
+def test_the_inputs_say_when_an_image_is_stretched_and_which_of_image_and_video_is_used(studio, tmp_path):
+    from PIL import Image
+
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Inputs")
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (96, 64), (30, 120, 200)).save(wide)
+    ui.root.locator("input[type=file][accept^='image']").set_input_files(str(wide))
+    notes = ui.root.locator(".gw-input-notes")
+    ui.page.wait_for_function("(el) => /96×64 image is stretched to 64×64/.test(el.textContent)",
+                              arg=notes.element_handle(), timeout=60_000)
+    studio.kernel.run(
+        "import imageio.v3 as iio, numpy as np\n"
+        "iio.imwrite('clip.mp4', np.zeros((6, 64, 64, 3), np.uint8), fps=5, codec='libx264')\n"
+        "studio.project.video_input = 'clip.mp4'\nstudio.sync()")
+    ui.page.wait_for_function("(el) => /the image is used/.test(el.textContent)", arg=notes.element_handle(),
+                              timeout=60_000)
+    studio.kernel.run("studio.project.image_input = None\nstudio.sync()")
+    ui.page.wait_for_function("(el) => el.hidden", arg=notes.element_handle(), timeout=60_000)
+    studio.kernel.run("studio.project.video_input = None\nstudio.sync()")
