@@ -336,6 +336,10 @@ def test_the_inputs_say_when_an_image_is_stretched_and_which_of_image_and_video_
     notes = ui.root.locator(".gw-input-notes")
     ui.page.wait_for_function("(el) => /96×64 image is stretched to 64×64/.test(el.textContent)",
                               arg=notes.element_handle(), timeout=60_000)
+    # 13: an input's remove button sits beside its name
+    name = ui.root.locator(".gw-media-name", has_text="wide.png").bounding_box()
+    remove = ui.root.get_by_role("button", name="Remove the image input").bounding_box()
+    assert 0 <= remove["x"] - (name["x"] + name["width"]) <= 16, (name, remove)
     studio.kernel.run(
         "import imageio.v3 as iio, numpy as np\n"
         "iio.imwrite('clip.mp4', np.zeros((6, 64, 64, 3), np.uint8), fps=5, codec='libx264')\n"
