@@ -365,15 +365,18 @@ function syncAxis(bus, model, width, tailPx) {
 function zoomBy(bus, factor, anchorX) {
   const axis = bus.state.axis;
   if (!axis) return;
-  const next = zoomAxis(axis, factor, anchorX);
-  bus.set("fit", false);
-  bus.set("axis", next);
+  moveTo(bus, zoomAxis(axis, factor, anchorX));
 }
 function panBy(bus, dx) {
   const axis = bus.state.axis;
   if (!axis) return;
+  moveTo(bus, panAxis(axis, dx));
+}
+function moveTo(bus, next) {
+  const old = bus.state.axis;
+  if (Math.abs(next.start - old.start) < 1e-9 && Math.abs(next.pxPerFrame - old.pxPerFrame) < 1e-9) return;
   bus.set("fit", false);
-  bus.set("axis", panAxis(axis, dx));
+  bus.set("axis", next);
 }
 function fit(bus) {
   const axis = bus.state.axis;
@@ -2206,6 +2209,26 @@ function controlSettings(model, cleanup) {
   } };
 }
 
+// src/input-notes.js
+var SHAPE_TOLERANCE = 0.01;
+function stretched(kind, item, project) {
+  const width = project?.width;
+  const height = project?.height;
+  if (!item?.width || !item?.height || !width || !height) return null;
+  if (Math.abs(item.width / item.height - width / height) <= SHAPE_TOLERANCE * (width / height)) return null;
+  return `The ${item.width}×${item.height} ${kind} is stretched to ${width}×${height} frames: leave Width or Height empty (auto) to keep its shape.`;
+}
+function inputNotes(project, media) {
+  const notes = [];
+  if (project?.image_input && project?.video_input) {
+    notes.push("Both an image and a video are set: the image is used for every frame. Remove it to use the video.");
+  }
+  const image = project?.image_input ? stretched("image", media?.image, project) : null;
+  const video = !project?.image_input && project?.video_input ? stretched("video", media?.video, project) : null;
+  for (const note of [image, video]) if (note) notes.push(note);
+  return notes;
+}
+
 // src/beat-settings.js
 function beatSummary(project, labelOf2) {
   if (!project) return "";
@@ -2592,6 +2615,9 @@ function describePipeline(info, project) {
       return { line: `${name} · loads on the first render`, details };
   }
 }
+
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 // src/settings.js
 function schedulerChoices(vocabulary, pipelineInfo) {
@@ -3087,6 +3113,13 @@ function mount2(el, model, bus) {
     }
     inputs.summaryText.textContent = inputs.summary();
   }));
+  const notes = h("div", { class: "gw-hint gw-input-notes", "aria-live": "polite" });
+  inputs.details.querySelector(".gw-section-body").append(notes);
+  cleanup.add(watch(model, ["media", "project"], () => {
+    const found = inputNotes(getProject(model), model.get("media"));
+    notes.replaceChildren(...found.map((note) => h("div", {}, note)));
+    notes.hidden = !found.length;
+  }));
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const value = model.get("image_preview");
@@ -3107,7 +3140,7 @@ function mount2(el, model, bus) {
 function describeMedia(kind, item) {
   if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
   if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
-  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+  return `${item.name} · ${countOf(item.frame_count, "frame")} at ${Math.round(item.fps * 100) / 100} fps`;
 }
 function mediaSummary(media) {
   const names = Object.keys(media ?? {}).filter((k) => media[k]);
@@ -3238,6 +3271,15 @@ function moveKeyframe(keyframes, from, to) {
   const index = keyframes.findIndex((k) => k.frame === from);
   if (index < 0 || !isFree(keyframes, to)) return keyframes;
   return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
+}
+function dragTarget(keyframes, from, target) {
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const k of keyframes) {
+    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
+    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
+  }
+  return Math.min(hi, Math.max(lo, target));
 }
 function removeKeyframe(keyframes, frame) {
   const next = keyframes.filter((k) => k.frame !== frame);
@@ -4026,7 +4068,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         canvas.style.cursor = "grabbing";
       } else {
         const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
-        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        drag.current = dragTarget(keyframes, drag.from, target);
         setReadout(drag.current, null);
         view.requestDraw();
       }
@@ -4133,7 +4175,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · ${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     exposeAxis(bus.state.axis);
     view.requestDraw();
@@ -4497,9 +4539,9 @@ function describeStatus(status, problems = []) {
       return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
     }
     case "finished":
-      return `Finished: ${total} frames${s.rendered !== void 0 ? ` (${s.rendered} rendered${reused})` : ""}`;
+      return `Finished: ${countOf(total, "frame")}${s.rendered !== void 0 ? ` (${s.rendered} rendered${reused})` : ""}`;
     case "cancelled":
-      return `Cancelled after ${done} of ${total} frames; finished frames are kept.`;
+      return `Cancelled after ${done} of ${countOf(total, "frame")}; finished frames are kept.`;
     case "failed":
       return s.message ? `Failed: ${s.message}` : "Failed.";
     default:
@@ -4614,7 +4656,7 @@ function outputPlaceholder(status, name = "GIF") {
   switch (status?.state) {
     case "loading":
     case "rendering":
-      return status.total ? `The ${name} appears here when all ${status.total} frames are done.` : `The ${name} appears here when the frames are done.`;
+      return status.total ? `The ${name} appears here when ${status.total === 1 ? "the frame is" : `all ${status.total} frames are`} done.` : `The ${name} appears here when the frames are done.`;
     case "cancelled":
       return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far come from the cache.`;
     case "failed":

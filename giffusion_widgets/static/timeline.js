@@ -215,15 +215,18 @@ function syncAxis(bus, model, width, tailPx) {
 function zoomBy(bus, factor, anchorX) {
   const axis = bus.state.axis;
   if (!axis) return;
-  const next = zoomAxis(axis, factor, anchorX);
-  bus.set("fit", false);
-  bus.set("axis", next);
+  moveTo(bus, zoomAxis(axis, factor, anchorX));
 }
 function panBy(bus, dx) {
   const axis = bus.state.axis;
   if (!axis) return;
+  moveTo(bus, panAxis(axis, dx));
+}
+function moveTo(bus, next) {
+  const old = bus.state.axis;
+  if (Math.abs(next.start - old.start) < 1e-9 && Math.abs(next.pxPerFrame - old.pxPerFrame) < 1e-9) return;
   bus.set("fit", false);
-  bus.set("axis", panAxis(axis, dx));
+  bus.set("axis", next);
 }
 function fit(bus) {
   const axis = bus.state.axis;
@@ -556,6 +559,15 @@ function moveKeyframe(keyframes, from, to) {
   const index = keyframes.findIndex((k) => k.frame === from);
   if (index < 0 || !isFree(keyframes, to)) return keyframes;
   return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
+}
+function dragTarget(keyframes, from, target) {
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const k of keyframes) {
+    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
+    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
+  }
+  return Math.min(hi, Math.max(lo, target));
 }
 function removeKeyframe(keyframes, frame) {
   const next = keyframes.filter((k) => k.frame !== frame);
@@ -1275,6 +1287,9 @@ function standaloneView(el, model, widget) {
   };
 }
 
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 // src/timeline.js
 var RULER = 22;
 var TRACK_MID = 50;
@@ -1558,7 +1573,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         canvas.style.cursor = "grabbing";
       } else {
         const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
-        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        drag.current = dragTarget(keyframes, drag.from, target);
         setReadout(drag.current, null);
         view.requestDraw();
       }
@@ -1665,7 +1680,7 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · ${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · ${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     exposeAxis(bus.state.axis);
     view.requestDraw();

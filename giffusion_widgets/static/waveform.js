@@ -136,15 +136,18 @@ function syncAxis(bus, model, width, tailPx) {
 function zoomBy(bus, factor, anchorX) {
   const axis = bus.state.axis;
   if (!axis) return;
-  const next = zoomAxis(axis, factor, anchorX);
-  bus.set("fit", false);
-  bus.set("axis", next);
+  moveTo(bus, zoomAxis(axis, factor, anchorX));
 }
 function panBy(bus, dx) {
   const axis = bus.state.axis;
   if (!axis) return;
+  moveTo(bus, panAxis(axis, dx));
+}
+function moveTo(bus, next) {
+  const old = bus.state.axis;
+  if (Math.abs(next.start - old.start) < 1e-9 && Math.abs(next.pxPerFrame - old.pxPerFrame) < 1e-9) return;
   bus.set("fit", false);
-  bus.set("axis", panAxis(axis, dx));
+  bus.set("axis", next);
 }
 function fit(bus) {
   const axis = bus.state.axis;

@@ -30,16 +30,22 @@ export function syncAxis(bus, model, width, tailPx) {
 export function zoomBy(bus, factor, anchorX) {
   const axis = bus.state.axis;
   if (!axis) return;
-  const next = zoomAxis(axis, factor, anchorX);
-  bus.set("fit", false);
-  bus.set("axis", next);
+  moveTo(bus, zoomAxis(axis, factor, anchorX));
 }
 
 export function panBy(bus, dx) {
   const axis = bus.state.axis;
   if (!axis) return;
+  moveTo(bus, panAxis(axis, dx));
+}
+
+/** The user's zoom or pan: fitting stops only when the view really changed (a zoom already at its limit, or a pan
+ * with nowhere to go, keeps the axis fitted as the content grows). */
+function moveTo(bus, next) {
+  const old = bus.state.axis;
+  if (Math.abs(next.start - old.start) < 1e-9 && Math.abs(next.pxPerFrame - old.pxPerFrame) < 1e-9) return;
   bus.set("fit", false);
-  bus.set("axis", panAxis(axis, dx));
+  bus.set("axis", next);
 }
 
 export function fit(bus) {

@@ -44,6 +44,17 @@ export function moveKeyframe(keyframes, from, to) {
   return sortKeyframes(keyframes.map((k, i) => (i === index ? { ...k, frame: to } : k)));
 }
 
+/** Where a keyframe dragged from `from` toward `target` goes: never past its neighbours, it stops short of them. */
+export function dragTarget(keyframes, from, target) {
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const k of keyframes) {
+    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
+    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
+  }
+  return Math.min(hi, Math.max(lo, target));
+}
+
 /** Remove the keyframe at `frame` (refused when there is none). */
 export function removeKeyframe(keyframes, frame) {
   const next = keyframes.filter((k) => k.frame !== frame);

@@ -5,6 +5,7 @@
 import { controlSettings } from "./control-settings.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { inLabelWords } from "./field-words.js";
+import { inputNotes } from "./input-notes.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { beatFields, beatSummary } from "./beat-settings.js";
 import { motionFields, motionSummary } from "./motion-settings.js";
@@ -12,6 +13,7 @@ import { pipelineAdditions } from "./pipeline-additions.js";
 import { describePipeline } from "./pipeline-words.js";
 import { scheduledValue } from "./schedule-text.js";
 import { rootElement } from "./root.js";
+import { countOf } from "./words.js";
 
 /** The schedulers to suggest: those the loaded pipeline accepts, else every one the kernel knows. */
 export function schedulerChoices(vocabulary, pipelineInfo) {
@@ -349,6 +351,14 @@ export function mount(el, model, bus) {
     }
     inputs.summaryText.textContent = inputs.summary();
   }));
+  // Which input renders, and a stretched shape, said where the inputs are chosen (input-notes.js).
+  const notes = h("div", { class: "gw-hint gw-input-notes", "aria-live": "polite" });
+  inputs.details.querySelector(".gw-section-body").append(notes);
+  cleanup.add(watch(model, ["media", "project"], () => {
+    const found = inputNotes(getProject(model), model.get("media"));
+    notes.replaceChildren(...found.map((note) => h("div", {}, note)));
+    notes.hidden = !found.length;
+  }));
   cleanup.add(watch(model, ["image_preview"], () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     const value = model.get("image_preview");
@@ -368,7 +378,7 @@ export function mount(el, model, bus) {
 function describeMedia(kind, item) {
   if (kind === "image") return `${item.name} · ${item.width}×${item.height}`;
   if (kind === "audio") return `${item.name} · ${Number(item.duration).toFixed(1)} s`;
-  return `${item.name} · ${item.frame_count} frames at ${Math.round(item.fps * 100) / 100} fps`;
+  return `${item.name} · ${countOf(item.frame_count, "frame")} at ${Math.round(item.fps * 100) / 100} fps`;
 }
 
 function mediaSummary(media) {

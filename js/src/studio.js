@@ -16,6 +16,7 @@ import { mount as mountScrubber } from "./scrubber.js";
 import { mount as mountSettings } from "./settings.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mount as mountWaveform } from "./waveform.js";
+import { countOf } from "./words.js";
 
 /** "about 12 s left", "about 3 min left" */
 export function formatEta(seconds) {
@@ -44,9 +45,9 @@ export function describeStatus(status, problems = []) {
       return `Rendering frame ${Math.min(done + 1, total)} of ${total}${step}${reused}${eta}${note}`;
     }
     case "finished":
-      return `Finished: ${total} frames${s.rendered !== undefined ? ` (${s.rendered} rendered${reused})` : ""}`;
+      return `Finished: ${countOf(total, "frame")}${s.rendered !== undefined ? ` (${s.rendered} rendered${reused})` : ""}`;
     case "cancelled":
-      return `Cancelled after ${done} of ${total} frames; finished frames are kept.`;
+      return `Cancelled after ${done} of ${countOf(total, "frame")}; finished frames are kept.`;
     case "failed":
       return s.message ? `Failed: ${s.message}` : "Failed.";
     default:
@@ -158,7 +159,7 @@ export function outputPlaceholder(status, name = "GIF") {
   switch (status?.state) {
     case "loading":
     case "rendering":
-      return status.total ? `The ${name} appears here when all ${status.total} frames are done.`
+      return status.total ? `The ${name} appears here when ${status.total === 1 ? "the frame is" : `all ${status.total} frames are`} done.`
         : `The ${name} appears here when the frames are done.`;
     case "cancelled":
       return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far `

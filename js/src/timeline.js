@@ -9,11 +9,14 @@ import { cleanupList, h } from "./dom.js";
 import { keyframeEditRefused } from "./edit-guard.js";
 import { frameStore } from "./frames.js";
 import { mountKeyframeEditor } from "./keyframe-editor.js";
-import { addKeyframe, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe } from "./keyframes.js";
+import {
+  addKeyframe, dragTarget, isFree, lowerBound, moveKeyframe, nearestKeyframe, removeKeyframe,
+} from "./keyframes.js";
 import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 import { mountPromptText } from "./prompt-text.js";
 import { standaloneView } from "./root.js";
 import { formatTime, frameToX, visibleFrames, xToFrame, xToNearestFrame } from "./timeaxis.js";
+import { countOf } from "./words.js";
 
 const RULER = 22;
 const TRACK_MID = 50;
@@ -306,10 +309,10 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
         drag.lastX = x;
         canvas.style.cursor = "grabbing";
       } else {
-        // with a tempo set, onto the nearest beat unless Alt is held (beat-grid.js)
+        // with a tempo set, onto the nearest beat unless Alt is held (beat-grid.js); a keyframe stops short of
+        // its neighbours rather than jump over them (keyframes.js)
         const target = snapFrame(xToNearestFrame(axis, x), getProject(model), event.altKey);
-        // Refused moves keep the last accepted frame (see keyframes.js).
-        if (target === drag.from || isFree(keyframes, target)) drag.current = target;
+        drag.current = dragTarget(keyframes, drag.from, target);
         setReadout(drag.current, null);
         view.requestDraw();
       }
@@ -427,8 +430,8 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     if (bus.state.selected !== null && !keyframes.some((k) => k.frame === bus.state.selected)) {
       bus.set("selected", null);
     }
-    count.textContent = `${keyframes.length} keyframe${keyframes.length === 1 ? "" : "s"} · `
-      + `${Math.max(0, ...keyframes.map((k) => k.frame)) + 1} frames`;
+    count.textContent = `${countOf(keyframes.length, "keyframe")} · `
+      + `${countOf(Math.max(0, ...keyframes.map((k) => k.frame)) + 1, "frame")}`;
     refreshAxis();
     exposeAxis(bus.state.axis);
     view.requestDraw();

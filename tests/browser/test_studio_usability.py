@@ -271,4 +271,81 @@ def test_the_panel_fits_360_px(open_notebook, shot):
         within(target.bounding_box(), ui.root.bounding_box(), name)
         within(target.bounding_box(), view, name)
     assert ui.root.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1"), "nothing pokes out sideways"
+    # 13: the grammar hint's code chip stays whole; a long line wraps in the text box; downloads name their run
+    chip = ui.root.locator(".gw-prompt-text .gw-hint code")
+    assert chip.evaluate("(c) => c.getClientRects().length") == 1, "the code chip wraps mid-way"
+    within(chip.bounding_box(), ui.root.bounding_box(), "the code chip")
+    ui.text_view.fill("0: a red circle on a white background, watercolor, soft light | negative: blurry, text, "
+                      "watermark\n8: a blue square")
+    assert ui.text_view.evaluate("(t) => t.scrollWidth <= t.clientWidth + 1"), "long lines do not wrap"
+    assert ui.text_view.evaluate("(t) => t.scrollHeight > t.clientHeight || t.rows >= 3")
+    run = nb.kernel.value("studio.run_id")
+    assert ui.root.get_by_role("link", name="Download").get_attribute("download") == f"giffusion-{run}.gif"
     shot(nb.page, "narrow")
+
+
+# ---------------------------------------------------------------------------- 13. small words
+
+
+def test_counts_are_in_the_singular_for_one(studio):
+    studio.reset_project("Project(keyframes=[Keyframe(0, 'a red circle')], height=64, width=64, "
+                         "num_inference_steps=2, batch_size=4)")
+    count = studio.ui.root.locator(".gw-timeline .gw-count").first
+    studio.ui.page.wait_for_function("(el) => el.textContent.trim() === '1 keyframe · 1 frame'",
+                                     arg=count.element_handle(), timeout=30_000)
+
+
+# ---------------------------------------------------------------------------- 12. timeline drags
+
+
+def test_a_keyframe_dragged_past_another_stops_short_of_it(studio):
+    studio.reset_project("Project(keyframes=[Keyframe(0, 'a red circle'), Keyframe(4, 'a green triangle'), "
+                         "Keyframe(8, 'a blue square')], height=64, width=64, num_inference_steps=2, batch_size=4)")
+    ui = studio.ui
+    box = ui.timeline.bounding_box()
+    y = box["y"] + 50
+    ui.page.mouse.move(box["x"] + ui.timeline_x_of(4), y)
+    ui.page.mouse.down()
+    for step in range(1, 11):
+        ui.page.mouse.move(box["x"] + ui.timeline_x_of(4) + step * (box["width"] - 10 - ui.timeline_x_of(4)) / 10, y)
+    ui.page.mouse.up()
+    wait_until(lambda: [k[0] for k in keyframes(studio)] == [0, 7, 8], 30, "the keyframe to stop at frame 7")
+    assert keyframes(studio)[1] == [7, "a green triangle"]
+
+
+def test_a_zoom_that_changes_nothing_keeps_the_timeline_fitted(studio):
+    studio.reset_project()
+    ui = studio.ui
+    before = ui.timeline_view()
+    ui.root.get_by_role("button", name="Zoom in", exact=True).click()  # 9 frames are shown as large as allowed
+    assert ui.timeline_view() == before, "the zoom changed the view: this test needs one that cannot"
+    studio.kernel.run("studio.project.keyframes.append(Keyframe(60, 'a yellow star'))")
+    studio.nb.run_cell("studio.sync()")
+    wait_until(lambda: ui.timeline_view()["end"] >= 60, 30, "the fitted timeline to grow to frame 60")
+
+
+def test_the_inputs_say_when_an_image_is_stretched_and_which_of_image_and_video_is_used(studio, tmp_path):
+    from PIL import Image
+
+    studio.reset_project()
+    ui = studio.ui
+    open_section(ui, "Inputs")
+    wide = tmp_path / "wide.png"
+    Image.new("RGB", (96, 64), (30, 120, 200)).save(wide)
+    ui.root.locator("input[type=file][accept^='image']").set_input_files(str(wide))
+    notes = ui.root.locator(".gw-input-notes")
+    ui.page.wait_for_function("(el) => /96×64 image is stretched to 64×64/.test(el.textContent)",
+                              arg=notes.element_handle(), timeout=60_000)
+    # 13: an input's remove button sits beside its name
+    name = ui.root.locator(".gw-media-name", has_text="wide.png").bounding_box()
+    remove = ui.root.get_by_role("button", name="Remove the image input").bounding_box()
+    assert 0 <= remove["x"] - (name["x"] + name["width"]) <= 16, (name, remove)
+    studio.kernel.run(
+        "import imageio.v3 as iio, numpy as np\n"
+        "iio.imwrite('clip.mp4', np.zeros((6, 64, 64, 3), np.uint8), fps=5, codec='libx264')\n"
+        "studio.project.video_input = 'clip.mp4'\nstudio.sync()")
+    ui.page.wait_for_function("(el) => /the image is used/.test(el.textContent)", arg=notes.element_handle(),
+                              timeout=60_000)
+    studio.kernel.run("studio.project.image_input = None\nstudio.sync()")
+    ui.page.wait_for_function("(el) => el.hidden", arg=notes.element_handle(), timeout=60_000)
+    studio.kernel.run("studio.project.video_input = None\nstudio.sync()")
