@@ -3,6 +3,9 @@ plus the example GIF the render made.
 
     python scripts/make_screenshots.py            # writes docs/images/studio-{light,dark}-{1..4}-*.png, example.gif
 
+Each theme is photographed in a 1600 px wide window (studio-<theme>-<n>-<step>.png) and an 800 px one with the file
+browser open, as on a laptop (studio-<theme>-800-<n>-<step>.png).
+
 Starts a private JupyterLab (tests/browser/lab.py, the same set-up as the browser tests) and Debian's Chromium,
 opens a notebook with a Studio, and for each theme photographs: the panel as first shown, after keyframes were
 edited on the timeline, while frames arrive during a render, and when the finished GIF is shown inline.
@@ -25,7 +28,8 @@ from lab import JupyterLab, NotebookPage, launch_browser  # noqa: E402
 from studio_ui import StudioUI  # noqa: E402
 
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
-VIEWPORT = {"width": 1280, "height": 1900}
+WIDTHS = (1600, 800)  # the first is the README's
+HEIGHT = 1900
 RENDER_S = 900
 
 
@@ -52,12 +56,13 @@ def set_theme(page, theme: str) -> None:
         "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
 
 
-def tidy_lab(page) -> None:
-    """More room for the notebook: no side panels."""
-    page.evaluate("""() => {
+def tidy_lab(page, file_browser: bool = False) -> None:
+    """More room for the notebook: no side panels (or only the file browser, as a narrow screen often has)."""
+    page.evaluate("""(browser) => {
         const shell = window.jupyterapp.shell;
         shell.collapseLeft(); shell.collapseRight();
-    }""")
+        if (browser) window.jupyterapp.commands.execute('filebrowser:activate');
+    }""", file_browser)
 
 
 def photograph(ui: StudioUI, out: Path, name: str) -> Path:
@@ -70,24 +75,25 @@ def photograph(ui: StudioUI, out: Path, name: str) -> Path:
     return path
 
 
-def one_theme(browser, lab: JupyterLab, out: Path, theme_key: str, seed: int) -> Path | None:
-    """The four steps in one theme; the run folder's GIF."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+def one_theme(browser, lab: JupyterLab, out: Path, theme_key: str, seed: int, width: int) -> Path | None:
+    """The four steps in one theme and window width; the run folder's GIF."""
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT}, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    name = f"screenshots_{theme_key}"
+    narrow = width != WIDTHS[0]
+    name = f"screenshots_{theme_key}_{width}"
     lab.write_notebook(name, [studio_cell(seed)])
     nb = NotebookPage(page, lab, name)
     try:
         nb.open(run_all=False)
-        tidy_lab(page)
+        tidy_lab(page, file_browser=narrow)
         set_theme(page, THEMES[theme_key])
         nb.run_all()
         ui = StudioUI(page).wait_shown()
-        prefix = f"studio-{theme_key}"
+        prefix = f"studio-{theme_key}-{width}" if narrow else f"studio-{theme_key}"
 
         # 1. the panel as a newcomer first sees it
         photograph(ui, out, f"{prefix}-1-start")
@@ -151,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             browser = launch_browser(playwright)
             try:
                 for i, theme in enumerate(args.themes):
-                    log(f"{theme} theme")
-                    gif = one_theme(browser, lab, out, theme, seed=42 + i)
+                    for width in WIDTHS:
+                        log(f"{theme} theme, {width} px")
+                        gif = one_theme(browser, lab, out, theme, seed=42 + i, width=width)
                     if i == 0 and gif is not None and gif.is_file():
                         shutil.copyfile(gif, out / "example.gif")
                         log(f"wrote {out / 'example.gif'} ({gif.stat().st_size // 1024} KB)")

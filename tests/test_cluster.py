@@ -24,9 +24,16 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  worker_dashboard_address=None) as cluster:
-        yield cluster
+    # Dask's nanny sets OMP_NUM_THREADS=1 (and more) in the environment of the process that starts it, where later
+    # tests' child processes would inherit it and render with other float rounding: put the environment back.
+    before = dict(os.environ)
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                      worker_dashboard_address=None) as cluster:
+            yield cluster
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
 
 
 @pytest.fixture(scope="module")
