@@ -32,3 +32,16 @@ def tiny_project():
         keyframes=[Keyframe(0, "a red circle"), Keyframe(4, "a blue square"), Keyframe(8, "a green triangle")],
         height=64, width=64, num_inference_steps=3, batch_size=4, fps=8,
     )
+
+
+@pytest.fixture
+def studio(pipe, tiny_project, tmp_path, monkeypatch):
+    """A Studio widget (no browser) on the tiny project, run from a temporary folder; its render stopped after."""
+    from giffusion_widgets import Studio
+
+    monkeypatch.chdir(tmp_path)
+    widget = Studio(pipeline=pipe, project=tiny_project, runs_dir=tmp_path / "runs")
+    yield widget
+    widget.cancel()
+    widget.wait(60)
+    widget.close()

@@ -7,18 +7,7 @@ import media_factory as mf
 import pytest
 from test_widgets import Wire, edited, from_browser, send
 
-from giffusion_widgets import Studio
 from giffusion_widgets.widgets.run_history import HISTORY_SIZE
-
-
-@pytest.fixture
-def studio(pipe, tiny_project, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    widget = Studio(pipeline=pipe, project=tiny_project, runs_dir=tmp_path / "runs")
-    yield widget
-    widget.cancel()
-    widget.wait(60)
-    widget.close()
 
 
 def test_the_draft_button_renders_the_keyframes_only_as_a_storyboard(studio, monkeypatch):

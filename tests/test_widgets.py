@@ -310,16 +310,6 @@ def test_a_scrubber_sends_a_frame_back_as_the_image_input(tmp_path, monkeypatch)
 # ---------------------------------------------------------------------------- rendering
 
 
-@pytest.fixture
-def studio(pipe, tiny_project, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    widget = Studio(pipeline=pipe, project=tiny_project, runs_dir=tmp_path / "runs")
-    yield widget
-    widget.cancel()
-    widget.wait(60)
-    widget.close()
-
-
 def test_the_render_button_renders_in_the_background_and_streams_frames(studio, monkeypatch):
     wire = Wire(studio, monkeypatch)
     caller = threading.current_thread()
