@@ -1,7 +1,7 @@
 """The 2D feedback mode: each frame grows from the previous one, warped, colour-matched, noised and re-diffused.
 
     chain = Chain.of(plan, settings)      # every frame's key, where it grows from, and the motion on the way
-    FeedbackRender(run, chain, ...).render(todo)
+    FeedbackRender(plan.frames, plan.values, chain, ...).render(todo)
 
 The first frame comes from the walked noise (text to image), or from the initial image (image to image at frame
 0's strength). Every next rendered frame starts from the rendered frame before it, moved by each frame's motion on
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,14 +145,17 @@ def from_pil(image: Any, device: Any) -> torch.Tensor:
 
 
 class FeedbackRender:
-    """Renders the chain's missing frames in order. `diffuse(spec, image or None, strength, guidance, seed)` makes
-    one frame (a (3, H, W) tensor in [0, 1] on the device); `load(index)` reads a frame already in place; `store`
-    keeps a finished frame (its key, its PIL image); `check` raises when the render is cancelled."""
+    """Renders the chain's missing frames in order. `specs` and `values` (each scheduled setting) are indexed by
+    frame number: a plan's, or (a cluster's piece of the chain) only the frames it makes.
+    `diffuse(spec, image or None, strength, guidance, seed)` makes one frame (a (3, H, W) tensor in [0, 1] on the
+    device); `load(index)` reads a frame already in place; `store` keeps a finished frame (its key, its PIL image);
+    `check` raises when the render is cancelled."""
 
-    def __init__(self, plan: Plan, chain: Chain, device: Any, diffuse: Callable[..., torch.Tensor],
+    def __init__(self, specs: Sequence[FrameSpec] | Mapping[int, FrameSpec], values: Mapping[str, Any],
+                 chain: Chain, device: Any, diffuse: Callable[..., torch.Tensor],
                  load: Callable[[int], Any], store: Callable[[ChainFrame, Any], None], check: Callable[[], None],
                  init_image: Callable[[], Any] | None = None) -> None:
-        self.plan, self.chain, self.device = plan, chain, device
+        self.specs, self.values, self.chain, self.device = specs, values, chain, device
         self.diffuse, self.load, self.store, self.check = diffuse, load, store, check
         self.init_image = init_image
         self._images: dict[int, torch.Tensor] = {}  # rendered frames still needed, quantised, on the device
@@ -197,8 +200,8 @@ class FeedbackRender:
         return image
 
     def _render_one(self, frame: ChainFrame) -> torch.Tensor:
-        spec = self.plan.frames[frame.index]
-        values = self.plan.values
+        spec = self.specs[frame.index]
+        values = self.values
         strength = float(values["strength"][frame.index])
         guidance = float(values["guidance_scale"][frame.index])
         if frame.source is None:
@@ -210,3 +213,63 @@ class FeedbackRender:
             start = last.apply(image, self.reference() if last.color_match else None)
             seed = frame_seed(spec, "sampler")
         return quantised(self.diffuse(spec, start, strength, guidance, seed))
+
+
+@dataclass(frozen=True)
+class ChainPiece:
+    """A stretch of a chain's missing frames, made in one go by another process (a cluster task). `chain` holds the
+    frames it makes (keys in `todo`) and those it reads (`reads`: the frames they grow from, blend towards, and
+    the colour reference), `specs` and `values` only what making them takes: picklable, and small."""
+
+    chain: Chain
+    todo: frozenset[str]
+    reads: tuple[int, ...]
+    specs: dict[int, FrameSpec]
+    values: dict[str, dict[int, float]]  # guidance_scale and strength of the frames it diffuses
+
+    @property
+    def makes(self) -> list[int]:
+        return [i for i, f in self.chain.frames.items() if f.key in self.todo]
+
+
+def chain_pieces(chain: Chain, specs: Sequence[FrameSpec], values: Mapping[str, Any], todo: set[str],
+                 size: int) -> list[ChainPiece]:
+    """The frames of `chain` whose keys are in `todo`, in order, cut into pieces of `size` diffused frames each
+    (with the frames between them that blend towards those), as FeedbackRender.render would make them."""
+    frames = chain.frames
+    rendered = [i for i in frames if frames[i].rendered]
+    pieces: list[list[int]] = []
+    count = size
+    for b in rendered:
+        between = [i for i in frames if frames[i].target == b and frames[i].key in todo]
+        own = [b] if frames[b].key in todo else []
+        if not own and not between:
+            continue
+        if count >= size and own:  # a new piece starts with a diffused frame
+            pieces.append([])
+            count = 0
+        if not pieces:
+            pieces.append([])
+        pieces[-1] += own + between
+        count += len(own)
+    return [_piece(chain, specs, values, made, rendered[0]) for made in pieces]
+
+
+def _piece(chain: Chain, specs: Sequence[FrameSpec], values: Mapping[str, Any], made: list[int],
+           reference: int) -> ChainPiece:
+    frames = chain.frames
+    needs: set[int] = set()
+    for i in made:
+        frame = frames[i]
+        if frame.source is not None:
+            needs.add(frame.source)
+        if frame.target is not None:
+            needs.add(frame.target)
+        if frame.rendered and frame.steps and frame.steps[-1].color_match:
+            needs.add(reference)
+    reads = needs - set(made)
+    diffused = [i for i in made if frames[i].rendered]
+    return ChainPiece(Chain({i: frames[i] for i in sorted(reads | set(made))}),
+                      frozenset(frames[i].key for i in made), tuple(sorted(reads)),
+                      {i: specs[i] for i in diffused},
+                      {name: {i: float(values[name][i]) for i in diffused} for name in ("guidance_scale", "strength")})

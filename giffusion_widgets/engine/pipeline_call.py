@@ -2,12 +2,14 @@
 
 A batch's inputs (noise walked between seeds, blended prompt tensors, initial images) are made here from its
 FrameSpecs alone, so a worker given the same specs, settings and pipeline makes the same pixels as the local render.
+`FrameCalls` is a render's way of making such calls (its size, scheduled values, step callback), shared by the
+renderer and the workers, batch by batch or frame by frame for the 2D mode's chain.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,21 @@ from ..schedule import FrameSpec
 from .embeddings import PromptEmbeddings
 from .inputs import InitImages, walk, walked_noise
 from .pipelines import pipeline_info
+
+
+class Interrupted(Exception):
+    """Raised from the step callback to stop a pipeline call mid-denoise (a cancel)."""
+
+
+def step_callback(cancelled: Callable[[], bool], progress: Callable[[int], None]) -> Callable[..., dict]:
+    """diffusers' callback_on_step_end: stop when `cancelled()`, else report the step done (1-based)."""
+    def on_step(pipeline: Any, step: int, timestep: Any, tensors: dict) -> dict:
+        if cancelled():
+            raise Interrupted()
+        progress(step + 1)
+        return tensors
+
+    return on_step
 
 
 @dataclass
@@ -80,3 +97,45 @@ def call_pipeline(pipe: Any, project: Project, batch: Batch, embeddings: PromptE
     with torch.inference_mode(), noise_walk:
         result = pipe(**call)
     return list(result.images)
+
+
+@dataclass
+class FrameCalls:
+    """How one render calls its pipelines: `values` holds each frame's scheduled guidance_scale and strength (a
+    batch takes its first frame's), `on_step` the step callback, `extra(specs, image)` further call arguments (a
+    ControlNet's conditioning) or None."""
+
+    project: Project
+    size: tuple[int, int]
+    channels: int
+    values: Mapping[str, Any]  # name -> a sequence or mapping indexed by frame number
+    embeddings: PromptEmbeddings
+    init_images: InitImages
+    on_step: Callable[..., dict] | None = None
+    extra: Callable[[list[FrameSpec], Any], dict | None] | None = None
+
+    def __call__(self, pipe: Any, specs: list[FrameSpec], *, guidance: float | None = None, output: str = "pil",
+                 image: Any = None, strength: float | None = None, seed: int | None = None) -> list[Any]:
+        """One call for `specs`; the 2D mode passes its own `image` (a tensor), `strength` and sampler `seed`."""
+        first = specs[0].index
+        batch = Batch(specs, self.size, self.channels,
+                      float(self.values["guidance_scale"][first]) if guidance is None else guidance,
+                      float(self.values["strength"][first]))
+        extra = self.extra(specs, image) if self.extra is not None else None
+        return call_pipeline(pipe, self.project, batch, self.embeddings, self.init_images, output=output,
+                             image=image, strength=strength, seed=seed, on_step=self.on_step, extra=extra)
+
+    def chain_diffuse(self, pipe: Any, image_pipe: Any) -> Callable[..., torch.Tensor]:
+        """The 2D mode's `diffuse` (see feedback.FeedbackRender): the first frame from the walked noise by `pipe`,
+        every next one from its moved predecessor by `image_pipe`, the image-to-image form."""
+        steps = self.project.num_inference_steps
+
+        def diffuse(spec: FrameSpec, start: Any, strength: float, guidance: float, seed: int) -> torch.Tensor:
+            if start is None:
+                return self(pipe, [spec], guidance=guidance, output="pt")[0]
+            if int(steps * strength) < 1:
+                return start  # no denoising step at this strength: the moved frame itself
+            return self(image_pipe, [spec], guidance=guidance, output="pt", image=start[None], strength=strength,
+                        seed=seed)[0]
+
+        return diffuse

@@ -35,9 +35,9 @@ from .inputs import InitImages, denoiser, full_size
 from .keyframe_images import KeyframeImages
 from .loras import lent_loras
 from .output import OutputStream, open_rgb
-from .pipeline_call import Batch, call_pipeline
+from .pipeline_call import FrameCalls, Interrupted, step_callback
 from .pipelines import pipeline_info, refresh_fingerprint, scheduler_for
-from .resolve import PipelineResolver, lent, lent_image_form
+from .resolve import PipelineResolver, lent_forms
 from .run_folder import RunFolder
 from .weighting import check_weighting
 
@@ -47,10 +47,6 @@ OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 def _free_memory() -> None:
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-class _Interrupted(Exception):
-    """Raised from the step callback to stop a pipeline call mid-denoise."""
 
 
 def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan, list | None]:
@@ -196,10 +192,11 @@ class _Run:
         if draft is not None or only is not None:
             keep = set(draft.frames if draft is not None else only)
             self.plan.frames = [f for f in self.plan.frames if f.index in keep]
-        self.base, self.pipe = renderer.resolver.for_call(self.project)  # loaded before any folder is made
-        if self.feedback:  # frame 0 from noise by the pipeline itself, the frames after by its image-to-image form
-            self.pipe = self.base if not self.project.image_input else self.pipe
-            self.image_pipe = renderer.resolver.image_variant(self.base)
+        # loaded before any folder is made; the 2D mode calls the image-to-image form for every frame after the first
+        if self.feedback:
+            self.base, self.pipe, self.image_pipe = renderer.resolver.for_chain(self.project)
+        else:
+            self.base, self.pipe = renderer.resolver.for_call(self.project)
         p = self.project
         self.cluster = renderer.cluster if draft is None else None  # previews render here
         if self.cluster is not None:  # what workers cannot do yet is refused before any folder is made
@@ -292,8 +289,8 @@ class _Run:
         output: OutputStream | None = None
         image_pipe = self.image_pipe if self.feedback or self.key_images else None
         try:
-            with lent(pipe, p.scheduler, vae=self.decoder, base=self.base, scheduler_kwargs=p.scheduler_kwargs), \
-                    lent_image_form(image_pipe, pipe, p.scheduler, self.decoder, self.base, p.scheduler_kwargs):
+            with lent_forms(pipe, image_pipe, p.scheduler, vae=self.decoder, base=self.base,
+                            scheduler_kwargs=p.scheduler_kwargs):
                 size = full_size(p, pipe)
                 size = self.draft.size(size) if self.draft else size
                 channels = self._channels(pipe)
@@ -326,7 +323,9 @@ class _Run:
                         todo.append(key)
                 output.offer()
                 self.folder.write_manifest(identity, draft_frames)
-                if chain is not None:
+                if chain is not None and self.cluster is not None:
+                    self.cluster.render_chain(self, chain, set(todo), size, channels, output, identity)
+                elif chain is not None:
                     self._render_chain(chain, set(todo), size, channels, output, identity)
                 elif self.cluster is not None:
                     self.cluster.render(self, todo, groups, size, channels, output, identity)
@@ -335,7 +334,7 @@ class _Run:
             animation = self._animation(output.finish(), cancelled=False, identity=identity)
             self._event("finished", done=len(self.plan), animation=animation, eta=0.0)
             return animation
-        except (RenderCancelled, _Interrupted, KeyboardInterrupt) as exc:
+        except (RenderCancelled, Interrupted, KeyboardInterrupt) as exc:
             if output is not None:
                 output.abort()
             self._keep_manifest(identity, draft_frames)
@@ -414,20 +413,13 @@ class _Run:
             if self.cancel.is_set():
                 raise RenderCancelled("cancelled")
 
-        def diffuse(spec: FrameSpec, start: Any, strength: float, guidance: float, seed: int) -> Any:
-            if start is None:  # the first frame, from the walked noise
-                return self._call(self.pipe, [spec], size, channels, guidance=guidance, output="pt")[0]
-            if int(self.project.num_inference_steps * strength) < 1:
-                return start  # no denoising step at this strength: the moved frame itself
-            return self._call(self.image_pipe, [spec], size, channels, guidance=guidance, output="pt",
-                              image=start[None], strength=strength, seed=seed)[0]
-
         init = None
         if self.project.image_input:
             def init() -> Any:
                 return self.init_images.for_frames([self.chain_plan.frames[0]], size)[0]
 
-        FeedbackRender(self.chain_plan, chain, self.image_pipe.device, diffuse,
+        diffuse = self.calls(size, channels).chain_diffuse(self.pipe, self.image_pipe)
+        FeedbackRender(self.chain_plan.frames, self.chain_plan.values, chain, self.image_pipe.device, diffuse,
                        load=lambda i: open_rgb(self.folder.frame_path(i)), store=store, check=check,
                        init_image=init).render(todo)
 
@@ -444,32 +436,28 @@ class _Run:
                          cancelled=cancelled, draft=self.draft is not None, audio_keyframes=self.audio_keyframes,
                          frame_range=(self.only[0], self.only[-1]) if self.only else None)
 
-    def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int, *,
-              guidance: float | None = None, output: str = "pil", image: Any = None, strength: float | None = None,
-              seed: int | None = None) -> list[Any]:
-        """One pipeline call for a batch of frames: their noise (or initial images), prompt tensors and seeds, at
-        the first frame's scheduled guidance and strength (a batch shares them). The 2D mode passes its own
-        `image` (a tensor), `strength` and sampler `seed`."""
-        if self.key_images is not None and image is None and self.key_images.covers(specs[0]):
-            pipe = self.image_pipe  # frames next to an image keyframe: image-to-image from its latents
-        first = specs[0].index
-        values = self.plan.values
-        batch = Batch(specs, size, channels, float(values["guidance_scale"][first]) if guidance is None else guidance,
-                      float(values["strength"][first]))
+    def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int) -> list[Any]:
+        """One batch's pipeline call (frames next to an image keyframe: image-to-image from its latents)."""
+        if self.key_images is not None and self.key_images.covers(specs[0]):
+            pipe = self.image_pipe
+        return self.calls(size, channels)(pipe, specs)
 
-        def on_step(pipeline: Any, step: int, timestep: Any, tensors: dict) -> dict:
-            if self.cancel.is_set():
-                raise _Interrupted()
-            self._event("progress", done=self.rendered + self.reused, step=step + 1,
+    def calls(self, size: tuple[int, int], channels: int) -> FrameCalls:
+        """This render's pipeline calls (see pipeline_call.FrameCalls): the cancel checked and the progress announced
+        at every denoising step, and a ControlNet's conditioning images and scales for each call's frames."""
+        def progress(step: int) -> None:
+            self._event("progress", done=self.rendered + self.reused, step=step,
                         steps=self.project.num_inference_steps)
-            return tensors
 
         extra = None
-        if self.control is not None:  # the conditioning images and scales of the batch's frames
-            with_image = image is not None or bool(self.project.image_input or self.project.video_input)
-            extra = self.control.call_kwargs(specs, size, with_image, previous=image)
-        return call_pipeline(pipe, self.project, batch, self.renderer.embeddings, self.init_images, output=output,
-                             image=image, strength=strength, seed=seed, on_step=on_step, extra=extra)
+        if self.control is not None:
+            image_input = bool(self.project.image_input or self.project.video_input)
+
+            def extra(specs: list[FrameSpec], image: Any) -> dict:
+                return self.control.call_kwargs(specs, size, image is not None or image_input, previous=image)
+
+        return FrameCalls(self.project, size, channels, self.plan.values, self.renderer.embeddings,
+                          self.init_images, on_step=step_callback(self.cancel.is_set, progress), extra=extra)
 
 
 def render(project: Project, pipeline: Any = None, run_dir: str | os.PathLike | None = None,

@@ -102,6 +102,12 @@ class PipelineResolver:
             return pipe, self.image_variant(pipe)
         return pipe, pipe
 
+    def for_chain(self, project: Project) -> tuple[Any, Any, Any]:
+        """The 2D mode's (pipeline, the one to call for frame 0, the one for every next frame): frame 0 from noise by
+        the pipeline itself (its image-to-image form with an initial image), the frames after by that form."""
+        base, pipe = self.for_call(project)
+        return base, pipe if project.image_input else base, self.image_variant(base)
+
     def image_variant(self, pipe: Any) -> Any:
         """`pipe` itself if it takes an image, else an image-to-image pipeline sharing its components (made once)."""
         if "image" in pipeline_info(pipe).accepts:
@@ -152,6 +158,15 @@ def lent_image_form(image_pipe: Any, pipe: Any, scheduler: str | None, vae: Any 
         return
     with lent(image_pipe, scheduler, vae=vae, base=base, scheduler_kwargs=scheduler_kwargs) as lent_pipe:
         yield lent_pipe
+
+
+@contextlib.contextmanager
+def lent_forms(pipe: Any, image_pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None,
+               scheduler_kwargs: dict | None = None) -> Iterator[None]:
+    """`lent` for both pipelines a render calls (`image_pipe`: its image-to-image form, or None)."""
+    with lent(pipe, scheduler, vae=vae, base=base, scheduler_kwargs=scheduler_kwargs), \
+            lent_image_form(image_pipe, pipe, scheduler, vae, base, scheduler_kwargs):
+        yield
 
 
 def resolve_pipeline(project: Project, pipeline: Any = None) -> Any:
