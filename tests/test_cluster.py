@@ -16,6 +16,7 @@ from PIL import Image
 from giffusion_widgets import Keyframe, Project
 from giffusion_widgets.engine.cluster import ClusterFrames, split_batches
 from giffusion_widgets.engine.cluster_worker import PLUGIN_NAME
+from giffusion_widgets.engine.feedback import Chain, chain_pieces
 from giffusion_widgets.engine.renderer import render, resume
 from giffusion_widgets.errors import PipelineError, ProjectError
 
@@ -56,6 +57,14 @@ def one_thread():
 def project(frames: int = 8, steps: int = 3) -> Project:
     return Project(keyframes=[Keyframe(0, "a red circle"), Keyframe(frames - 1, "a blue square")],
                    height=64, width=64, num_inference_steps=steps, batch_size=2, fps=8)
+
+
+def project_2d(cadence: int = 1, frames: int = 8) -> Project:
+    # 10 steps: fewer leave the embedded model's first frame blank; strength 0.3 is 3 of them on each next frame
+    return Project(keyframes=[Keyframe(0, "a red circle on a white background"),
+                              Keyframe(frames - 1, "a blue square on a white background")],
+                   height=64, width=64, num_inference_steps=10, fps=8, animation_mode="2d", seed=7, strength=0.3,
+                   zoom=1.05, angle=2, noise=0.02, color_match=True, cadence=cadence)
 
 
 def pixels(path) -> np.ndarray:
@@ -140,13 +149,12 @@ def test_a_pipeline_a_worker_cannot_load_fails_fast_with_its_message(pipe, clien
     assert time.perf_counter() - started < 60
 
 
-@pytest.mark.parametrize("what", ["2d", "controlnets", "image keyframes"])
+@pytest.mark.parametrize("what", ["controlnets", "image keyframes"])
 def test_what_is_not_sharded_is_refused_before_any_folder(pipe, client, tmp_path, what):
     picture = tmp_path / "media" / "edges.png"
     picture.parent.mkdir()
     Image.new("RGB", (64, 64), (200, 30, 30)).save(picture)
     unsharded = {
-        "2d": project().copy(animation_mode="2d"),
         "controlnets": project().copy(controlnets=[{"model": str(tmp_path / "media"), "source": str(picture),
                                                     "preprocessor": "none"}]),
         "image keyframes": project().copy(keyframes=[Keyframe(0, "a red circle", image=str(picture)),
@@ -208,3 +216,104 @@ def test_a_checkpoint_folder_named_relative_to_the_client_loads_on_the_workers(p
     animation = render(project(frames=4, steps=2).copy(checkpoint="model"), runs_dir=tmp_path / "runs",
                        client=client)
     assert animation.rendered == 4 and animation.path.exists()
+
+
+def test_a_chain_is_cut_into_pieces_that_read_only_frames_made_before_them():
+    from giffusion_widgets.engine.renderer import Renderer
+
+    plan = Renderer().plan(project_2d(cadence=2, frames=10))
+    chain = Chain.of(plan, {"settings": 1})
+    keys = {f.key: i for i, f in chain.frames.items()}
+    todo = {f.key for i, f in chain.frames.items() if i not in (4, 5)}  # 4 and 5 on disk already (a resume)
+    pieces = chain_pieces(chain, plan.frames, plan.values, todo, size=2)
+    made = [i for piece in pieces for i in piece.makes]
+    assert sorted(made) == sorted(keys[k] for k in todo) and len(made) == len(set(made))
+    seen: set[int] = set()
+    for piece in pieces:
+        assert all(i in seen or i in (4,) for i in piece.reads), (piece.reads, seen)  # 5 lies between: never read
+        assert 0 in piece.reads or 0 in piece.makes  # the colour reference
+        assert sum(chain.frames[i].rendered for i in piece.makes) <= 2
+        seen |= set(piece.makes)
+
+
+@pytest.mark.parametrize("cadence", [1, 2])
+def test_2d_chains_on_the_cluster_equal_a_local_render_bit_for_bit(pipe, client, tmp_path, one_thread, cadence):
+    local = render(project_2d(cadence), pipe, runs_dir=tmp_path / "local")
+    events = []
+    sharded = render(project_2d(cadence), pipe, runs_dir=tmp_path / "sharded", client=ClusterFrames(client, piece=2),
+                     on_event=events.append)
+    assert not sharded.cancelled and sharded.path.exists() and sharded.rendered == 8
+    same_frames(local, sharded)
+    assert [e.index for e in events if e.kind == "frame"] == list(range(8))  # the chain's order
+    assert any(e.kind == "progress" for e in events)
+
+
+def test_a_2d_render_cancelled_on_the_cluster_resumes_to_the_frames_of_an_uncut_local_render(pipe, client, tmp_path,
+                                                                                              one_thread):
+    local = render(project_2d(), pipe, runs_dir=tmp_path / "local")
+    cancel = threading.Event()
+
+    def on_event(e):
+        if e.kind == "frame" and e.index == 2:
+            cancel.set()
+
+    cluster = ClusterFrames(client, piece=1)
+    stopped = render(project_2d(), pipe, runs_dir=tmp_path / "sharded", client=cluster, on_event=on_event,
+                     cancel=cancel)
+    assert stopped.cancelled and 3 <= len(stopped.frames) < 8
+    done = resume(stopped.run_dir, pipe, client=cluster)  # the pieces after grow from the frame files
+    assert not done.cancelled and done.reused == len(stopped.frames)
+    same_frames(local, done)
+
+
+def test_a_worker_killed_mid_2d_render_costs_only_what_it_held(pipe, client, tmp_path, one_thread):
+    local = render(project_2d(), pipe, runs_dir=tmp_path / "local")
+    pids = client.run(os.getpid)
+    killed = []
+
+    def on_event(e):
+        if e.kind == "frame" and e.index == 1 and not killed:
+            where = client.who_has()  # the worker holding the pieces made so far, about to make the next
+            holder = next(iter(sum((list(v) for v in where.values()), [])), None) or sorted(pids)[0]
+            os.kill(pids[holder], signal.SIGKILL)
+            killed.append(holder)
+
+    sharded = render(project_2d(), pipe, runs_dir=tmp_path / "sharded", client=ClusterFrames(client, piece=2),
+                     on_event=on_event)
+    assert killed and not sharded.cancelled and sharded.rendered == 8
+    same_frames(local, sharded)
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_workers_report_each_denoising_step_as_progress(pipe, client, tmp_path):
+    events = []
+    render(project(steps=3), pipe, runs_dir=tmp_path, client=client, on_event=events.append)
+    steps = [(e.step, e.steps) for e in events if e.kind == "progress"]
+    # 8 frames in 4 batches of 2 (two per worker), each reporting steps 1, 2, 3 before its frames arrive
+    assert sorted(steps) == sorted([(1, 3), (2, 3), (3, 3)] * 4), steps
+    kinds = [e.kind for e in events]
+    assert kinds.index("progress") < kinds.index("frame")
+
+
+def test_cancel_stops_a_batch_mid_denoise_on_its_worker(pipe, client, tmp_path):
+    # 4 frames, one per batch, two batches per worker, each batch 400 steps: seconds of work a worker
+    # would go on with after the render returned if only batches not yet started were cancelled
+    long = project(frames=4, steps=400)
+    cancel = threading.Event()
+    seen = []
+
+    def on_event(e):
+        if e.kind == "progress":
+            seen.append(time.perf_counter())
+            cancel.set()
+
+    started = time.perf_counter()
+    stopped = render(long, pipe, runs_dir=tmp_path, client=client, on_event=on_event, cancel=cancel)
+    returned = time.perf_counter()
+    assert stopped.cancelled and not stopped.frames and seen
+    assert returned - seen[0] < 2
+    # each worker (one thread) is free again at once: its batch stopped at a step, not at its end
+    workers = list(client.scheduler_info()["workers"])
+    free = [client.submit(time.perf_counter, workers=[w], pure=False, allow_other_workers=False) for w in workers]
+    ends = client.gather(free)
+    assert max(ends) - returned < 3, (max(ends) - returned, returned - started)

@@ -7,28 +7,42 @@ pipeline's spec and the identity the frames are keyed with. Frames come back as 
 and are stored exactly as a local render stores them. A worker that dies loses only its batch: the scheduler runs
 it again elsewhere. A batch that fails (a pipeline that cannot load, a worker with other weights) fails the render
 at once with the worker's message.
+
+The 2D mode's chain is cut into pieces of a few diffused frames (feedback.chain_pieces); each piece is a task that
+takes the PNG bytes of the frames it grows from: from the client's folder, or the result of the piece that made
+them, passed as a future, so Dask runs the pieces in order, on the worker that holds the last one's frames, and
+after a worker's death makes again only the pieces whose results were lost. Frames are 8-bit between frames, so a
+chain continued from PNG bytes is bit for bit the chain continued in memory.
+
+Workers report each denoising step on Dask's event log (PROGRESS_TOPIC), which the client emits as the render's
+"progress" events; a cancel sets the render's Dask Event, which workers look at in their step callback (a batch
+stops mid-denoise), and cancels the tasks not started.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import queue
+import threading
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import ProjectError, RenderCancelled
 from ..project import Project
+from .feedback import Chain, chain_pieces
 from .pipeline_call import Batch
 
 BATCHES_PER_WORKER = 2  # more batches than workers: the last ones spread over whoever is free
+PIECE_FRAMES = 4  # diffused frames per task of a 2D chain: what a worker's death can cost, against a task's overhead
 POLL_S = 0.05  # how often a waiting client looks at the cancel flag
 
 
 def check_shardable(project: Project) -> None:
     """Refuse, before any folder is made, what a cluster render cannot do yet."""
-    if project.animation_mode == "2d":
-        raise ProjectError("animation_mode '2d' grows each frame from the one before, and cluster renders do not "
-                           "shard its chains yet: render it without a client")
     if project.controlnets or project.adapters:
         raise ProjectError("cluster renders do not load ControlNets or T2I adapters on their workers yet: render "
                            "a project with controlnets or adapters without a client")
@@ -66,20 +80,67 @@ def split_batches(keys: list[str], shared: list[Any], batch_size: int, workers: 
     return batches
 
 
+class _Progress:
+    """Workers' step reports (Dask's event log, one topic for all renders) routed to the render whose token they
+    carry; the client is subscribed while any render of it listens."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[str, tuple[Any, queue.Queue]] = {}
+
+    def _dispatch(self, event: tuple[float, Any]) -> None:  # on the client's event loop
+        message = event[1]
+        listener = self._queues.get(message.get("render")) if isinstance(message, dict) else None
+        if listener is not None:
+            listener[1].put(message)
+
+    def listen(self, client: Any, token: str) -> queue.Queue:
+        from .cluster_worker import PROGRESS_TOPIC
+
+        with self._lock:
+            if not any(c is client for c, _ in self._queues.values()):
+                client.subscribe_topic(PROGRESS_TOPIC, self._dispatch)
+            self._queues[token] = (client, queue.Queue())
+            return self._queues[token][1]
+
+    def stop(self, client: Any, token: str) -> None:
+        from .cluster_worker import PROGRESS_TOPIC
+
+        with self._lock:
+            self._queues.pop(token, None)
+            if not any(c is client for c, _ in self._queues.values()):
+                with contextlib.suppress(Exception):  # a closed client has no subscription to end
+                    client.unsubscribe_topic(PROGRESS_TOPIC)
+
+
+_progress = _Progress()
+
+
+def _drained(messages: queue.Queue, wait: float) -> list[Any]:
+    """Every message in the queue; none there: the first to come within `wait` seconds, if any."""
+    out = []
+    with contextlib.suppress(queue.Empty):
+        out.append(messages.get(timeout=wait) if wait else messages.get_nowait())
+        while True:
+            out.append(messages.get_nowait())
+    return out
+
+
 class ClusterFrames:
     """Renders a run's missing frames on the workers of a Dask `client`.
 
     `retries`: how often Dask runs a failed batch again (a worker's death is not a failure: the scheduler moves
     its batch); `threads`: torch threads per worker process (None: Dask's one per worker thread); `device`: the
-    workers' device (None: the client pipeline's device type).
+    workers' device (None: the client pipeline's device type); `piece`: diffused frames per task of a 2D chain.
     """
 
     def __init__(self, client: Any, *, retries: int = 1, threads: int | None = None,
-                 device: str | None = None) -> None:
+                 device: str | None = None, piece: int = PIECE_FRAMES) -> None:
         self.client = client
         self.retries = retries
         self.threads = threads
         self.device = device
+        self.piece = piece
         self._registered = False
 
     def spec_for(self, project: Project, base: Any, given: bool) -> Any:
@@ -108,8 +169,6 @@ class ClusterFrames:
                channels: int, output: Any, identity: dict) -> None:
         """Render the keys of `todo` for `run` (the renderer's _Run), storing and announcing each batch as it
         comes back, in any order; the output stream writes the file in frame order."""
-        from distributed import as_completed
-
         from .cluster_worker import render_batch
 
         p = run.project
@@ -120,40 +179,95 @@ class ClusterFrames:
         batches = split_batches(todo, shared, batch_size, self.workers())
         spec = run.cluster_spec
         project = worker_project(p)
+        token = uuid.uuid4().hex
         self._register()
-        run.left_to_render = len(todo)
-        run.render_started = time.perf_counter()
         futures = {}
         for order, keys in enumerate(batches):
             first = groups[keys[0]][0]
             batch = Batch([specs[groups[k][0]] for k in keys], size, channels,
                           float(values["guidance_scale"][first]), float(values["strength"][first]))
-            future = self.client.submit(render_batch, spec, project, batch, identity, pure=False,
+            future = self.client.submit(render_batch, spec, project, batch, identity, token, pure=False,
                                         retries=self.retries, priority=len(batches) - order)
-            futures[future] = keys
+
+            def store(pngs: list[bytes], keys: list[str] = keys) -> None:
+                self._store(run, [(k, groups[k]) for k in keys], pngs, output, identity)
+
+            futures[future] = store
+        self._gather(run, len(todo), futures, token)
+
+    def render_chain(self, run: Any, chain: Chain, todo: set[str], size: tuple[int, int], channels: int,
+                     output: Any, identity: dict) -> None:
+        """The 2D mode: the chain's frames whose keys are in `todo`, piece by piece, each piece's task given the
+        frames it reads as PNG bytes (from this folder) or as the future of the piece that makes them."""
+        self._register()
+        token = uuid.uuid4().hex
+        futures = self._submit_pieces(run, chain, todo, size, channels, identity, token, output)
+        self._gather(run, len(todo), futures, token)
+
+    def _submit_pieces(self, run: Any, chain: Chain, todo: set[str], size: tuple[int, int], channels: int,
+                       identity: dict, token: str, output: Any) -> dict[Any, Callable[[Any], None]]:
+        from .cluster_worker import render_piece
+
+        plan = run.chain_plan
+        project = worker_project(run.project)
+        made_by: dict[int, Any] = {}  # frame -> the future of the piece that makes it (only while submitting:
+        futures = {}                  # a result is dropped once stored and no later piece reads it)
+        for piece in chain_pieces(chain, plan.frames, plan.values, todo, self.piece):
+            earlier = list(dict.fromkeys(made_by[i] for i in piece.reads if i in made_by))
+            given = {i: run.folder.frame_path(i).read_bytes() for i in piece.reads if i not in made_by}
+            future = self.client.submit(render_piece, run.cluster_spec, project, piece, size, channels, identity,
+                                        token, given, earlier, pure=False, retries=self.retries)
+            made_by.update(dict.fromkeys(piece.makes, future))
+
+            def store(pngs: dict[int, bytes], makes: list[int] = piece.makes) -> None:
+                frames = chain.frames
+                self._store(run, [(frames[i].key, [i]) for i in makes], [pngs[i] for i in makes], output, identity)
+
+            futures[future] = store
+        return futures
+
+    def _gather(self, run: Any, count: int, futures: dict[Any, Callable[[Any], None]], token: str) -> None:
+        """Wait for `futures` (each with what stores its result), emitting the workers' progress as it comes;
+        on a cancel or a failure, stop what runs (the render's Event) and cancel what waits."""
+        from distributed import Event, as_completed
+
+        from .cluster_worker import cancel_event_name
+
+        run.left_to_render = count
+        run.render_started = time.perf_counter()
+        steps = _progress.listen(self.client, token)
         done = as_completed(list(futures))
         try:
             while not done.is_empty():
                 if run.cancel.is_set():
                     raise RenderCancelled("cancelled")
                 ready = done.next_batch(block=False)
-                if not ready:
-                    time.sleep(POLL_S)
-                    continue
+                # the steps reported meanwhile (a batch's come before its result does, through the scheduler);
+                # with nothing else to do, wait a little for the next one
+                for message in _drained(steps, wait=POLL_S if not ready else 0):
+                    run._event("progress", done=run.rendered + run.reused, step=message["step"],
+                               steps=message["steps"])
                 for future in ready:
-                    self._store(run, futures[future], future.result(), groups, output, identity)
+                    result = future.result()
+                    if result is None:  # stopped by a cancel
+                        raise RenderCancelled("cancelled")
+                    futures.pop(future)(result)
         finally:
-            left = [f for f in futures if not f.done()]
-            if left:
-                self.client.cancel(left)
+            _progress.stop(self.client, token)
+            if futures:  # cleanup while failing: its own trouble must not hide why
+                with contextlib.suppress(Exception):
+                    Event(cancel_event_name(token), client=self.client).set()  # stops the batches running
+                with contextlib.suppress(Exception):
+                    self.client.cancel(list(futures))  # and those not started
 
-    def _store(self, run: Any, keys: list[str], pngs: list[bytes], groups: dict[str, list[int]], output: Any,
+    def _store(self, run: Any, frames: list[tuple[str, list[int]]], pngs: list[bytes], output: Any,
                identity: dict) -> None:
-        for key, data in zip(keys, pngs, strict=True):
-            run.folder.store(key, groups[key], data=data)
+        """Store frames (key, indices) from their PNG bytes, as a local render stores its images."""
+        for (key, indices), data in zip(frames, pngs, strict=True):
+            run.folder.store(key, indices, data=data)
         run.folder.write_manifest(identity, None)
-        run.left_to_render -= len(keys)
-        run.unique_rendered += len(keys)
-        for key in keys:
-            run._emit_frames(groups[key], reused=False)
+        run.left_to_render -= len(frames)
+        run.unique_rendered += len(frames)
+        for _, indices in frames:
+            run._emit_frames(indices, reused=False)
         output.offer()

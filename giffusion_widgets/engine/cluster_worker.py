@@ -3,8 +3,13 @@
 A worker never receives a pipeline object: it gets a `PipelineSpec` (checkpoint, class, device, dtype, options:
 plain data) and loads it through `load_pipeline`, as a local render would. `PipelineHolder`, a Dask worker plugin,
 keeps the loaded pipelines for later batches and renders, and remembers a load that failed so that Dask's retries
-fail at once with the same message. Each batch runs the same `call_pipeline` as a local render, after checking
-that the worker's weights are the ones the client keyed the frames with.
+fail at once with the same message. Each batch runs the same `call_pipeline` as a local render, and each piece of
+a 2D chain the same FeedbackRender and FrameCalls, after checking that the worker's weights are the ones the
+client keyed the frames with.
+
+The client hears of each denoising step through Dask's event log (`log_event` on PROGRESS_TOPIC, with the render's
+token) and stops a render with a Dask `Event` (cancel_event_name(token)) that the step callback looks at: a batch
+stops mid-denoise and returns None, which Dask does not retry.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +26,16 @@ from distributed import WorkerPlugin, get_worker
 
 from ..errors import PipelineError
 from ..project import Project
-from .pipeline_call import Batch, call_pipeline
+from .feedback import ChainPiece, FeedbackRender
+from .pipeline_call import Batch, FrameCalls, Interrupted, call_pipeline, step_callback
 
 PLUGIN_NAME = "giffusion-pipelines"
+PROGRESS_TOPIC = "giffusion-progress"  # one topic (Dask keeps a bounded log per topic); messages name the render
+CANCEL_POLL_S = 0.1  # how often a step looks at the cancel Event (a round trip to the scheduler)
+
+
+def cancel_event_name(token: str) -> str:
+    return f"giffusion-cancel-{token}"
 
 
 @dataclass(frozen=True)
@@ -72,26 +85,30 @@ def _absolute(checkpoint: str | None) -> str | None:
 
 
 class _Lent:
-    """A pipeline as one project's render uses it: its image-to-image form if needed, the project's LoRAs and
-    scheduler lent, prompt embeddings and initial images kept across that render's batches."""
+    """A pipeline as one project's render uses it, in the forms a local render calls (resolve.PipelineResolver:
+    the image-to-image one if needed, both in the 2D mode), the project's LoRAs and scheduler lent, prompt
+    embeddings and initial images kept across that render's batches."""
 
-    def __init__(self, pipe: Any, project: Project) -> None:
+    def __init__(self, resolver: Any, project: Project) -> None:
         from .embeddings import PromptEmbeddings
         from .inputs import InitImages
         from .loras import lent_loras
         from .pipelines import refresh_fingerprint
-        from .resolve import PipelineResolver, lent
+        from .resolve import lent_forms
 
-        resolver = PipelineResolver(pipe)
-        base, self.pipe = resolver.for_call(project)
+        self.image_pipe = None
+        if project.animation_mode == "2d":
+            base, self.pipe, self.image_pipe = resolver.for_chain(project)
+        else:
+            base, self.pipe = resolver.for_call(project)
         self.stack = contextlib.ExitStack()
         try:
             if project.loras:
                 self.stack.callback(refresh_fingerprint, base, self.pipe)
             self.stack.enter_context(lent_loras(self.pipe, project.loras))
             refresh_fingerprint(base, self.pipe)
-            self.stack.enter_context(lent(self.pipe, project.scheduler, base=base,
-                                          scheduler_kwargs=project.scheduler_kwargs))
+            self.stack.enter_context(lent_forms(self.pipe, self.image_pipe, project.scheduler, base=base,
+                                                scheduler_kwargs=project.scheduler_kwargs))
         except BaseException:
             self.stack.close()
             raise
@@ -118,7 +135,7 @@ class PipelineHolder(WorkerPlugin):
         # Dask's own rule: an idempotent plugin registered again is left as it is, loaded pipelines and all; one
         # asking for a thread count replaces the holders (and so drops their pipelines).
         self.idempotent = threads is None
-        self.pipelines: dict[PipelineSpec, Any] = {}
+        self.pipelines: dict[PipelineSpec, Any] = {}  # a PipelineResolver holding each, with its image form
         self.failures: dict[PipelineSpec, str] = {}
         self.current: tuple[PipelineSpec, str, _Lent] | None = None
         self.address = "?"
@@ -144,8 +161,10 @@ class PipelineHolder(WorkerPlugin):
         if spec in self.failures:
             raise PipelineError(self.failures[spec])
         if spec not in self.pipelines:
+            from .resolve import PipelineResolver
+
             try:
-                self.pipelines[spec] = spec.load()
+                self.pipelines[spec] = PipelineResolver(spec.load())
                 self.loads += 1
             except Exception as exc:
                 self.failures[spec] = f"worker {self.address} cannot load the pipeline: {exc}"
@@ -166,8 +185,37 @@ def _png(image: Any) -> bytes:
     return buffer.getvalue()
 
 
-def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: dict) -> list[bytes]:
-    """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's."""
+class _Signals:
+    """A task's side of the client's cancel and progress, through Dask: the render's Event, looked at every
+    CANCEL_POLL_S at most (each look asks the scheduler), and the worker's event log."""
+
+    def __init__(self, token: str, steps: int) -> None:
+        from distributed import Event
+
+        self.token, self.steps = token, steps
+        self.event = Event(cancel_event_name(token))
+        self.looked = -CANCEL_POLL_S
+        self.stopped = False
+
+    def cancelled(self) -> bool:
+        if not self.stopped and time.monotonic() - self.looked >= CANCEL_POLL_S:
+            self.stopped = self.event.is_set()
+            self.looked = time.monotonic()
+        return self.stopped
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise Interrupted()
+
+    def progress(self, step: int) -> None:
+        get_worker().log_event(PROGRESS_TOPIC, {"render": self.token, "step": step, "steps": self.steps})
+
+    def on_step(self) -> Any:
+        return step_callback(self.cancelled, self.progress)
+
+
+def _lent(spec: PipelineSpec, project: Project, identity: dict) -> tuple[Any, _Lent]:
+    """(this worker's holder, the project's lent pipeline), checked against the identity the client keys with."""
     from .pipelines import pipeline_info
 
     holder = get_worker().plugins.get(PLUGIN_NAME)
@@ -182,5 +230,57 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
     if differ:
         raise PipelineError(f"worker {holder.address} loaded another pipeline than the client keys its frames "
                             f"with ({differ})")
-    images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images)
+    return holder, lent
+
+
+def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: dict,
+                 token: str) -> list[bytes] | None:
+    """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's; None when the
+    render was cancelled (before or during the call)."""
+    signals = _Signals(token, project.num_inference_steps)
+    if signals.cancelled():
+        return None
+    _, lent = _lent(spec, project, identity)
+    try:
+        images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images,
+                               on_step=signals.on_step())
+    except Interrupted:
+        return None
     return [_png(image) for image in images]
+
+
+def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: tuple[int, int], channels: int,
+                 identity: dict, token: str, given: dict[int, bytes],
+                 earlier: list[dict[int, bytes] | None]) -> dict[int, bytes] | None:
+    """Run on a worker: a piece of a 2D chain, made by the local render's FeedbackRender and diffuse from the PNG
+    bytes of the frames it reads (`given` from the client's folder, `earlier`: the results of the pieces that made
+    the others); {frame: PNG bytes}, or None when the render was cancelled."""
+    from PIL import Image
+
+    signals = _Signals(token, project.num_inference_steps)
+    if signals.cancelled() or any(result is None for result in earlier):
+        return None
+    _, lent = _lent(spec, project, identity)
+    pngs = dict(given)
+    for result in earlier:
+        pngs.update(result)
+    made: dict[int, bytes] = {}
+
+    def store(frame: Any, image: Any) -> None:
+        made[frame.index] = _png(image)
+
+    calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
+                       on_step=signals.on_step())
+    init = None
+    if project.image_input:
+        def init() -> Any:
+            return lent.init_images.for_frames([piece.specs[0]], size)[0]
+
+    try:
+        FeedbackRender(piece.specs, piece.values, piece.chain, lent.image_pipe.device,
+                       calls.chain_diffuse(lent.pipe, lent.image_pipe),
+                       load=lambda i: Image.open(io.BytesIO(pngs[i])), store=store, check=signals.check,
+                       init_image=init).render(set(piece.todo))
+    except Interrupted:
+        return None
+    return made
