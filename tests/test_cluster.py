@@ -317,3 +317,34 @@ def test_cancel_stops_a_batch_mid_denoise_on_its_worker(pipe, client, tmp_path):
     free = [client.submit(time.perf_counter, workers=[w], pure=False, allow_other_workers=False) for w in workers]
     ends = client.gather(free)
     assert max(ends) - returned < 3, (max(ends) - returned, returned - started)
+
+
+def test_a_render_asking_for_torch_threads_keeps_the_pipelines_workers_loaded(pipe, client, tmp_path):
+    def holder(dask_worker):
+        return id(dask_worker.plugins[PLUGIN_NAME]), dask_worker.plugins[PLUGIN_NAME].loads
+
+    def task_threads() -> int:  # torch's (OpenMP's) thread count belongs to the thread asking: the task thread's
+        import torch
+
+        return torch.get_num_threads()
+
+    def one_thread() -> int:
+        import torch
+
+        torch.set_num_threads(1)
+        return 1
+
+    def threads(task=task_threads) -> set[int]:
+        return set(client.gather([client.submit(task, workers=[w], pure=False)
+                                  for w in client.scheduler_info()["workers"]]))
+
+    render(project(frames=4, steps=2), pipe, runs_dir=tmp_path / "a", client=client)
+    before = client.run(holder)
+    try:
+        for runs in ("b", "c"):  # each render its own ClusterFrames, as render(client=...) makes
+            render(project(frames=4, steps=2).copy(seed=3), pipe, runs_dir=tmp_path / runs,
+                   client=ClusterFrames(client, threads=2))
+        assert client.run(holder) == before  # the same holders, with the pipelines they loaded
+        assert threads() == {2}
+    finally:  # the other tests compare bits at one thread
+        threads(one_thread)

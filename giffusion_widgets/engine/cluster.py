@@ -155,11 +155,11 @@ class ClusterFrames:
 
     def _register(self) -> None:
         """Give every worker (and every worker that joins later) a PipelineHolder; one registered by an earlier
-        render stays, with its loaded pipelines (see PipelineHolder.idempotent)."""
+        render stays, with its loaded pipelines (see PipelineHolder.idempotent), whatever its `threads`."""
         if not self._registered:
             from .cluster_worker import PipelineHolder
 
-            self.client.register_plugin(PipelineHolder(self.threads))
+            self.client.register_plugin(PipelineHolder())
             self._registered = True
 
     def workers(self) -> int:
@@ -169,7 +169,7 @@ class ClusterFrames:
                channels: int, output: Any, identity: dict) -> None:
         """Render the keys of `todo` for `run` (the renderer's _Run), storing and announcing each batch as it
         comes back, in any order; the output stream writes the file in frame order."""
-        from .cluster_worker import render_batch
+        from .cluster_worker import RenderLink, render_batch
 
         p = run.project
         specs = {s.index: s for s in run.plan.frames}
@@ -179,33 +179,35 @@ class ClusterFrames:
         batches = split_batches(todo, shared, batch_size, self.workers())
         spec = run.cluster_spec
         project = worker_project(p)
-        token = uuid.uuid4().hex
+        link = RenderLink(uuid.uuid4().hex, self.threads)
         self._register()
         futures = {}
         for order, keys in enumerate(batches):
             first = groups[keys[0]][0]
             batch = Batch([specs[groups[k][0]] for k in keys], size, channels,
                           float(values["guidance_scale"][first]), float(values["strength"][first]))
-            future = self.client.submit(render_batch, spec, project, batch, identity, token, pure=False,
+            future = self.client.submit(render_batch, spec, project, batch, identity, link, pure=False,
                                         retries=self.retries, priority=len(batches) - order)
 
             def store(pngs: list[bytes], keys: list[str] = keys) -> None:
                 self._store(run, [(k, groups[k]) for k in keys], pngs, output, identity)
 
             futures[future] = store
-        self._gather(run, len(todo), futures, token)
+        self._gather(run, len(todo), futures, link.token)
 
     def render_chain(self, run: Any, chain: Chain, todo: set[str], size: tuple[int, int], channels: int,
                      output: Any, identity: dict) -> None:
         """The 2D mode: the chain's frames whose keys are in `todo`, piece by piece, each piece's task given the
         frames it reads as PNG bytes (from this folder) or as the future of the piece that makes them."""
+        from .cluster_worker import RenderLink
+
         self._register()
-        token = uuid.uuid4().hex
-        futures = self._submit_pieces(run, chain, todo, size, channels, identity, token, output)
-        self._gather(run, len(todo), futures, token)
+        link = RenderLink(uuid.uuid4().hex, self.threads)
+        futures = self._submit_pieces(run, chain, todo, size, channels, identity, link, output)
+        self._gather(run, len(todo), futures, link.token)
 
     def _submit_pieces(self, run: Any, chain: Chain, todo: set[str], size: tuple[int, int], channels: int,
-                       identity: dict, token: str, output: Any) -> dict[Any, Callable[[Any], None]]:
+                       identity: dict, link: Any, output: Any) -> dict[Any, Callable[[Any], None]]:
         from .cluster_worker import render_piece
 
         plan = run.chain_plan
@@ -216,7 +218,7 @@ class ClusterFrames:
             earlier = list(dict.fromkeys(made_by[i] for i in piece.reads if i in made_by))
             given = {i: run.folder.frame_path(i).read_bytes() for i in piece.reads if i not in made_by}
             future = self.client.submit(render_piece, run.cluster_spec, project, piece, size, channels, identity,
-                                        token, given, earlier, pure=False, retries=self.retries)
+                                        link, given, earlier, pure=False, retries=self.retries)
             made_by.update(dict.fromkeys(piece.makes, future))
 
             def store(pngs: dict[int, bytes], makes: list[int] = piece.makes) -> None:

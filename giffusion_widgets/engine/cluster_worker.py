@@ -39,6 +39,15 @@ def cancel_event_name(token: str) -> str:
 
 
 @dataclass(frozen=True)
+class RenderLink:
+    """What ties a task to its render: the token its progress and cancel go by; torch's threads in the worker
+    process (None: leave them, Dask's nanny starts workers with one per worker thread through OMP_NUM_THREADS)."""
+
+    token: str
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
 class PipelineSpec:
     """What a worker loads: picklable data only. The project's LoRAs and scheduler are lent per render, as locally."""
 
@@ -122,19 +131,14 @@ def _settings(project: Project) -> str:
 
 
 class PipelineHolder(WorkerPlugin):
-    """Keeps each worker's loaded pipelines (one per spec) and the current render's lent form of it.
-
-    `threads` sets torch's thread count in the worker process (None: leave it; Dask's nanny starts workers with
-    one thread per worker thread through OMP_NUM_THREADS).
-    """
+    """Keeps each worker's loaded pipelines (one per spec) and the current render's lent form of it."""
 
     name = PLUGIN_NAME
+    # Dask's own rule: an idempotent plugin registered again (by every render's ClusterFrames) is left as it is,
+    # loaded pipelines and all
+    idempotent = True
 
-    def __init__(self, threads: int | None = None) -> None:
-        self.threads = threads
-        # Dask's own rule: an idempotent plugin registered again is left as it is, loaded pipelines and all; one
-        # asking for a thread count replaces the holders (and so drops their pipelines).
-        self.idempotent = threads is None
+    def __init__(self) -> None:
         self.pipelines: dict[PipelineSpec, Any] = {}  # a PipelineResolver holding each, with its image form
         self.failures: dict[PipelineSpec, str] = {}
         self.current: tuple[PipelineSpec, str, _Lent] | None = None
@@ -143,10 +147,6 @@ class PipelineHolder(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         self.address = worker.address
-        if self.threads:
-            import torch
-
-            torch.set_num_threads(self.threads)
 
     def teardown(self, worker: Any) -> None:
         self._release()
@@ -187,13 +187,18 @@ def _png(image: Any) -> bytes:
 
 class _Signals:
     """A task's side of the client's cancel and progress, through Dask: the render's Event, looked at every
-    CANCEL_POLL_S at most (each look asks the scheduler), and the worker's event log."""
+    CANCEL_POLL_S at most (each look asks the scheduler), and the worker's event log. Sets the link's threads."""
 
-    def __init__(self, token: str, steps: int) -> None:
+    def __init__(self, link: RenderLink, steps: int) -> None:
         from distributed import Event
 
-        self.token, self.steps = token, steps
-        self.event = Event(cancel_event_name(token))
+        if link.threads:
+            import torch
+
+            if torch.get_num_threads() != link.threads:
+                torch.set_num_threads(link.threads)
+        self.token, self.steps = link.token, steps
+        self.event = Event(cancel_event_name(link.token))
         self.looked = -CANCEL_POLL_S
         self.stopped = False
 
@@ -234,10 +239,10 @@ def _lent(spec: PipelineSpec, project: Project, identity: dict) -> tuple[Any, _L
 
 
 def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: dict,
-                 token: str) -> list[bytes] | None:
+                 link: RenderLink) -> list[bytes] | None:
     """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's; None when the
     render was cancelled (before or during the call)."""
-    signals = _Signals(token, project.num_inference_steps)
+    signals = _Signals(link, project.num_inference_steps)
     if signals.cancelled():
         return None
     _, lent = _lent(spec, project, identity)
@@ -250,14 +255,14 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
 
 
 def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: tuple[int, int], channels: int,
-                 identity: dict, token: str, given: dict[int, bytes],
+                 identity: dict, link: RenderLink, given: dict[int, bytes],
                  earlier: list[dict[int, bytes] | None]) -> dict[int, bytes] | None:
     """Run on a worker: a piece of a 2D chain, made by the local render's FeedbackRender and diffuse from the PNG
     bytes of the frames it reads (`given` from the client's folder, `earlier`: the results of the pieces that made
     the others); {frame: PNG bytes}, or None when the render was cancelled."""
     from PIL import Image
 
-    signals = _Signals(token, project.num_inference_steps)
+    signals = _Signals(link, project.num_inference_steps)
     if signals.cancelled() or any(result is None for result in earlier):
         return None
     _, lent = _lent(spec, project, identity)
