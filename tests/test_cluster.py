@@ -323,7 +323,7 @@ def test_a_render_asking_for_torch_threads_keeps_the_pipelines_workers_loaded(pi
     def holder(dask_worker):
         return id(dask_worker.plugins[PLUGIN_NAME]), dask_worker.plugins[PLUGIN_NAME].loads
 
-    def task_threads() -> int:  # torch's (OpenMP's) thread count belongs to the thread asking: the task thread's
+    def task_threads() -> int:  # a thread keeps its torch thread count once it has used one: ask the task thread
         import torch
 
         return torch.get_num_threads()

@@ -195,7 +195,7 @@ class _Signals:
         if link.threads:
             import torch
 
-            if torch.get_num_threads() != link.threads:
+            if torch.get_num_threads() != link.threads:  # set here: a thread keeps its count once it used one
                 torch.set_num_threads(link.threads)
         self.token, self.steps = link.token, steps
         self.event = Event(cancel_event_name(link.token))
