@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import time
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from .pipeline_call import Batch, FrameCalls, Interrupted, call_pipeline, step_c
 
 PLUGIN_NAME = "giffusion-pipelines"
 PROGRESS_TOPIC = "giffusion-progress"  # one topic (Dask keeps a bounded log per topic); messages name the render
-CANCEL_POLL_S = 0.1  # how often a step looks at the cancel Event (a round trip to the scheduler)
+CANCEL_WAIT_S = 2.0  # how long one wait on the cancel Event lasts on the scheduler before it is asked again
 
 
 def cancel_event_name(token: str) -> str:
@@ -186,8 +186,10 @@ def _png(image: Any) -> bytes:
 
 
 class _Signals:
-    """A task's side of the client's cancel and progress, through Dask: the render's Event, looked at every
-    CANCEL_POLL_S at most (each look asks the scheduler), and the worker's event log. Sets the link's threads."""
+    """A task's side of the client's cancel and progress, through Dask: the render's Event, asked once at the
+    start, then waited on by a thread of its own (the scheduler answers when it is set, or after CANCEL_WAIT_S to
+    ask again) so that a denoising step only reads a flag here; progress goes to the worker's event log. Sets the
+    link's torch threads. Use it as a context: leaving it ends the waiting."""
 
     def __init__(self, link: RenderLink, steps: int) -> None:
         from distributed import Event
@@ -198,15 +200,30 @@ class _Signals:
             if torch.get_num_threads() != link.threads:  # set here: a thread keeps its count once it used one
                 torch.set_num_threads(link.threads)
         self.token, self.steps = link.token, steps
-        self.event = Event(cancel_event_name(link.token))
-        self.looked = -CANCEL_POLL_S
-        self.stopped = False
+        self._event = Event(cancel_event_name(link.token))
+        self._event.client  # noqa: B018 -- the worker's client, found from the task's own thread
+        self._stopped = threading.Event()
+        self._ended = threading.Event()
+
+    def __enter__(self) -> _Signals:
+        if self._event.is_set():
+            self._stopped.set()
+        else:
+            threading.Thread(target=self._wait, daemon=True, name=f"giffusion-cancel-{self.token[:8]}").start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._ended.set()
+
+    def _wait(self) -> None:
+        with contextlib.suppress(Exception):  # a worker or scheduler going away: the task ends with it
+            while not self._ended.is_set():
+                if self._event.wait(timeout=CANCEL_WAIT_S):
+                    self._stopped.set()
+                    return
 
     def cancelled(self) -> bool:
-        if not self.stopped and time.monotonic() - self.looked >= CANCEL_POLL_S:
-            self.stopped = self.event.is_set()
-            self.looked = time.monotonic()
-        return self.stopped
+        return self._stopped.is_set()
 
     def check(self) -> None:
         if self.cancelled():
@@ -242,15 +259,15 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
                  link: RenderLink) -> list[bytes] | None:
     """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's; None when the
     render was cancelled (before or during the call)."""
-    signals = _Signals(link, project.num_inference_steps)
-    if signals.cancelled():
-        return None
-    _, lent = _lent(spec, project, identity)
-    try:
-        images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images,
-                               on_step=signals.on_step())
-    except Interrupted:
-        return None
+    with _Signals(link, project.num_inference_steps) as signals:
+        if signals.cancelled():
+            return None
+        _, lent = _lent(spec, project, identity)
+        try:
+            images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images,
+                                   on_step=signals.on_step())
+        except Interrupted:
+            return None
     return [_png(image) for image in images]
 
 
@@ -262,10 +279,8 @@ def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: 
     the others); {frame: PNG bytes}, or None when the render was cancelled."""
     from PIL import Image
 
-    signals = _Signals(link, project.num_inference_steps)
-    if signals.cancelled() or any(result is None for result in earlier):
+    if any(result is None for result in earlier):  # a piece before was stopped by a cancel
         return None
-    _, lent = _lent(spec, project, identity)
     pngs = dict(given)
     for result in earlier:
         pngs.update(result)
@@ -274,18 +289,22 @@ def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: 
     def store(frame: Any, image: Any) -> None:
         made[frame.index] = _png(image)
 
-    calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
-                       on_step=signals.on_step())
-    init = None
-    if project.image_input:
-        def init() -> Any:
-            return lent.init_images.for_frames([piece.specs[0]], size)[0]
+    with _Signals(link, project.num_inference_steps) as signals:
+        if signals.cancelled():
+            return None
+        _, lent = _lent(spec, project, identity)
+        calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
+                           on_step=signals.on_step())
+        init = None
+        if project.image_input:
+            def init() -> Any:
+                return lent.init_images.for_frames([piece.specs[0]], size)[0]
 
-    try:
-        FeedbackRender(piece.specs, piece.values, piece.chain, lent.image_pipe.device,
-                       calls.chain_diffuse(lent.pipe, lent.image_pipe),
-                       load=lambda i: Image.open(io.BytesIO(pngs[i])), store=store, check=signals.check,
-                       init_image=init).render(set(piece.todo))
-    except Interrupted:
-        return None
+        try:
+            FeedbackRender(piece.specs, piece.values, piece.chain, lent.image_pipe.device,
+                           calls.chain_diffuse(lent.pipe, lent.image_pipe),
+                           load=lambda i: Image.open(io.BytesIO(pngs[i])), store=store, check=signals.check,
+                           init_image=init).render(set(piece.todo))
+        except Interrupted:
+            return None
     return made
