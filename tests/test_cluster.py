@@ -352,7 +352,7 @@ def test_a_render_asking_for_torch_threads_keeps_the_pipelines_workers_loaded(pi
 
 def test_workers_render_without_refaulting_their_tensors_pages(pipe, client, tmp_path, one_thread):
     # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ for its workers, which pins glibc's mmap threshold at 128 KiB: every
-    # larger tensor mapped afresh, its pages faulted in at each call (2.4x the CPU time per frame measured)
+    # larger tensor mapped afresh, its pages faulted in at each call (about twice the CPU time per frame)
     import resource
 
     def faults() -> int:

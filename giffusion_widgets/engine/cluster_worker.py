@@ -36,8 +36,8 @@ CANCEL_WAIT_S = 2.0  # how long one wait on the cancel Event lasts on the schedu
 
 # glibc's malloc in a worker: Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, and a threshold set
 # by hand also stops glibc from raising its mmap threshold (128 KiB) as large blocks are freed, so every tensor
-# over 128 KiB is a fresh mmap, its pages faulted in again at each call: 2.4x the CPU time of a local render per
-# frame here (20x the page faults). Blocks up to 32 MiB (glibc's most) stay in the heap; 64 MiB of free heap is kept.
+# over 128 KiB is a fresh mmap, its pages faulted in again at each call: about twice the CPU time of a local render
+# per frame here (20x the page faults). Blocks up to 32 MiB (glibc's most) stay in the heap; 64 MiB free is kept.
 MMAP_THRESHOLD = 32 * 1024 * 1024
 TRIM_THRESHOLD = 64 * 1024 * 1024
 
