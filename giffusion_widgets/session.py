@@ -504,7 +504,8 @@ class Session:
             self.pipelines.ready(project)  # the renderer shares this resolver, so it renders with that pipeline
             renderer = self.renderer
             self.run.planning(project.num_frames)
-            self.run.update_status(kind=kind)  # the panel shows a draft as a storyboard
+            # the panel shows a draft as a storyboard, and names the run's own output (an edit may change the project's)
+            self.run.update_status(kind=kind, format="gif" if kind == "draft" else project.output_format)
             if kind != "draft":  # a draft's frames are no full render's: nothing it makes un-stales a frame
                 only = None if kind != "range" else list(range(int(options["start"]), int(options["end"]) + 1))
                 self._running = (project, only)

@@ -44,7 +44,7 @@ def describe_run(animation: Any, total: int | None = None) -> dict:
     total = run_total(animation) if total is None else total
     return {"state": state, "message": "", "done": len(animation.frames), "total": total,
             "eta": 0.0, "rendered": animation.rendered, "reused": animation.reused, "run_dir": str(animation.run_dir),
-            "kind": run_kind(animation)}
+            "kind": run_kind(animation), "format": "gif" if animation.draft else animation.project.output_format}
 
 
 class RunView:
