@@ -52,8 +52,13 @@ def edit_text(studio, old: str, new: str) -> None:
 
 
 def render_to_the_end(studio) -> None:
+    """Render from the panel and wait for that run (not the last one) to end."""
+    before = studio.kernel.value("studio.run_id")
     studio.ui.render_button.click()
+    wait_until(lambda: studio.kernel.value("studio.run_id") != before, RENDER_S, "the new run to start")
     studio.ui.wait_state("finished", "failed", "cancelled", timeout=RENDER_S)
+    wait_until(lambda: studio.kernel.value("studio.status['state']") in ("finished", "failed", "cancelled"), RENDER_S,
+               "the run to end")
     assert studio.kernel.value("studio.status['state']") == "finished", studio.kernel.value("studio.status")
 
 
