@@ -141,3 +141,24 @@ def test_planning_a_hundred_frames_takes_milliseconds(renderer):
         took = (time.perf_counter() - started) / 5
         assert result.total == 100 and len(result.frames) == 100
         assert took < 0.25, f"{mode}: {took * 1000:.1f} ms"  # a few ms on an idle core; generous on busy ones
+
+
+@pytest.mark.parametrize("mode", ["interpolate", "2d"])
+def test_a_controlnet_is_known_once_rendered_with(pipe, renderer, tmp_path, mode):
+    pytest.importorskip("cv2")
+    from PIL import Image, ImageDraw
+    from test_control import make_controlnet
+
+    picture = Image.new("RGB", (64, 64), "black")
+    ImageDraw.Draw(picture).rectangle((16, 16, 47, 47), fill="white")
+    picture.save(tmp_path / "square.png")
+    net = str(make_controlnet(pipe.unet, tmp_path / "net"))
+    p = project(animation_mode=mode, controlnets=[{"model": net, "source": str(tmp_path / "square.png"),
+                                                    "preprocessor": "canny", "conditioning_scale": "0:(0.5), 8:(1)"}])
+    with pytest.raises(Unknown, match="loaded by the first render"):
+        planned_keys(renderer, p)
+    animation = renderer.render(p)
+    assert manifest(animation) == planned_keys(renderer, p).by_frame()
+    assert stale_frames(renderer, p).frames == []
+    weaker = p.copy(controlnets=[{**p.controlnets[0], "conditioning_scale": 0.3}])
+    assert manifest(renderer.render(weaker)) == planned_keys(renderer, weaker).by_frame()
