@@ -98,3 +98,13 @@ def test_edits_during_a_render_leave_its_counts_and_are_told_apart(studio):
     assert all(total == 9 and status["total"] == 9 for _, total, status in seen)
     after = studio.stale_frames
     assert after["stale"] == [[8, 14]] and after["message"] == "7 of 15 frames would re-render (8 from the cache)."
+
+
+def test_without_a_loaded_pipeline_nothing_is_known_and_nothing_loads(tiny_project, tmp_path):
+    from giffusion_widgets import Session
+
+    session = Session(tiny_project, runs_dir=tmp_path / "runs")
+    value = session.stale.value
+    assert not value["known"] and value["reason"] == "the pipeline is not loaded yet" and value["total"] == 9
+    assert value["message"] == ""  # no run shown: nothing to be stale yet
+    assert session.pipelines.pipeline is None and session._renderer is None

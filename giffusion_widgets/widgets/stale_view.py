@@ -14,12 +14,15 @@ cannot be known without side effects) `known` is false and `reason` says why.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..project import Project
+
+log = logging.getLogger(__name__)
 
 EMPTY = {"known": False, "total": 0, "count": 0, "stale": [], "changed": [], "output": "", "message": "",
          "reason": "", "ms": 0.0}
@@ -75,7 +78,11 @@ class StaleView:
     def follow(self, project: Project) -> dict:
         """Compute and send the stale frames of `project`; return the trait's value."""
         started = time.perf_counter()
-        value = self._compute(project)
+        try:
+            value = self._compute(project)
+        except Exception as exc:  # a hint must never keep an edit out: say nothing rather than fail the edit
+            log.warning("giffusion studio: which frames are stale is not known: %s", exc, exc_info=exc)
+            value = {**EMPTY, "reason": f"{type(exc).__name__}: {exc}"}
         value["ms"] = round((time.perf_counter() - started) * 1000, 2)
         self.value = value
         self._on_state("stale_frames", value)
@@ -93,7 +100,9 @@ class StaleView:
         stale = renderer.stale_frames(project) if renderer is not None else None
         if stale is None or stale.frames is None:
             reason = stale.reason if stale is not None else "the pipeline is not loaded yet"
-            return {**EMPTY, "total": total, "reason": reason, "message": describe(total, None, "", fmt, reason)}
+            # with no run shown there is nothing to be stale: the words wait until there is one
+            words = describe(total, None, "", fmt, reason) if self._shown() is not None else ""
+            return {**EMPTY, "total": total, "reason": reason, "message": words}
         running = self._running()
         frames, keys = stale.frames, stale.keys or {}
         if running is None:
