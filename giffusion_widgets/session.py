@@ -30,6 +30,7 @@ from .widgets.pipeline_source import PipelineSource
 from .widgets.run_history import RunHistory
 from .widgets.run_view import IDLE, RunView
 from .widgets.schedule_view import ScheduleView
+from .widgets.stale_view import StaleView
 from .widgets.uploads import (
     check_kind,
     describe_image,
@@ -85,12 +86,14 @@ class Session:
         self._busy = False
         self._cancel = threading.Event()
         self._render_thread: threading.Thread | None = None
+        self._running: tuple[Project, list[int] | None] | None = None  # the render running: its project, frames
         self._error_from_render = False  # a render's failure is cleared by the next edit; other errors stay
         # What the panel shows (each also goes to on_state under this name; the run's state is in `run`).
         self.error = ""
         self.problems: list[dict] = []
         self.pipeline_info = self.pipelines.info
         self.schedule_view = ScheduleView(on_state, self._schedule_audio)
+        self.stale = StaleView(on_state, self._planning_renderer, self._shown_run, lambda: self._running)
         self.inputs = MediaView(self._media_state, self.audio_analysis, self.jobs, self.report, lambda: self.project,
                                 frozenset(describes))
         self._known = self.project.to_dict()  # the project as the panel last had it
@@ -244,6 +247,21 @@ class Session:
     def _pipeline_changed(self, info: dict) -> None:
         self._set("pipeline_info", info)
         self.check()  # what the scheduler may be depends on the pipeline
+        if info.get("state") in ("ready", "unloaded"):
+            self.follow_stale()
+
+    # ------------------------------------------------------------------ stale frames
+    def follow_stale(self) -> dict:
+        """Tell the panel which frames the project's settings would re-render (widgets/stale_view.py)."""
+        return self.stale.follow(self.project)
+
+    def _planning_renderer(self) -> Any:
+        """The renderer to plan keys with, once a pipeline is loaded (planning never loads one)."""
+        return self.renderer if self.pipelines.pipeline is not None else None
+
+    def _shown_run(self) -> Path | None:
+        run_dir = self.run.status.get("run_dir")
+        return Path(run_dir) if run_dir else None
 
     def _react(self, old: dict, new: dict) -> None:
         """Follow a project change (`old` and `new` as dicts): problems, media descriptions, onsets, stale words."""
@@ -254,12 +272,14 @@ class Session:
             self.run.show_status(dict(IDLE))
         self.inputs.follow(old, new)
         self.schedule_view.follow(new)
+        self.follow_stale()
 
     # ------------------------------------------------------------------ media
     def _media_state(self, name: str, value: Any) -> None:
         self._on_state(name, value)
         if name == "peaks" and value:  # the audio is analysed: schedules that read it are drawn with it now
             self.schedule_view.audio_ready(self._known)
+            self.follow_stale()
 
     def _schedule_audio(self, data: dict) -> Any:
         """The audio variables of schedules for a project dict, from the analysis the renders keep; "pending"
@@ -484,7 +504,12 @@ class Session:
             self.pipelines.ready(project)  # the renderer shares this resolver, so it renders with that pipeline
             renderer = self.renderer
             self.run.planning(project.num_frames)
-            self.run.update_status(kind=kind)  # the panel shows a draft as a storyboard
+            # the panel shows a draft as a storyboard, and names the run's own output (an edit may change the project's)
+            self.run.update_status(kind=kind, format="gif" if kind == "draft" else project.output_format)
+            if kind != "draft":  # a draft's frames are no full render's: nothing it makes un-stales a frame
+                only = None if kind != "range" else list(range(int(options["start"]), int(options["end"]) + 1))
+                self._running = (project, only)
+                self.follow_stale()  # what it renders stops being stale words: only edits made from now on are
             return self._render_call(renderer, project, kind, options or {}, cancel)
         except KeyboardInterrupt:
             raise
@@ -495,10 +520,16 @@ class Session:
             raise
         finally:
             self._busy = False
+            if self._running is not None:  # ended before the engine said so (a failure before its first event)
+                self._running = None
+                self.follow_stale()
 
     def on_render_event(self, event: Any) -> None:
         """The engine's events: to the run view and the run history, and a finished run to Comet when asked."""
         self.run.on_event(event)
+        if event.kind in ("finished", "cancelled", "failed"):  # the cache has the run's frames now
+            self._running = None
+            self.follow_stale()
         if event.kind == "finished":
             self.history.add(event.animation)
         if event.kind == "finished" and self.log_to_comet:  # never on the render's thread: a slow network must

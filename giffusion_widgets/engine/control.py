@@ -197,6 +197,46 @@ def _check_fits(base: Any, models: list[Any], kind: str, entries: list[Mapping])
                                     f"trained for (the embedded model is too small for Stable Diffusion's)")
 
 
+def control_kind(project: Project) -> str | None:
+    """"controlnets", "adapters" or None: which controls a project has (one kind at a time)."""
+    return "controlnets" if project.controlnets else "adapters" if project.adapters else None
+
+
+def control_scales(project: Project, plan: Plan, kind: str, entries: list[dict]) -> list[np.ndarray]:
+    """Each entry's conditioning scale on every frame (a number or schedule text)."""
+    from ..schedules import evaluate_schedule
+
+    frames = max(project.num_frames, 1, *(spec.index + 1 for spec in plan.frames))
+    return [evaluate_schedule(e.get("conditioning_scale", 1.0), frames, fps=project.fps,
+                              setting=f"{kind}'s conditioning_scale") for e in entries]
+
+
+def control_key(kind: str, entries: list[dict], sources: list[str], scales: list[np.ndarray]) -> dict:
+    """The part of the settings key the controls decide (the models' weights are in the pipeline identity)."""
+    out = []
+    for entry, source, scale in zip(entries, sources, scales, strict=True):
+        given = entry.get("conditioning_scale", 1.0)
+        shown = [round(float(v), 9) for v in scale] if isinstance(given, str) else float(given)
+        if source in ("video", "image", "previous"):
+            identity = source  # the project's inputs, and the 2D chain's frames, are in the keys already
+        else:
+            identity = f"file:{digest(Path(source).expanduser())}"
+        out.append({"model": entry["model"], "source": identity, "preprocessor": preprocessor_of(entry),
+                    "scale": shown, "start": float(entry.get("guidance_start", 0.0)),
+                    "end": float(entry.get("guidance_end", 1.0))})
+    return {kind: out}
+
+
+def planned_control_key(project: Project, plan: Plan) -> dict | None:
+    """`ControlCall.key()` of a render of `project`, without loading a model (None without controls)."""
+    kind = control_kind(project)
+    if kind is None:
+        return None
+    entries = [dict(e) for e in getattr(project, kind)]
+    return control_key(kind, entries, [source_of(project, e) for e in entries],
+                       control_scales(project, plan, kind, entries))
+
+
 @dataclass
 class ControlCall:
     """What one render adds to each pipeline call: the pipeline with the models, and per frame the conditioning
@@ -222,18 +262,7 @@ class ControlCall:
 
     def key(self) -> dict:
         """The part of the settings key the controls decide (the models' weights are in the pipeline identity)."""
-        out = []
-        for entry, source, scale in zip(self.entries, self.sources, self.scales, strict=True):
-            given = entry.get("conditioning_scale", 1.0)
-            shown = [round(float(v), 9) for v in scale] if isinstance(given, str) else float(given)
-            if source in ("video", "image", "previous"):
-                identity = source  # the project's inputs, and the 2D chain's frames, are in the keys already
-            else:
-                identity = f"file:{digest(Path(source).expanduser())}"
-            out.append({"model": entry["model"], "source": identity, "preprocessor": preprocessor_of(entry),
-                        "scale": shown, "start": float(entry.get("guidance_start", 0.0)),
-                        "end": float(entry.get("guidance_end", 1.0))})
-        return {self.kind: out}
+        return control_key(self.kind, self.entries, self.sources, self.scales)
 
     def _source_images(self, source: str, specs: list[FrameSpec], size: tuple[int, int],
                        previous: Any = None) -> list[Any] | None:
@@ -302,6 +331,21 @@ class ControlModels:
         self._pipes: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
         self.conditions = ConditionImages()
 
+    def identities(self, project: Project) -> list[str] | None:
+        """The identities of the models `project` names, as loaded here now; None when one is not loaded (or its
+        folder changed since). Loads nothing."""
+        kind = control_kind(project)
+        if kind is None:
+            return []
+        out = []
+        for entry in getattr(project, kind):
+            kept = self._models.get((entry["model"], kind))
+            if kept is None or (local_model(entry["model"]) and kept[1] != _folder_identity(
+                    Path(entry["model"]).expanduser())):
+                return None
+            out.append(kept[1])
+        return out
+
     def _model(self, model: str, kind: str, device: Any, dtype: Any) -> tuple[Any, str]:
         for (name, k), (_, identity) in list(self._models.items()):
             if (name, k) == (model, kind) and local_model(model) and identity != _folder_identity(
@@ -318,7 +362,7 @@ class ControlModels:
         """The render's ControlCall (None without controls): models loaded and checked against `base`, and the
         pipeline that takes them, made once per (pipeline, models) and fingerprinted afresh. `image_pipe`: the 2D
         mode's image-to-image pipeline, whose control form is made too."""
-        kind = "controlnets" if project.controlnets else "adapters" if project.adapters else None
+        kind = control_kind(project)
         if kind is None:
             return None
         entries = [dict(e) for e in getattr(project, kind)]
@@ -352,10 +396,6 @@ class ControlModels:
 
         control_pipe = form(image_to_image)
         second = form(True) if image_pipe is not None and image_pipe is not pipe else None
-        from ..schedules import evaluate_schedule
-
-        frames = max(project.num_frames, 1, *(spec.index + 1 for spec in plan.frames))
-        scales = [evaluate_schedule(e.get("conditioning_scale", 1.0), frames, fps=project.fps,
-                                    setting=f"{kind}'s conditioning_scale") for e in entries]
+        scales = control_scales(project, plan, kind, entries)
         return ControlCall(control_pipe, kind, entries, sources, scales, self.conditions, project, image_to_image,
                            second if second is not None else (control_pipe if image_pipe is not None else None))

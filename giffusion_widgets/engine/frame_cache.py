@@ -12,6 +12,7 @@ frame edited in a run folder cannot reach the cache. A cache that cannot be writ
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,21 @@ class FrameCache:
             return write_atomic(path, write)
         except OSError:  # read-only, full or gone: the render goes on without the cache
             return None
+
+    def holds(self, keys: set[str]) -> set[str]:
+        """The keys of `keys` with a frame entry, by the entries' names alone: a quick look (one listing per folder,
+        no file read, nothing removed) for what a render would take; the render itself checks each file's bytes."""
+        found: set[str] = set()
+        for prefix in {key[:2] for key in keys}:
+            try:
+                names = [entry.name for entry in os.scandir(self.folder / prefix)]
+            except OSError:
+                continue
+            for name in names:
+                match = _ENTRY.match(name)
+                if match is not None and not match["form"] and match["key"] in keys:
+                    found.add(match["key"])
+        return found
 
     def frame(self, key: str) -> tuple[Path, str] | None:
         """(the cached file of frame `key`, its digest), checked; None when there is none whole."""

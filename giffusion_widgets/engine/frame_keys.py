@@ -43,14 +43,16 @@ def addition_key(project: Project, lora_files: list[Path]) -> dict:
 
 
 def settings_key(project: Project, pipe: Any, size: tuple[int, int], channels: int, decoder: str | None,
-                 lora_files: list[Path] = ()) -> dict:
-    """Everything shared by all frames of a render that decides their pixels."""
+                 lora_files: list[Path] = (), *, identity: dict | None = None, scheduler: Any = None) -> dict:
+    """Everything shared by all frames of a render that decides their pixels. The pipeline's identity and scheduler
+    are `pipe`'s own unless given (engine/planned_keys.py passes the ones a render would have)."""
     p = project
     has_init = bool(p.image_input or p.video_input)
+    scheduler = pipe.scheduler if scheduler is None else scheduler
     return {
         **addition_key(p, list(lora_files)),
-        "pipeline": pipeline_info(pipe).identity(),
-        "scheduler": [type(pipe.scheduler).__name__, dict(pipe.scheduler.config)],
+        "pipeline": pipeline_info(pipe).identity() if identity is None else identity,
+        "scheduler": [type(scheduler).__name__, dict(scheduler.config)],
         "steps": p.num_inference_steps, "size": size, "channels": channels,
         "embeds": [p.use_prompt_embeds, p.embedding_interpolation],
         # guidance and strength are scheduled: each frame's own value is part of its key (frame_keys, feedback)

@@ -357,18 +357,20 @@ def pipeline_info(pipe: Any) -> PipelineInfo:
     return info
 
 
-def scheduler_for(pipe: Any, name: str | None, overrides: dict | None = None) -> Any:
+def scheduler_for(pipe: Any, name: str | None, overrides: dict | None = None, current: Any = None) -> Any:
     """A new scheduler of class `name`, made from the model's own scheduler config (prediction type, spacing...),
     with `overrides` (a project's scheduler_kwargs) over that config, each checked to be a name the class takes.
 
-    None or "" gives a fresh copy of the pipeline's current scheduler. The pipeline itself is not changed.
+    None or "" gives a fresh copy of the pipeline's current scheduler (`current` when given: the caller's one while
+    a render has lent the pipeline another). The pipeline itself is not changed.
     """
     import diffusers
 
     from .call_args import check_scheduler_kwargs
 
     if not name:
-        cls, config = type(pipe.scheduler), pipe.scheduler.config
+        current = pipe.scheduler if current is None else current
+        cls, config = type(current), current.config
     else:
         original = pipeline_info(pipe).original_scheduler
         cls = getattr(diffusers, name, None)

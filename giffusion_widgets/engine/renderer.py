@@ -22,7 +22,7 @@ import torch
 from ..animation import Animation
 from ..errors import PipelineError, ProjectError, RenderCancelled
 from ..project import Project
-from ..schedule import FrameSpec, Plan, load_energy, schedule, schedule_audio
+from ..schedule import FrameSpec, Plan
 from .audio_cache import AudioCache
 from .call_args import check_pipeline_kwargs
 from .control import ControlModels
@@ -30,13 +30,13 @@ from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
 from .feedback import Chain, ChainFrame, FeedbackRender
-from .frame_keys import frame_keys, settings_key
-from .inputs import InitImages, denoiser, full_size
+from .inputs import InitImages
 from .keyframe_images import KeyframeImages
 from .loras import lent_loras
 from .output import OutputStream, open_rgb
 from .pipeline_call import FrameCalls, Interrupted, step_callback
 from .pipelines import pipeline_info, refresh_fingerprint, scheduler_for
+from .planned_keys import Identities, KeyInputs, key_frames, output_settings, plan_project, render_plans, setup_key
 from .resolve import PipelineResolver, lent_forms
 from .run_folder import RunFolder
 from .weighting import check_weighting
@@ -47,23 +47,6 @@ OUT_OF_MEMORY = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
 def _free_memory() -> None:
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def plan_project(project: Project, analyse: Callable[[str], Any]) -> tuple[Plan, list | None]:
-    """(the plan, the audio's keyframes or None): one audio analysis serves the timing and the record."""
-    energy, keyframes, audio = None, None, None
-    if project.audio_input:
-        from ..errors import MediaError
-        from ..media.audio import audio_keyframes
-
-        analysis = analyse(project.audio_input)
-        energy = load_energy(project, analysis)
-        audio = schedule_audio(project, analysis)
-        try:
-            keyframes = audio_keyframes(analysis, project.fps, project.audio_component)
-        except MediaError:  # silence: no keyframes to record, the render itself is fine
-            pass
-    return schedule(project, energy=energy, audio=audio), keyframes
 
 
 def _cluster_frames(client: Any) -> Any:
@@ -98,6 +81,8 @@ class Renderer:
         self._lock = threading.Lock()  # one render at a time per renderer: the pipeline is not re-entrant
         self.auto_batch: int | None = None  # learned by batch_size="auto" backing off on out-of-memory
         self.cluster = _cluster_frames(client)
+        self.identities = Identities()  # the pipeline's identity with LoRAs / control models lent, as last rendered
+        self.lending_weights = False  # a render has LoRAs loaded into the pipeline right now
 
     @property
     def pipeline(self) -> Any:
@@ -119,6 +104,18 @@ class Renderer:
     def plan(self, project: Project) -> Plan:
         """The plan a render of `project` follows (audio timing included)."""
         return plan_project(project.copy().validate(), self.audio_analysis)[0]
+
+    def planned_keys(self, project: Project) -> Any:
+        """The keys a render of `project` would give its frames, without rendering (engine/planned_keys.py)."""
+        from .planned_keys import planned_keys
+
+        return planned_keys(self, project)
+
+    def stale_frames(self, project: Project) -> Any:
+        """Which frames a render of `project` would make anew (the frame cache lacks them): a StaleFrames."""
+        from .planned_keys import stale_frames
+
+        return stale_frames(self, project)
 
     def auto_batch_size(self, pipe: Any) -> int:
         """The batch size "auto" starts from: what worked last time, else a size that suits the device."""
@@ -186,12 +183,9 @@ class _Run:
         self.draft = draft
         self.only = only  # a frame range (render_range): only these frames, with the keys of a full render
         check_inputs(self.project)  # media a render can open, before any folder is made, naming the file
-        self.plan, self.audio_keyframes = plan_project(self.project, renderer.audio_analysis)
+        self.plan, self.chain_plan, self.audio_keyframes = render_plans(
+            self.project, renderer.audio_analysis, draft.frames if draft is not None else only)
         self.feedback = self.project.animation_mode == "2d"
-        self.chain_plan = Plan(self.plan.project, list(self.plan.frames), self.plan.energy, self.plan.values)
-        if draft is not None or only is not None:
-            keep = set(draft.frames if draft is not None else only)
-            self.plan.frames = [f for f in self.plan.frames if f.index in keep]
         # loaded before any folder is made; the 2D mode calls the image-to-image form for every frame after the first
         if self.feedback:
             self.base, self.pipe, self.image_pipe = renderer.resolver.for_chain(self.project)
@@ -211,13 +205,22 @@ class _Run:
         # What the render lends the pipeline (its LoRAs) is taken back when it ends, or here if set-up fails.
         self.lent = contextlib.ExitStack()
         try:
+            before = pipeline_info(self.base).identity()
             if p.loras:  # last out: the fingerprint of the weights without them
                 self.lent.callback(refresh_fingerprint, self.base, self.pipe)
+                self.lent.callback(setattr, renderer, "lending_weights", False)
+                renderer.lending_weights = True
             self.lora_files = self.lent.enter_context(lent_loras(self.pipe, p.loras))
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
+            keyed_form = self.pipe
             # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
             self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan,
                                                      self.image_pipe if self.feedback else None)
+            if p.loras or self.control is not None:  # so planned_keys knows the lent weights' identity next time
+                clean = before if p.loras else pipeline_info(self.base).identity()
+                renderer.identities.record(
+                    setup_key(clean, keyed_form, self.lora_files, p, renderer.controls.identities(p) or []),
+                    pipeline_info(self.control.pipe if self.control is not None else self.pipe).identity())
             if self.control is not None:
                 self.pipe = self.control.pipe
                 if self.feedback:
@@ -241,7 +244,7 @@ class _Run:
     @property
     def writes_gif(self) -> bool:
         """A draft is always a GIF; a render is the project's output_format."""
-        return self.draft is not None or self.project.output_format != "mp4"
+        return output_settings(self.project, draft=self.draft is not None)["format"] == "gif"
 
     def _event(self, kind: EventKind, **fields: Any) -> None:
         self.emit(RenderEvent(kind, run_id=self.run_dir.name, run_dir=self.run_dir, total=len(self.plan), **fields))
@@ -257,21 +260,6 @@ class _Run:
                 self.rendered += 1
             self._event("frame", done=self.rendered + self.reused, index=index,
                         path=self.folder.frame_path(index), reused=reused, eta=eta)
-
-    def _channels(self, pipe: Any) -> int:
-        """Channels of the starting noise: the VAE's latent channels where there is a VAE (InstructPix2Pix's UNet
-        takes 8, its 4 latent channels plus 4 of the input image, and the pipeline adds the image's itself), else
-        what the denoiser takes."""
-        vae = getattr(pipe, "vae", None)
-        owner = vae if vae is not None and hasattr(vae.config, "latent_channels") else denoiser(pipe)
-        native = int(getattr(getattr(owner, "config", None), "latent_channels", None)
-                     or getattr(getattr(owner, "config", None), "in_channels", 4))
-        channels = self.project.latent_channels or native
-        if channels != native and "latents" in pipeline_info(pipe).accepts:
-            raise ProjectError(f"latent_channels is {channels}, but this pipeline's {type(owner).__name__} makes "
-                               f"latents of {native}: set latent_channels to {native}, or leave it empty to follow "
-                               f"the pipeline")
-        return channels
 
     def execute(self) -> Animation:
         """Run the render to the end, a cancel or a failure, always leaving a resumable folder.
@@ -291,22 +279,13 @@ class _Run:
         try:
             with lent_forms(pipe, image_pipe, p.scheduler, vae=self.decoder, base=self.base,
                             scheduler_kwargs=p.scheduler_kwargs):
-                size = full_size(p, pipe)
-                size = self.draft.size(size) if self.draft else size
-                channels = self._channels(pipe)
-                settings = settings_key(p, pipe, size, channels, self.draft.decoder if self.draft else None,
-                                        self.lora_files)
-                if self.control is not None:
-                    settings.update(self.control.key())
-                if self.key_images is not None:
-                    settings.update(self.key_images.key())
-                chain = None
-                if self.feedback:
-                    chain = Chain.of(self.chain_plan, settings, rendered=draft_frames,
-                                     outputs=draft_frames or self.only)
-                    groups = chain.groups()
-                else:
-                    groups = frame_keys(self.plan, settings)
+                # the one place a render's keys come from; planned_keys predicts them the same way
+                parts = [part.key() for part in (self.control, self.key_images) if part is not None]
+                keyed = key_frames(KeyInputs(
+                    p, self.plan, self.chain_plan, pipe, identity, pipe.scheduler, self.lora_files, parts,
+                    decoder=self.draft.decoder if self.draft else None, scale=self.draft.size if self.draft else None,
+                    rendered=draft_frames, outputs=draft_frames or self.only))
+                size, channels, chain, groups = keyed.size, keyed.channels, keyed.chain, keyed.groups
                 self._event("started")
                 order = [s.index for s in self.plan.frames]
                 if p.boomerang and self.draft is None and self.only is None:  # forward, then back, ends once

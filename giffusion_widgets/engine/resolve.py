@@ -129,6 +129,29 @@ class PipelineResolver:
                 self._variants[pipe] = variant
             return variant
 
+    def made_variant(self, pipe: Any) -> Any:
+        """`image_variant(pipe)` when it needs no making (None when it does): for questions asked without rendering."""
+        if "image" in pipeline_info(pipe).accepts:
+            return pipe
+        return self._variants.get(pipe)
+
+
+# The caller's scheduler of each pipeline while a render lends it another: what a render of another project would
+# copy (a project with no scheduler of its own takes a fresh copy of the caller's, never of a running render's).
+_OWN_SCHEDULERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def own_scheduler(pipe: Any) -> Any:
+    """The scheduler `pipe` has outside any render (the one in place when none is lent)."""
+    return _OWN_SCHEDULERS.get(pipe, pipe.scheduler)
+
+
+def lent_scheduler(pipe: Any, base: Any, scheduler: str | None, scheduler_kwargs: dict | None = None) -> Any:
+    """The scheduler a render lends `pipe` (made from `base`, the pipeline it was made from, else its own); made
+    afresh, nothing is put in. The render's frame keys hold its class and config (engine/planned_keys.py)."""
+    source = pipe if base is None else base
+    return scheduler_for(source, scheduler, scheduler_kwargs, current=own_scheduler(source))
+
 
 @contextlib.contextmanager
 def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None,
@@ -136,14 +159,20 @@ def lent(pipe: Any, scheduler: str | None, vae: Any = None, base: Any = None,
     """`pipe` with a fresh scheduler of class `scheduler` (None: a copy of `base`'s, the pipeline `pipe` was made
     from, or its own; `scheduler_kwargs` over its config) and, if given, another VAE; the caller's scheduler and VAE
     objects are put back afterwards, untouched by the render's calls."""
-    own_scheduler, own_vae = pipe.scheduler, getattr(pipe, "vae", None)
-    pipe.scheduler = scheduler_for(pipe if base is None else base, scheduler, scheduler_kwargs)
+    own, own_vae = pipe.scheduler, getattr(pipe, "vae", None)
+    lent_one = lent_scheduler(pipe, base, scheduler, scheduler_kwargs)
+    outer = pipe in _OWN_SCHEDULERS
+    if not outer:
+        _OWN_SCHEDULERS[pipe] = own
+    pipe.scheduler = lent_one
     if vae is not None:
         pipe.vae = vae
     try:
         yield pipe
     finally:
-        pipe.scheduler = own_scheduler
+        pipe.scheduler = own
+        if not outer:
+            _OWN_SCHEDULERS.pop(pipe, None)
         if vae is not None:
             pipe.vae = own_vae
 

@@ -410,6 +410,12 @@ function sortedIndexOf(list, value) {
   }
   return -1;
 }
+var NOTHING_STALE = { has: () => false, changed: () => false };
+function thumbTitle(index, stale, changed) {
+  if (stale) return `Frame ${index}: stale, the current settings re-render it`;
+  if (changed) return `Frame ${index}: the current settings give another picture (in the cache already)`;
+  return `Frame ${index}`;
+}
 function createFilmstrip({ store, onPick }) {
   const track = h("div", { class: "gw-strip-track" });
   const scroller = h("div", {
@@ -434,6 +440,7 @@ function createFilmstrip({ store, onPick }) {
   let current = -1;
   let revealed = -1;
   let thumbWidth = THUMB_HEIGHT;
+  let marks = NOTHING_STALE;
   const made = /* @__PURE__ */ new Map();
   const pitch = () => thumbWidth + GAP;
   function makeThumb(index) {
@@ -482,6 +489,12 @@ function createFilmstrip({ store, onPick }) {
       const isCurrent = index === current;
       thumb.classList.toggle("gw-current", isCurrent);
       thumb.setAttribute("aria-selected", isCurrent ? "true" : "false");
+      const stale = marks.has(index);
+      const changed = !stale && marks.changed(index);
+      thumb.classList.toggle("gw-stale", stale);
+      thumb.classList.toggle("gw-changed", changed);
+      thumb.dataset.stale = stale ? "stale" : changed ? "changed" : "";
+      thumb.title = thumbTitle(index, stale, changed);
     }
     const scrollable = scroller.scrollWidth - scroller.clientWidth;
     before.hidden = scroller.scrollLeft <= 1;
@@ -489,7 +502,8 @@ function createFilmstrip({ store, onPick }) {
     el.classList.toggle("gw-more-left", !before.hidden);
     el.classList.toggle("gw-more-right", !after.hidden);
   }
-  function update({ current: frame, aspect = 1, coming: due = 0 }) {
+  function update({ current: frame, aspect = 1, coming: due = 0, stale = NOTHING_STALE }) {
+    marks = stale;
     indices = [];
     for (let i = 0; i < store.urls.length; i += 1) if (store.urls[i]) indices.push(i);
     thumbWidth = Math.round(THUMB_HEIGHT * Math.min(3, Math.max(1 / 3, aspect || 1)));
@@ -557,6 +571,40 @@ function icon(name) {
 function setPlayIcon(button, playing) {
   button.replaceChildren(icon(playing ? "pause" : "play"));
   button.setAttribute("aria-label", playing ? "Pause" : "Play");
+}
+
+// src/stale.js
+function inRanges(ranges, index) {
+  let lo = 0;
+  let hi = (ranges?.length ?? 0) - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const [first, last] = ranges[mid];
+    if (index < first) hi = mid - 1;
+    else if (index > last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+function staleFrames(model) {
+  const value = model.get("stale_frames") ?? {};
+  const stale = value.known ? value.stale ?? [] : [];
+  const changed = value.known ? value.changed ?? [] : [];
+  return {
+    known: Boolean(value.known),
+    stale,
+    has: (index) => inRanges(stale, index),
+    changed: (index) => inRanges(changed, index),
+    message: value.message ?? "",
+    count: value.count ?? 0,
+    total: value.total ?? 0,
+    output: value.output ?? ""
+  };
+}
+function runCounts(status) {
+  const total = status?.total ?? 0;
+  const done = Math.min(status?.done ?? 0, total);
+  return { done, total, left: Math.max(0, total - done) };
 }
 
 // src/timeaxis.js
@@ -698,7 +746,9 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered` : "";
+    const counts = runCounts(model.get("status"));
+    const done = counts.total ? counts.done : store.count;
+    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${done} of ${counts.total || store.total || n} frames rendered` : "";
     Object.assign(section.dataset, {
       frame: String(frame),
       rendered: String(store.count),
@@ -710,7 +760,12 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     transport.hidden = waiting;
     strip.el.hidden = waiting;
     if (sendRow) sendRow.hidden = waiting;
-    strip.update({ current: frame, aspect: frameAspect(), coming: state === "rendering" ? n - store.count : 0 });
+    strip.update({
+      current: frame,
+      aspect: frameAspect(),
+      coming: state === "rendering" ? counts.left : 0,
+      stale: staleFrames(model)
+    });
   }
   cleanup.listen(img, "load", () => {
     img.classList.toggle("gw-pixelated", img.naturalWidth > 0 && img.naturalWidth * 2.5 < stage.clientWidth);
@@ -758,7 +813,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     setPlayIcon(playButton, playing);
     if (!playing) syncModelFrame();
   }));
-  cleanup.add(watch(model, ["project", "frame_count", "status", "output"], show));
+  cleanup.add(watch(model, ["project", "frame_count", "status", "output", "stale_frames"], show));
   let resizePending = null;
   const resize = new ResizeObserver(() => {
     if (resizePending !== null) return;

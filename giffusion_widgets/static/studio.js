@@ -1689,6 +1689,12 @@ function sortedIndexOf(list, value) {
   }
   return -1;
 }
+var NOTHING_STALE = { has: () => false, changed: () => false };
+function thumbTitle(index, stale, changed) {
+  if (stale) return `Frame ${index}: stale, the current settings re-render it`;
+  if (changed) return `Frame ${index}: the current settings give another picture (in the cache already)`;
+  return `Frame ${index}`;
+}
 function createFilmstrip({ store, onPick }) {
   const track = h("div", { class: "gw-strip-track" });
   const scroller = h("div", {
@@ -1713,6 +1719,7 @@ function createFilmstrip({ store, onPick }) {
   let current = -1;
   let revealed = -1;
   let thumbWidth = THUMB_HEIGHT;
+  let marks = NOTHING_STALE;
   const made = /* @__PURE__ */ new Map();
   const pitch = () => thumbWidth + GAP;
   function makeThumb(index) {
@@ -1761,6 +1768,12 @@ function createFilmstrip({ store, onPick }) {
       const isCurrent = index === current;
       thumb.classList.toggle("gw-current", isCurrent);
       thumb.setAttribute("aria-selected", isCurrent ? "true" : "false");
+      const stale = marks.has(index);
+      const changed = !stale && marks.changed(index);
+      thumb.classList.toggle("gw-stale", stale);
+      thumb.classList.toggle("gw-changed", changed);
+      thumb.dataset.stale = stale ? "stale" : changed ? "changed" : "";
+      thumb.title = thumbTitle(index, stale, changed);
     }
     const scrollable = scroller.scrollWidth - scroller.clientWidth;
     before.hidden = scroller.scrollLeft <= 1;
@@ -1768,7 +1781,8 @@ function createFilmstrip({ store, onPick }) {
     el.classList.toggle("gw-more-left", !before.hidden);
     el.classList.toggle("gw-more-right", !after.hidden);
   }
-  function update({ current: frame, aspect = 1, coming: due = 0 }) {
+  function update({ current: frame, aspect = 1, coming: due = 0, stale = NOTHING_STALE }) {
+    marks = stale;
     indices = [];
     for (let i = 0; i < store.urls.length; i += 1) if (store.urls[i]) indices.push(i);
     thumbWidth = Math.round(THUMB_HEIGHT * Math.min(3, Math.max(1 / 3, aspect || 1)));
@@ -1810,6 +1824,43 @@ function createFilmstrip({ store, onPick }) {
       el.remove();
     }
   };
+}
+
+// src/stale.js
+function inRanges(ranges, index) {
+  let lo = 0;
+  let hi = (ranges?.length ?? 0) - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const [first, last] = ranges[mid];
+    if (index < first) hi = mid - 1;
+    else if (index > last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+function rangesText(ranges) {
+  return (ranges ?? []).map(([a, b]) => a === b ? String(a) : `${a}-${b}`).join(", ");
+}
+function staleFrames(model) {
+  const value = model.get("stale_frames") ?? {};
+  const stale = value.known ? value.stale ?? [] : [];
+  const changed = value.known ? value.changed ?? [] : [];
+  return {
+    known: Boolean(value.known),
+    stale,
+    has: (index) => inRanges(stale, index),
+    changed: (index) => inRanges(changed, index),
+    message: value.message ?? "",
+    count: value.count ?? 0,
+    total: value.total ?? 0,
+    output: value.output ?? ""
+  };
+}
+function runCounts(status) {
+  const total = status?.total ?? 0;
+  const done = Math.min(status?.done ?? 0, total);
+  return { done, total, left: Math.max(0, total - done) };
 }
 
 // src/scrubber.js
@@ -1937,7 +1988,9 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered` : "";
+    const counts = runCounts(model.get("status"));
+    const done = counts.total ? counts.done : store.count;
+    position.textContent = n ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${done} of ${counts.total || store.total || n} frames rendered` : "";
     Object.assign(section2.dataset, {
       frame: String(frame),
       rendered: String(store.count),
@@ -1949,7 +2002,12 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     transport.hidden = waiting;
     strip2.el.hidden = waiting;
     if (sendRow) sendRow.hidden = waiting;
-    strip2.update({ current: frame, aspect: frameAspect(), coming: state === "rendering" ? n - store.count : 0 });
+    strip2.update({
+      current: frame,
+      aspect: frameAspect(),
+      coming: state === "rendering" ? counts.left : 0,
+      stale: staleFrames(model)
+    });
   }
   cleanup.listen(img, "load", () => {
     img.classList.toggle("gw-pixelated", img.naturalWidth > 0 && img.naturalWidth * 2.5 < stage.clientWidth);
@@ -1997,7 +2055,7 @@ function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     setPlayIcon(playButton, playing);
     if (!playing) syncModelFrame();
   }));
-  cleanup.add(watch(model, ["project", "frame_count", "status", "output"], show));
+  cleanup.add(watch(model, ["project", "frame_count", "status", "output", "stale_frames"], show));
   let resizePending = null;
   const resize = new ResizeObserver(() => {
     if (resizePending !== null) return;
@@ -3811,6 +3869,30 @@ function pictureBadge(ctx, x, y, c) {
   ctx.fill();
   ctx.fillRect(x + 1.5, top + 2, 2, 2);
 }
+function hatch(ctx, color, under) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 4;
+  const t = tile.getContext("2d");
+  t.fillStyle = under;
+  t.fillRect(0, 0, 4, 4);
+  t.strokeStyle = color;
+  t.lineWidth = 1.5;
+  t.beginPath();
+  t.moveTo(-1, 5);
+  t.lineTo(5, -1);
+  t.stroke();
+  return ctx.createPattern(tile, "repeat");
+}
+function staleShown(store, marks) {
+  const out = [];
+  for (let f = 0; f < store.urls.length; f += 1) {
+    if (!store.urls[f] || !marks.has(f)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === f - 1) last[1] = f;
+    else out.push([f, f]);
+  }
+  return out;
+}
 function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   const cleanup = cleanupList();
   const store = model.get("run_id") !== void 0 ? frameStore(model) : null;
@@ -3912,10 +3994,13 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
     if (store?.count) {
-      ctx.fillStyle = c.done;
+      const marks = staleFrames(model);
+      const stalePattern = marks.stale.length ? hatch(ctx, c.muted, c.grid) : null;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
-        if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
+        if (!store.has(f)) continue;
+        ctx.fillStyle = marks.has(f) ? stalePattern : c.done;
+        ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
       }
     }
     drawBeatGrid(ctx, axis, getProject(model), c, RULER, height, frameToX);
@@ -4187,7 +4272,20 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       view.requestDraw();
     }));
   }
-  if (store) cleanup.add(store.subscribe(() => view.requestDraw()));
+  if (store) {
+    const exposeStale = () => {
+      const text = rangesText(staleShown(store, staleFrames(model)));
+      if (canvas.dataset.staleFrames !== text) canvas.dataset.staleFrames = text;
+    };
+    cleanup.add(store.subscribe(() => {
+      exposeStale();
+      view.requestDraw();
+    }));
+    cleanup.add(watch(model, ["stale_frames"], () => {
+      exposeStale();
+      view.requestDraw();
+    }));
+  }
   refreshAxis();
   exposeAxis(bus.state.axis);
   return () => cleanup.run();
@@ -4525,8 +4623,7 @@ function formatEta(seconds) {
 }
 function describeStatus(status, problems = []) {
   const s = status ?? {};
-  const done = s.done ?? 0;
-  const total = s.total ?? 0;
+  const { done, total } = runCounts(s);
   const reused = s.reused ? ` · ${s.reused} from cache` : "";
   switch (s.state) {
     case "loading":
@@ -4566,6 +4663,7 @@ function mountHeader(el, model, bus) {
   const bar = h("div", { class: "gw-progress-bar" });
   const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
   const words = h("div", { class: "gw-status", "aria-live": "polite" });
+  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
   const header = h(
     "div",
     { class: "gw-header" },
@@ -4580,7 +4678,7 @@ function mountHeader(el, model, bus) {
     cancel,
     render
   );
-  el.append(header, progress, words);
+  el.append(header, progress, words, staleNote);
   cleanup.add(mountClusterLink(cancel, model));
   const update = () => {
     const status = model.get("status") ?? {};
@@ -4590,8 +4688,7 @@ function mountHeader(el, model, bus) {
     render.classList.toggle("gw-busy", busy);
     render.replaceChildren(...busy ? [h("span", { class: "gw-spinner", "aria-hidden": "true" }), status.state === "loading" ? "Loading…" : "Rendering…"] : [icon("play"), "Render"]);
     cancel.disabled = !busy;
-    const total = status.total ?? 0;
-    const done = status.done ?? 0;
+    const { done, total } = runCounts(status);
     const share = status.state === "finished" ? 1 : total ? done / total : 0;
     bar.style.width = `${(share * 100).toFixed(1)}%`;
     progress.dataset.state = status.state ?? "idle";
@@ -4601,8 +4698,17 @@ function mountHeader(el, model, bus) {
     words.textContent = describeStatus(status, problems);
     const why = cannotStartWords(el, problems);
     if (why && (status.state ?? "idle") === "idle") words.textContent = why;
-    render.title = why ? why : "Render the animation (frames already rendered with the same settings come from the cache)";
+    const stale = staleFrames(model);
+    render.title = why ? why : `Render the animation (frames already rendered with the same settings come from the cache)${stale.message ? `. ${stale.message}` : ""}`;
     words.dataset.state = status.state ?? "idle";
+    staleNote.textContent = stale.message;
+    staleNote.hidden = !stale.message || Boolean(why) || status.state === "loading";
+    Object.assign(staleNote.dataset, {
+      count: String(stale.count),
+      total: String(stale.total),
+      output: stale.output,
+      known: String(stale.known)
+    });
     showConnection();
   };
   const link = watchConnection(model, () => queueMicrotask(update));
@@ -4617,12 +4723,13 @@ function mountHeader(el, model, bus) {
     words.dataset.state = "disconnected";
   };
   cleanup.add(() => link.dispose());
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems", "stale_frames"], update));
   return () => {
     cleanup.run();
     header.remove();
     progress.remove();
     words.remove();
+    staleNote.remove();
   };
 }
 function mountNotices(el, model) {
@@ -4653,10 +4760,11 @@ function mountNotices(el, model) {
   };
 }
 function outputPlaceholder(status, name = "GIF") {
+  const { total } = runCounts(status);
   switch (status?.state) {
     case "loading":
     case "rendering":
-      return status.total ? `The ${name} appears here when ${status.total === 1 ? "the frame is" : `all ${status.total} frames are`} done.` : `The ${name} appears here when the frames are done.`;
+      return total ? `The ${name} appears here when ${total === 1 ? "the frame is" : `all ${total} frames are`} done.` : `The ${name} appears here when the frames are done.`;
     case "cancelled":
       return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far come from the cache.`;
     case "failed":
@@ -4716,7 +4824,8 @@ function mountOutput(el, model) {
   const stopWords = watch(model, ["status", "project"], () => {
     const status = model.get("status") ?? {};
     const project = getProject(model);
-    placeholder.textContent = outputPlaceholder(status, String(project?.output_format ?? "").toUpperCase() || void 0);
+    const format = (status.state ?? "idle") !== "idle" && status.format ? status.format : project?.output_format;
+    placeholder.textContent = outputPlaceholder(status, String(format ?? "").toUpperCase() || void 0);
     placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
     if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));
   });

@@ -1287,6 +1287,38 @@ function standaloneView(el, model, widget) {
   };
 }
 
+// src/stale.js
+function inRanges(ranges, index) {
+  let lo = 0;
+  let hi = (ranges?.length ?? 0) - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const [first, last] = ranges[mid];
+    if (index < first) hi = mid - 1;
+    else if (index > last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+function rangesText(ranges) {
+  return (ranges ?? []).map(([a, b]) => a === b ? String(a) : `${a}-${b}`).join(", ");
+}
+function staleFrames(model) {
+  const value = model.get("stale_frames") ?? {};
+  const stale = value.known ? value.stale ?? [] : [];
+  const changed = value.known ? value.changed ?? [] : [];
+  return {
+    known: Boolean(value.known),
+    stale,
+    has: (index) => inRanges(stale, index),
+    changed: (index) => inRanges(changed, index),
+    message: value.message ?? "",
+    count: value.count ?? 0,
+    total: value.total ?? 0,
+    output: value.output ?? ""
+  };
+}
+
 // src/words.js
 var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -1315,6 +1347,30 @@ function pictureBadge(ctx, x, y, c) {
   ctx.closePath();
   ctx.fill();
   ctx.fillRect(x + 1.5, top + 2, 2, 2);
+}
+function hatch(ctx, color, under) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 4;
+  const t = tile.getContext("2d");
+  t.fillStyle = under;
+  t.fillRect(0, 0, 4, 4);
+  t.strokeStyle = color;
+  t.lineWidth = 1.5;
+  t.beginPath();
+  t.moveTo(-1, 5);
+  t.lineTo(5, -1);
+  t.stroke();
+  return ctx.createPattern(tile, "repeat");
+}
+function staleShown(store, marks) {
+  const out = [];
+  for (let f = 0; f < store.urls.length; f += 1) {
+    if (!store.urls[f] || !marks.has(f)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === f - 1) last[1] = f;
+    else out.push([f, f]);
+  }
+  return out;
 }
 function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
   const cleanup = cleanupList();
@@ -1417,10 +1473,13 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
     if (store?.count) {
-      ctx.fillStyle = c.done;
+      const marks = staleFrames(model);
+      const stalePattern = marks.stale.length ? hatch(ctx, c.muted, c.grid) : null;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
-        if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
+        if (!store.has(f)) continue;
+        ctx.fillStyle = marks.has(f) ? stalePattern : c.done;
+        ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
       }
     }
     drawBeatGrid(ctx, axis, getProject(model), c, RULER, height, frameToX);
@@ -1692,7 +1751,20 @@ function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       view.requestDraw();
     }));
   }
-  if (store) cleanup.add(store.subscribe(() => view.requestDraw()));
+  if (store) {
+    const exposeStale = () => {
+      const text = rangesText(staleShown(store, staleFrames(model)));
+      if (canvas.dataset.staleFrames !== text) canvas.dataset.staleFrames = text;
+    };
+    cleanup.add(store.subscribe(() => {
+      exposeStale();
+      view.requestDraw();
+    }));
+    cleanup.add(watch(model, ["stale_frames"], () => {
+      exposeStale();
+      view.requestDraw();
+    }));
+  }
   refreshAxis();
   exposeAxis(bus.state.axis);
   return () => cleanup.run();
@@ -1747,5 +1819,6 @@ var timeline_default = {
 export {
   timeline_default as default,
   mount,
-  mountTimelineAxis
+  mountTimelineAxis,
+  staleShown
 };

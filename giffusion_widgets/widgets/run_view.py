@@ -27,12 +27,24 @@ def run_kind(animation: Any) -> str:
     return "range" if getattr(animation, "frame_range", None) else "render"
 
 
-def describe_run(animation: Any) -> dict:
-    """The status of a finished or cancelled Animation (`kind`: a draft storyboard, a frame range or a render)."""
+def run_total(animation: Any) -> int:
+    """The frames a run sets out to make: a range's, a finished draft's (its keyframes), else the project's."""
+    frame_range = getattr(animation, "frame_range", None)
+    if frame_range:
+        return frame_range[1] - frame_range[0] + 1
+    if getattr(animation, "draft", False) and not animation.cancelled:
+        return len(animation.frames)
+    return animation.project.num_frames
+
+
+def describe_run(animation: Any, total: int | None = None) -> dict:
+    """The status of a finished or cancelled Animation (`kind`: a draft storyboard, a frame range or a render);
+    `total`: the frames the run set out to make, when known (the "started" event's), else `run_total`."""
     state = "cancelled" if animation.cancelled else "finished"
-    return {"state": state, "message": "", "done": len(animation.frames), "total": animation.project.num_frames,
+    total = run_total(animation) if total is None else total
+    return {"state": state, "message": "", "done": len(animation.frames), "total": total,
             "eta": 0.0, "rendered": animation.rendered, "reused": animation.reused, "run_dir": str(animation.run_dir),
-            "kind": run_kind(animation)}
+            "kind": run_kind(animation), "format": "gif" if animation.draft else animation.project.output_format}
 
 
 class RunView:
@@ -103,7 +115,12 @@ class RunView:
             path = Path(animation.path)
             self._set("output_mime", MIME.get(path.suffix.lower(), "application/octet-stream"))
             self._set("output", path.read_bytes())
-        self.show_status(describe_run(animation))
+        self.show_status(describe_run(animation, self._total_of(animation)))
+
+    def _total_of(self, animation: Any) -> int | None:
+        """The total the run started with, when `animation` is the run the frames are of: one count from start to
+        end, whatever the live project became meanwhile."""
+        return self.frames.total if self.frames.run_id == Path(animation.run_dir).name else None
 
     # ------------------------------------------------------------------ frames
     def start(self, run_id: str, total: int) -> None:

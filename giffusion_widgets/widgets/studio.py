@@ -50,6 +50,7 @@ class Studio(Panel):
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
     dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
+    stale_frames = traitlets.Dict({}).tag(sync=True)  # frames the settings would re-render (widgets/stale_view.py)
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
@@ -57,7 +58,8 @@ class Studio(Panel):
                                    client=client)
         super().__init__(session, pipeline_info=session.pipeline_info, media=session.inputs.media,
                          keyframe_pictures=session.inputs.keyframe_pictures,
-                         schedules=session.schedule_view.schedules, dashboard_link=_dashboard_link(client),
+                         schedules=session.schedule_view.schedules, stale_frames=session.stale.value,
+                         dashboard_link=_dashboard_link(client),
                          **kwargs)
         _replace_earlier_studio_of_this_cell(self)
 

@@ -1,6 +1,8 @@
 // Filmstrip: a thumbnail for each rendered frame in a row that scrolls sideways, the current one kept in view.
 // Only the thumbnails in view exist in the DOM (a run can have thousands of frames); fades and arrow buttons at the
 // ends say there is more that way. While a render runs, one quiet cell after the last says how many frames are due.
+// Frames the current settings would re-render are marked stale (greyed, hatched); frames they would take another
+// picture for from the cache are marked changed (a dashed outline).
 
 import { h } from "./dom.js";
 
@@ -39,9 +41,18 @@ export function sortedIndexOf(list, value) {
   return -1;
 }
 
+const NOTHING_STALE = { has: () => false, changed: () => false };
+
+/** A thumbnail's title: its frame, and what Render would do to it. */
+export function thumbTitle(index, stale, changed) {
+  if (stale) return `Frame ${index}: stale, the current settings re-render it`;
+  if (changed) return `Frame ${index}: the current settings give another picture (in the cache already)`;
+  return `Frame ${index}`;
+}
+
 /**
  * createFilmstrip({store, onPick}): `store` is the frame store (frames.js), `onPick(index)` runs when a thumbnail
- * is clicked. Returns {el, update({current, aspect, coming}), dispose}.
+ * is clicked. Returns {el, update({current, aspect, coming, stale}), dispose}; `stale` is stale.js's staleFrames.
  */
 export function createFilmstrip({ store, onPick }) {
   const track = h("div", { class: "gw-strip-track" });
@@ -61,6 +72,7 @@ export function createFilmstrip({ store, onPick }) {
   let current = -1;
   let revealed = -1;
   let thumbWidth = THUMB_HEIGHT;
+  let marks = NOTHING_STALE;
   const made = new Map(); // frame index -> thumbnail element
 
   const pitch = () => thumbWidth + GAP;
@@ -98,6 +110,12 @@ export function createFilmstrip({ store, onPick }) {
       const isCurrent = index === current;
       thumb.classList.toggle("gw-current", isCurrent);
       thumb.setAttribute("aria-selected", isCurrent ? "true" : "false");
+      const stale = marks.has(index);
+      const changed = !stale && marks.changed(index);
+      thumb.classList.toggle("gw-stale", stale);
+      thumb.classList.toggle("gw-changed", changed);
+      thumb.dataset.stale = stale ? "stale" : changed ? "changed" : "";
+      thumb.title = thumbTitle(index, stale, changed);
     }
     const scrollable = scroller.scrollWidth - scroller.clientWidth;
     before.hidden = scroller.scrollLeft <= 1;
@@ -106,7 +124,8 @@ export function createFilmstrip({ store, onPick }) {
     el.classList.toggle("gw-more-right", !after.hidden);
   }
 
-  function update({ current: frame, aspect = 1, coming: due = 0 }) {
+  function update({ current: frame, aspect = 1, coming: due = 0, stale = NOTHING_STALE }) {
+    marks = stale;
     indices = [];
     for (let i = 0; i < store.urls.length; i += 1) if (store.urls[i]) indices.push(i);
     thumbWidth = Math.round(THUMB_HEIGHT * Math.min(3, Math.max(1 / 3, aspect || 1)));

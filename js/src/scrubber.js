@@ -8,6 +8,7 @@ import { getProject, watch } from "./model.js";
 import { standaloneView } from "./root.js";
 import { createFilmstrip } from "./filmstrip.js";
 import { icon, setPlayIcon } from "./icons.js";
+import { runCounts, staleFrames } from "./stale.js";
 import { formatTime } from "./timeaxis.js";
 
 const WAITING = {
@@ -100,9 +101,12 @@ export function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     slider.value = String(frame);
     slider.disabled = n <= 1;
     const fps = bus.state.fps;
-    // The count is of the run's frames, as in the status line (the scrub range may be longer after an edit).
+    // The count is the run's, the status line's very numbers (the kernel's status): the scrub range may be longer
+    // after an edit, and frames resent to a reloaded view may still be on their way.
+    const counts = runCounts(model.get("status"));
+    const done = counts.total ? counts.done : store.count;
     position.textContent = n
-      ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${store.count} of ${store.total || n} frames rendered`
+      ? `frame ${frame} · ${formatTime(frame / fps, 0.01)} · ${done} of ${counts.total || store.total || n} frames rendered`
       : "";
     Object.assign(section.dataset, { frame: String(frame), rendered: String(store.count), total: String(n),
       run: store.run ?? "" });
@@ -113,7 +117,8 @@ export function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     transport.hidden = waiting;
     strip.el.hidden = waiting;
     if (sendRow) sendRow.hidden = waiting;
-    strip.update({ current: frame, aspect: frameAspect(), coming: state === "rendering" ? n - store.count : 0 });
+    strip.update({ current: frame, aspect: frameAspect(), coming: state === "rendering" ? counts.left : 0,
+      stale: staleFrames(model) });
   }
 
   // Small frames (the embedded pipeline makes 64 px ones) look blurry scaled up smoothly: show their pixels.
@@ -166,7 +171,7 @@ export function mount(el, model, bus, { inputs = true, studio = false } = {}) {
     setPlayIcon(playButton, playing);
     if (!playing) syncModelFrame();
   }));
-  cleanup.add(watch(model, ["project", "frame_count", "status", "output"], show));
+  cleanup.add(watch(model, ["project", "frame_count", "status", "output", "stale_frames"], show));
   let resizePending = null;
   const resize = new ResizeObserver(() => {
     if (resizePending !== null) return;

@@ -14,6 +14,7 @@ import { mountErrorBanner, rootElement } from "./root.js";
 import { mountKeyframeThumbs, mountRunHistory, mountRunTools, mountStoryboard } from "./run-extras.js";
 import { mount as mountScrubber } from "./scrubber.js";
 import { mount as mountSettings } from "./settings.js";
+import { runCounts, staleFrames } from "./stale.js";
 import { mount as mountTimeline } from "./timeline.js";
 import { mount as mountWaveform } from "./waveform.js";
 import { countOf } from "./words.js";
@@ -30,8 +31,7 @@ export function formatEta(seconds) {
 /** The words under the progress bar for a status trait value, and the kernel's problems with the project. */
 export function describeStatus(status, problems = []) {
   const s = status ?? {};
-  const done = s.done ?? 0;
-  const total = s.total ?? 0;
+  const { done, total } = runCounts(s);
   const reused = s.reused ? ` · ${s.reused} from cache` : "";
   switch (s.state) {
     case "loading":
@@ -78,11 +78,13 @@ function mountHeader(el, model, bus) {
   const bar = h("div", { class: "gw-progress-bar" });
   const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
   const words = h("div", { class: "gw-status", "aria-live": "polite" });
+  // What Render would do with the settings as they are now (the kernel's words: widgets/stale_view.py).
+  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
   const header = h("div", { class: "gw-header" },
     h("div", { class: "gw-brand" }, h("span", { class: "gw-logo", "aria-hidden": "true" }),
       h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
     h("span", { class: "gw-spacer" }), cancel, render);
-  el.append(header, progress, words);
+  el.append(header, progress, words, staleNote);
   cleanup.add(mountClusterLink(cancel, model));
   const update = () => {
     const status = model.get("status") ?? {};
@@ -94,8 +96,7 @@ function mountHeader(el, model, bus) {
       ? [h("span", { class: "gw-spinner", "aria-hidden": "true" }), status.state === "loading" ? "Loading…" : "Rendering…"]
       : [icon("play"), "Render"]));
     cancel.disabled = !busy;
-    const total = status.total ?? 0;
-    const done = status.done ?? 0;
+    const { done, total } = runCounts(status);
     const share = status.state === "finished" ? 1 : total ? done / total : 0;
     bar.style.width = `${(share * 100).toFixed(1)}%`;
     progress.dataset.state = status.state ?? "idle";
@@ -105,9 +106,15 @@ function mountHeader(el, model, bus) {
     words.textContent = describeStatus(status, problems);
     const why = cannotStartWords(el, problems);
     if (why && (status.state ?? "idle") === "idle") words.textContent = why;
+    const stale = staleFrames(model);
     render.title = why ? why
-      : "Render the animation (frames already rendered with the same settings come from the cache)";
+      : `Render the animation (frames already rendered with the same settings come from the cache)${
+        stale.message ? `. ${stale.message}` : ""}`;
     words.dataset.state = status.state ?? "idle";
+    staleNote.textContent = stale.message;
+    staleNote.hidden = !stale.message || Boolean(why) || status.state === "loading";
+    Object.assign(staleNote.dataset, { count: String(stale.count), total: String(stale.total),
+      output: stale.output, known: String(stale.known) });
     showConnection();
   };
   // A view whose kernel is gone says so and takes no clicks (connection.js).
@@ -123,12 +130,13 @@ function mountHeader(el, model, bus) {
     words.dataset.state = "disconnected";
   };
   cleanup.add(() => link.dispose());
-  cleanup.add(watch(model, ["status", "pipeline_info", "problems"], update));
+  cleanup.add(watch(model, ["status", "pipeline_info", "problems", "stale_frames"], update));
   return () => {
     cleanup.run();
     header.remove();
     progress.remove();
     words.remove();
+    staleNote.remove();
   };
 }
 
@@ -156,10 +164,11 @@ function mountNotices(el, model) {
 
 /** What the animation column says while there is no video of the current run; `name` is the format's label. */
 export function outputPlaceholder(status, name = "GIF") {
+  const { total } = runCounts(status);
   switch (status?.state) {
     case "loading":
     case "rendering":
-      return status.total ? `The ${name} appears here when ${status.total === 1 ? "the frame is" : `all ${status.total} frames are`} done.`
+      return total ? `The ${name} appears here when ${total === 1 ? "the frame is" : `all ${total} frames are`} done.`
         : `The ${name} appears here when the frames are done.`;
     case "cancelled":
       return `This run was cancelled, so it has no ${name}. Render again to finish it: the frames done so far `
@@ -217,7 +226,9 @@ function mountOutput(el, model) {
   const stopWords = watch(model, ["status", "project"], () => {
     const status = model.get("status") ?? {};
     const project = getProject(model);
-    placeholder.textContent = outputPlaceholder(status, String(project?.output_format ?? "").toUpperCase() || undefined);
+    // a run names its own output; the project's may have changed since it started
+    const format = (status.state ?? "idle") !== "idle" && status.format ? status.format : project?.output_format;
+    placeholder.textContent = outputPlaceholder(status, String(format ?? "").toUpperCase() || undefined);
     // Once a run has frames, the placeholder takes the animation's size, so its arrival moves nothing.
     placeholder.classList.toggle("gw-reserved", status.state !== "idle" && (status.done ?? 0) > 0);
     if (project?.width && project?.height) box.style.setProperty("--gw-output-aspect", String(project.width / project.height));

@@ -15,6 +15,7 @@ import {
 import { getProject, projectKeyframes, setKeyframes, watch } from "./model.js";
 import { mountPromptText } from "./prompt-text.js";
 import { standaloneView } from "./root.js";
+import { rangesText, staleFrames } from "./stale.js";
 import { formatTime, frameToX, visibleFrames, xToFrame, xToNearestFrame } from "./timeaxis.js";
 import { countOf } from "./words.js";
 
@@ -44,6 +45,34 @@ function pictureBadge(ctx, x, y, c) {
   ctx.closePath();
   ctx.fill();
   ctx.fillRect(x + 1.5, top + 2, 2, 2);
+}
+
+/** A diagonal hatch in `color`, for the rendered bar where the frames are stale. */
+function hatch(ctx, color, under) {
+  const tile = document.createElement("canvas");
+  tile.width = tile.height = 4;
+  const t = tile.getContext("2d");
+  t.fillStyle = under;
+  t.fillRect(0, 0, 4, 4);
+  t.strokeStyle = color;
+  t.lineWidth = 1.5;
+  t.beginPath();
+  t.moveTo(-1, 5);
+  t.lineTo(5, -1);
+  t.stroke();
+  return ctx.createPattern(tile, "repeat");
+}
+
+/** The rendered frames of `store` that are stale, as ranges: what the bar draws hatched. */
+export function staleShown(store, marks) {
+  const out = [];
+  for (let f = 0; f < store.urls.length; f += 1) {
+    if (!store.urls[f] || !marks.has(f)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === f - 1) last[1] = f;
+    else out.push([f, f]);
+  }
+  return out;
 }
 
 /** The axis canvas alone (markers, playhead, ruler) with its toolbar. */
@@ -128,16 +157,20 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
     const { first, last } = visibleFrames(axis);
     const px = axis.pxPerFrame;
 
-    // The frames the animation has, and (in the studio) the ones already rendered.
+    // The frames the animation has, and (in the studio) the ones already rendered: green, hatched grey where the
+    // current settings would re-render them (stale_frames).
     const contentEnd = Math.max(0, ...keyframes.map((k) => k.frame));
     ctx.fillStyle = c.bg2;
     const x0 = Math.max(0, frameToX(axis, -0.5));
     ctx.fillRect(x0, RULER, Math.max(0, frameToX(axis, contentEnd + 0.5) - x0), height - RULER);
     if (store?.count) {
-      ctx.fillStyle = c.done;
+      const marks = staleFrames(model);
+      const stalePattern = marks.stale.length ? hatch(ctx, c.muted, c.grid) : null;
       const step = Math.max(1, Math.floor(1 / px));
       for (let f = first; f <= last; f += step) {
-        if (store.has(f)) ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
+        if (!store.has(f)) continue;
+        ctx.fillStyle = marks.has(f) ? stalePattern : c.done;
+        ctx.fillRect(frameToX(axis, f - 0.5), height - 4, Math.max(1, px * step), 4);
       }
     }
 
@@ -443,7 +476,21 @@ export function mountTimelineAxis(el, model, bus, { afterCanvas = null } = {}) {
       view.requestDraw();
     }));
   }
-  if (store) cleanup.add(store.subscribe(() => view.requestDraw()));
+  if (store) {
+    // for tests and tools: the rendered frames the bar shows stale, as "1-7, 9"
+    const exposeStale = () => {
+      const text = rangesText(staleShown(store, staleFrames(model)));
+      if (canvas.dataset.staleFrames !== text) canvas.dataset.staleFrames = text;
+    };
+    cleanup.add(store.subscribe(() => {
+      exposeStale();
+      view.requestDraw();
+    }));
+    cleanup.add(watch(model, ["stale_frames"], () => {
+      exposeStale();
+      view.requestDraw();
+    }));
+  }
   refreshAxis();
   exposeAxis(bus.state.axis);
   return () => cleanup.run();
