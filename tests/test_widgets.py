@@ -440,6 +440,24 @@ def test_running_the_studio_cell_again_cancels_the_render_of_the_studio_it_repla
         InteractiveShell.clear_instance()
 
 
+def test_the_studio_its_cell_makes_again_keeps_the_sections_folded_as_they_were(tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.parent_header = {"metadata": {"cellId": "cell-folds"}, "content": {}}
+        shell.user_ns.update(Studio=Studio, runs=tmp_path / "runs")
+        shell.run_cell("studio = Studio(runs_dir=runs)", store_history=True)
+        from_browser(shell.user_ns["studio"], folds={"history": False, "settings.diffusion": True})
+        shell.run_cell("studio = Studio(runs_dir=runs)", store_history=True)
+        assert shell.user_ns["studio"].folds == {"history": False, "settings.diffusion": True}
+    finally:
+        widget = shell.user_ns.pop("studio", None)
+        if widget is not None:
+            widget.close()
+        InteractiveShell.clear_instance()
+
+
 def test_closing_the_studio_cancels_its_render(studio):
     studio.project.batch_size = 1
     rendering = threading.Event()

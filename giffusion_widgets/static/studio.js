@@ -786,6 +786,59 @@ function themeColors(el) {
   };
 }
 
+// src/fold.js
+var storedOpen = (model, name) => {
+  const value = model.get("folds")?.[name];
+  return typeof value === "boolean" ? value : void 0;
+};
+function remember(model, name, open) {
+  const folds = model.get("folds");
+  if (folds === void 0 || folds === null || storedOpen(model, name) === open) return;
+  model.set("folds", { ...folds, [name]: open });
+  model.save_changes();
+}
+function keepOpen(model, name, details) {
+  const made = details.open;
+  const onToggle = () => {
+    if (storedOpen(model, name) !== void 0 || details.open !== made) remember(model, name, details.open);
+  };
+  details.addEventListener("toggle", onToggle);
+  const stop = watch(model, ["folds"], () => {
+    const open = storedOpen(model, name);
+    if (open !== void 0 && details.open !== open) details.open = open;
+  });
+  return () => {
+    stop();
+    details.removeEventListener("toggle", onToggle);
+  };
+}
+var ids = 0;
+function foldToggle(model, name, title, body, { open = true } = {}) {
+  body.id || (body.id = `gw-fold-${++ids}`);
+  const button = h(
+    "button",
+    { class: "gw-fold", type: "button", "aria-controls": body.id, "data-fold": name },
+    h("span", { class: "gw-fold-mark", "aria-hidden": "true" }, "▸"),
+    h("span", { class: "gw-title" }, title)
+  );
+  const show = (shown) => {
+    body.hidden = !shown;
+    button.setAttribute("aria-expanded", String(shown));
+    button.title = shown ? `Fold away ${title.toLowerCase()}` : `Show ${title.toLowerCase()}`;
+  };
+  const set = (shown) => {
+    show(shown);
+    remember(model, name, shown);
+  };
+  button.addEventListener("click", () => set(body.hidden));
+  show(storedOpen(model, name) ?? open);
+  const stop = watch(model, ["folds"], () => {
+    const stored = storedOpen(model, name);
+    if (stored !== void 0) show(stored);
+  }, { now: false });
+  return { button, open: () => set(true), dispose: stop };
+}
+
 // src/schedule-text.js
 function formatNumber(value) {
   if (!Number.isFinite(value)) throw new RangeError(`a schedule point must be finite, got ${value}`);
@@ -1396,17 +1449,12 @@ function mountLanes(el, model, bus) {
   const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
   const list = h("div", { class: "gw-lane-list" });
   const hint = h("span", { class: "gw-hint" });
+  const fold = foldToggle(model, "schedules", "Schedules", list);
+  cleanup.add(fold.dispose);
   const box = h(
     "div",
     { class: "gw-lanes" },
-    h(
-      "div",
-      { class: "gw-toolbar gw-lanes-bar" },
-      h("span", { class: "gw-title" }, "Schedules"),
-      hint,
-      h("span", { class: "gw-spacer" }),
-      add
-    ),
+    h("div", { class: "gw-toolbar gw-lanes-bar" }, fold.button, hint, h("span", { class: "gw-spacer" }), add),
     list
   );
   cleanup.add(watch(model, ["schedules"], () => {
@@ -1437,7 +1485,10 @@ function mountLanes(el, model, bus) {
     fillAdd();
   }
   cleanup.listen(add, "change", () => {
-    if (add.value) show(add.value);
+    if (add.value) {
+      fold.open();
+      show(add.value);
+    }
     lanes.get(add.value)?.element.querySelector("input")?.focus();
     fillAdd();
   });
@@ -2155,13 +2206,15 @@ function mountRunHistory(el, model) {
       undo.hidden = true;
     }
   }, "Undo restore");
+  const fold = foldToggle(model, "history", "Recent runs", list);
+  cleanup.add(fold.dispose);
   const box = h(
     "section",
     { class: "gw-card gw-history", hidden: true },
     h(
       "div",
       { class: "gw-toolbar" },
-      h("span", { class: "gw-title" }, "Recent runs"),
+      fold.button,
       h("span", { class: "gw-count gw-history-count" }),
       h("span", { class: "gw-spacer" }),
       undo
@@ -3628,6 +3681,10 @@ function mount2(el, model, bus) {
   ];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
+  for (const s of sections) {
+    const title = s.details.querySelector(".gw-section-title")?.textContent ?? "";
+    cleanup.add(keepOpen(model, `settings.${title.toLowerCase()}`, s.details));
+  }
   if (bus) cleanup.add(bus.on("flush", () => {
     for (const f of fields) f.flush();
   }));

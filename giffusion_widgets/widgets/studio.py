@@ -50,6 +50,7 @@ class Studio(Panel):
     log_to_comet = traitlets.Bool(False).tag(sync=True)
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
     dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
+    folds = traitlets.Dict({}).tag(sync=True)  # the panel's sections the user opened or closed: {name: open}
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
@@ -256,6 +257,7 @@ def _replace_earlier_studio_of_this_cell(studio: Studio) -> None:
         for ref in earlier:
             old = ref()
             if old is not None:
+                studio.folds = {**old.folds, **studio.folds}  # its sections open or closed as they were left
                 old.close()
         earlier = []
     _BY_CELL[key] = (count, [*earlier, weakref.ref(studio)])

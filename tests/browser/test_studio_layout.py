@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ARTIFACTS, PAGES, new_context
-from lab import JupyterLab, NotebookPage
+from lab import JupyterLab, NotebookPage, wait_until
 from studio_ui import STUDIO_CELL, StudioUI
 
 pytestmark = pytest.mark.browser
@@ -130,3 +130,39 @@ def test_at_800_px_the_panel_stacks_and_nothing_pokes_out(wide, shot, file_brows
     finally:
         wide.page.set_viewport_size(dict(WIDE))
         tidy_lab(wide.page)
+
+
+def fold_state(ui: StudioUI, name: str) -> str | None:
+    return ui.root.locator(f"button.gw-fold[data-fold={name}]").get_attribute("aria-expanded")
+
+
+def group(ui: StudioUI, title: str) -> Any:
+    return ui.root.locator("details.gw-section", has=ui.page.locator(".gw-section-title", has_text=title))
+
+
+def test_folded_sections_stay_as_they_were_left_after_a_reload_and_when_the_cell_runs_again(wide, shot):
+    ui, nb = wide.ui, wide.nb
+    assert fold_state(ui, "history") == fold_state(ui, "schedules") == "true"
+    assert group(ui, "Motion").get_attribute("open") is None
+    ui.root.get_by_role("button", name="Recent runs").click()
+    ui.root.get_by_role("button", name="Schedules").click()
+    group(ui, "Motion").locator("summary").click()
+    assert ui.root.locator(".gw-history-runs").is_hidden() and ui.root.locator(".gw-lane-list").is_hidden()
+    wanted = {"history": False, "schedules": False, "settings.motion": True}
+    try:
+        wait_until(lambda: nb.kernel.value("studio.folds") == wanted, 30, "the kernel to hold the folds")
+        for step in ("reload", "run again"):
+            if step == "reload":
+                nb.save()  # the output, so the reloaded page draws the panel again from the kernel
+                wide.page.reload(wait_until="domcontentloaded")
+                nb.wait_ready()
+            else:
+                nb.run_all()
+            ui.wait_shown()
+            assert fold_state(ui, "history") == "false", step
+            assert fold_state(ui, "schedules") == "false", step
+            assert group(ui, "Motion").get_attribute("open") is not None, step
+            assert nb.kernel.value("studio.folds") == wanted, step
+        shot(ui.root, "folded")
+    finally:
+        nb.kernel.run("studio.folds = {}")
