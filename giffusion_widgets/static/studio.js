@@ -2240,7 +2240,7 @@ function mountRunHistory(el, model) {
           "figcaption",
           {},
           h("div", { class: "gw-history-what" }, describeRun(entry)),
-          h("div", { class: "gw-hint" }, (entry.prompts ?? []).join(" → ")),
+          h("div", { class: "gw-hint", title: (entry.prompts ?? []).join("\n") }, (entry.prompts ?? []).join(" → ")),
           h("button", {
             class: "gw-btn",
             type: "button",
@@ -4793,7 +4793,7 @@ function mount4(el, model, bus) {
     { class: "gw-card" },
     h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings"))
   );
-  el.append(prompts, h("div", { class: "gw-work" }, editors, results), historyBox, settings);
+  el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
   cleanup.add(mount3(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
   cleanup.add(mountTimelineAxis(axisBox, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));

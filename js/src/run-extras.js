@@ -172,7 +172,7 @@ export function mountRunHistory(el, model) {
           : h("img", { src: url, alt: `Run ${entry.run_id}` });
       return h("figure", { class: "gw-history-run", "data-run": entry.run_id }, media,
         h("figcaption", {}, h("div", { class: "gw-history-what" }, describeRun(entry)),
-          h("div", { class: "gw-hint" }, (entry.prompts ?? []).join(" → ")),
+          h("div", { class: "gw-hint", title: (entry.prompts ?? []).join("\n") }, (entry.prompts ?? []).join(" → ")),
           h("button", { class: "gw-btn", type: "button", "data-action": "restore-run",
             title: "Bring this run's settings back (Undo restore takes it back)", onclick: () => {
               model.send({ type: "restore_run", run_id: entry.run_id });

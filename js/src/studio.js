@@ -239,7 +239,7 @@ export function mount(el, model, bus) {
   cleanup.add(mountNotices(el, model));
 
   // Each card's first toolbar names it. The timeline (with the schedule lanes on its axis) spans the panel; under it
-  // the keyframe editor and the frames share a row in a wide panel, one above the other in a narrow one
+  // the keyframe editor and the recent runs are beside the frames in a wide panel, under each other in a narrow one
   // (styles/studio.css). The frames and the animation share a row from the start, so nothing moves when the
   // finished animation arrives.
   const thumbsBox = h("div", { class: "gw-thumbs-slot" });
@@ -259,7 +259,7 @@ export function mount(el, model, bus) {
   const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
   const settings = h("section", { class: "gw-card" },
     h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")));
-  el.append(prompts, h("div", { class: "gw-work" }, editors, results), historyBox, settings);
+  el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
 
   cleanup.add(mountWaveform(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
