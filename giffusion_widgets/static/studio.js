@@ -1507,6 +1507,157 @@ function mountLanes(el, model, bus) {
   };
 }
 
+// src/frames.js
+var stores = /* @__PURE__ */ new WeakMap();
+function createFrameStore(model) {
+  const listeners = /* @__PURE__ */ new Set();
+  const store = {
+    run: null,
+    total: 0,
+    urls: [],
+    count: 0,
+    latest: -1,
+    /** Subscribe to changes: fn({kind: "run"|"frame", index}); returns the unsubscribe function. */
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    get(index) {
+      return store.urls[index] ?? null;
+    },
+    has(index) {
+      return Boolean(store.urls[index]);
+    },
+    /** Frames 0..n-1 are all here: the first index to ask the kernel for. */
+    contiguous() {
+      let n = 0;
+      while (store.urls[n]) n += 1;
+      return n;
+    },
+    reset(run, total) {
+      for (const url of store.urls) if (url) URL.revokeObjectURL(url);
+      store.run = run;
+      store.total = total ?? 0;
+      store.urls = [];
+      store.count = 0;
+      store.latest = -1;
+      notify({ kind: "run" });
+    },
+    add(index, bytes, mime, total) {
+      const old = store.urls[index];
+      if (old) URL.revokeObjectURL(old);
+      else store.count += 1;
+      store.urls[index] = URL.createObjectURL(new Blob([bytes], { type: mime || "image/png" }));
+      if (total !== void 0 && total !== null) store.total = Math.max(store.total, total);
+      store.latest = index;
+      notify({ kind: "frame", index });
+    },
+    /** Handle one custom message from the kernel; true when it was a frame-store message. */
+    handle(content, buffers) {
+      if (!content || typeof content !== "object") return false;
+      if (content.type === "run") {
+        store.reset(content.run, content.total);
+        return true;
+      }
+      if (content.type !== "frame") return false;
+      if (content.run !== store.run) {
+        if (content.run !== model.get("run_id")) return true;
+        store.reset(content.run, content.total);
+      }
+      const buffer = buffers?.[0];
+      if (buffer) store.add(content.index, buffer, content.mime, content.total);
+      return true;
+    },
+    dispose() {
+      model.off("msg:custom", onMessage);
+      store.reset(null, 0);
+      listeners.clear();
+      stores.delete(model);
+    }
+  };
+  const notify = (event) => {
+    for (const fn of listeners) fn(event);
+  };
+  const onMessage = (content, buffers) => store.handle(content, buffers);
+  model.on("msg:custom", onMessage);
+  return store;
+}
+function frameStore(model) {
+  let store = stores.get(model);
+  if (!store) {
+    store = createFrameStore(model);
+    stores.set(model, store);
+    if (model.get("run_id")) model.send({ type: "frames", from: 0 });
+  }
+  return store;
+}
+
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// src/offline.js
+var needsKernel = (className, ...children) => h(
+  "fieldset",
+  { class: `gw-live ${className}`.trim() },
+  ...children
+);
+function lockWithoutKernel(root, lost) {
+  for (const part of root.querySelectorAll("fieldset.gw-live")) {
+    part.disabled = lost;
+    for (const canvas of part.querySelectorAll(".gw-canvas-wrap")) canvas.inert = lost;
+  }
+}
+function mountPoster(scrubBox, model, bus) {
+  const cleanup = cleanupList();
+  const store = frameStore(model);
+  let url = null;
+  const img = h("img", { class: "gw-frame-img" });
+  const stage = h("div", { class: "gw-stage" }, img);
+  const caption = h("figcaption", { class: "gw-hint" });
+  const count = h("span", { class: "gw-count" });
+  const box = h(
+    "figure",
+    { class: "gw-poster", hidden: true },
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Frames"), count),
+    stage,
+    caption
+  );
+  scrubBox.after(box);
+  cleanup.listen(img, "load", () => {
+    if (!img.naturalWidth || !img.naturalHeight) return;
+    stage.style.setProperty("--gw-frame-aspect", String(img.naturalWidth / img.naturalHeight));
+    img.classList.toggle("gw-pixelated", img.naturalWidth * 2.5 < stage.clientWidth);
+  });
+  let shownBytes = null;
+  const show = () => {
+    const poster = model.get("poster") ?? {};
+    const bytes = toBytes(poster.png);
+    const shown = bus.state.connected === false && store.count === 0 && Boolean(bytes) && poster.run_id === model.get("run_id");
+    box.hidden = !shown;
+    scrubBox.hidden = shown;
+    if (!shown) return;
+    if (bytes !== shownBytes) {
+      if (url) URL.revokeObjectURL(url);
+      url = blobUrl(bytes, "image/png");
+      img.src = url;
+      shownBytes = bytes;
+    }
+    const total = model.get("status")?.total ?? 0;
+    img.alt = `Frame ${poster.frame}, the last frame of the run`;
+    count.textContent = `frame ${poster.frame} · the last of the run`;
+    caption.textContent = `Not connected to a kernel: this is the run as the notebook saved it. Run the Studio cell again, then Render: ${total > 1 ? `its ${countOf(total, "frame")}` : "the frames"} come back from the cache.`;
+  };
+  cleanup.add(watch(model, ["poster", "run_id", "status"], show));
+  cleanup.add(store.subscribe(show));
+  cleanup.add(bus.on("connected", show));
+  return () => {
+    cleanup.run();
+    if (url) URL.revokeObjectURL(url);
+    box.remove();
+    scrubBox.hidden = false;
+  };
+}
+
 // src/player.js
 function createPlayer(bus) {
   let raf = null;
@@ -1939,91 +2090,6 @@ function mountErrorBanner(el, model) {
     banner.remove();
     problems.remove();
   };
-}
-
-// src/frames.js
-var stores = /* @__PURE__ */ new WeakMap();
-function createFrameStore(model) {
-  const listeners = /* @__PURE__ */ new Set();
-  const store = {
-    run: null,
-    total: 0,
-    urls: [],
-    count: 0,
-    latest: -1,
-    /** Subscribe to changes: fn({kind: "run"|"frame", index}); returns the unsubscribe function. */
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
-    get(index) {
-      return store.urls[index] ?? null;
-    },
-    has(index) {
-      return Boolean(store.urls[index]);
-    },
-    /** Frames 0..n-1 are all here: the first index to ask the kernel for. */
-    contiguous() {
-      let n = 0;
-      while (store.urls[n]) n += 1;
-      return n;
-    },
-    reset(run, total) {
-      for (const url of store.urls) if (url) URL.revokeObjectURL(url);
-      store.run = run;
-      store.total = total ?? 0;
-      store.urls = [];
-      store.count = 0;
-      store.latest = -1;
-      notify({ kind: "run" });
-    },
-    add(index, bytes, mime, total) {
-      const old = store.urls[index];
-      if (old) URL.revokeObjectURL(old);
-      else store.count += 1;
-      store.urls[index] = URL.createObjectURL(new Blob([bytes], { type: mime || "image/png" }));
-      if (total !== void 0 && total !== null) store.total = Math.max(store.total, total);
-      store.latest = index;
-      notify({ kind: "frame", index });
-    },
-    /** Handle one custom message from the kernel; true when it was a frame-store message. */
-    handle(content, buffers) {
-      if (!content || typeof content !== "object") return false;
-      if (content.type === "run") {
-        store.reset(content.run, content.total);
-        return true;
-      }
-      if (content.type !== "frame") return false;
-      if (content.run !== store.run) {
-        if (content.run !== model.get("run_id")) return true;
-        store.reset(content.run, content.total);
-      }
-      const buffer = buffers?.[0];
-      if (buffer) store.add(content.index, buffer, content.mime, content.total);
-      return true;
-    },
-    dispose() {
-      model.off("msg:custom", onMessage);
-      store.reset(null, 0);
-      listeners.clear();
-      stores.delete(model);
-    }
-  };
-  const notify = (event) => {
-    for (const fn of listeners) fn(event);
-  };
-  const onMessage = (content, buffers) => store.handle(content, buffers);
-  model.on("msg:custom", onMessage);
-  return store;
-}
-function frameStore(model) {
-  let store = stores.get(model);
-  if (!store) {
-    store = createFrameStore(model);
-    stores.set(model, store);
-    if (model.get("run_id")) model.send({ type: "frames", from: 0 });
-  }
-  return store;
 }
 
 // src/run-extras.js
@@ -3218,9 +3284,6 @@ function describePipeline(info, project) {
       return { line: `${name} · loads on the first render`, details };
   }
 }
-
-// src/words.js
-var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 // src/settings.js
 function schedulerChoices(vocabulary, pipelineInfo) {
@@ -4648,7 +4711,10 @@ function mountHeader(el, model, bus) {
   const link = watchConnection(model, () => queueMicrotask(update));
   const showConnection = () => {
     const lost = !link.connected();
-    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    const root = el.closest(".gw-root") ?? el;
+    root.toggleAttribute("data-disconnected", lost);
+    lockWithoutKernel(root, lost);
+    bus.set("connected", !lost);
     if (!lost) return;
     render.disabled = true;
     cancel.disabled = true;
@@ -4771,27 +4837,29 @@ function mount4(el, model, bus) {
   cleanup.add(mountErrorBanner(el, model));
   cleanup.add(mountNotices(el, model));
   const thumbsBox = h("div", { class: "gw-thumbs-slot" });
-  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const toolsBox = needsKernel("gw-run-tools-slot");
   const storyBox = h("div", { class: "gw-storyboard-slot" });
-  const historyBox = h("div", { class: "gw-history-slot" });
+  const historyBox = needsKernel("gw-history-slot");
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
   const axisBox = h("div", { class: "gw-timeline" });
-  const prompts = h("section", { class: "gw-card gw-prompts" }, axisBox);
+  const prompts = h("section", { class: "gw-card gw-prompts" }, needsKernel("", axisBox));
   const editorBox = h("div", { class: "gw-editor-box" });
   const textBox = h("div", { class: "gw-text-box" });
   const editors = h(
     "section",
     { class: "gw-card gw-editors-card" },
-    h("div", { class: "gw-editors" }, editorBox, textBox)
+    needsKernel("", h("div", { class: "gw-editors" }, editorBox, textBox))
   );
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
   const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
+  const settingsBox = needsKernel("");
   const settings = h(
     "section",
     { class: "gw-card" },
-    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings"))
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")),
+    settingsBox
   );
   el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
   cleanup.add(mount3(waveBox, model, bus));
@@ -4805,7 +4873,8 @@ function mount4(el, model, bus) {
   cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mount(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
-  cleanup.add(mount2(settings, model, bus));
+  cleanup.add(mount2(settingsBox, model, bus));
+  cleanup.add(mountPoster(scrubBox, model, bus));
   cleanup.add(watch(model, ["project"], () => {
     bus.state.fps = getProject(model)?.fps || 10;
   }));

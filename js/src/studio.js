@@ -10,6 +10,7 @@ import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
 import { mountKeyframeEditor } from "./keyframe-editor.js";
 import { mountLanes } from "./lanes.js";
+import { lockWithoutKernel, mountPoster, needsKernel } from "./offline.js";
 import { createPlayer } from "./player.js";
 import { mountPromptText } from "./prompt-text.js";
 import { mountErrorBanner, rootElement } from "./root.js";
@@ -118,7 +119,10 @@ function mountHeader(el, model, bus) {
   const link = watchConnection(model, () => queueMicrotask(update));
   const showConnection = () => {
     const lost = !link.connected();
-    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    const root = el.closest(".gw-root") ?? el;
+    root.toggleAttribute("data-disconnected", lost);
+    lockWithoutKernel(root, lost);
+    bus.set("connected", !lost);
     if (!lost) return;
     render.disabled = true;
     cancel.disabled = true;
@@ -243,22 +247,23 @@ export function mount(el, model, bus) {
   // (styles/studio.css). The frames and the animation share a row from the start, so nothing moves when the
   // finished animation arrives.
   const thumbsBox = h("div", { class: "gw-thumbs-slot" });
-  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const toolsBox = needsKernel("gw-run-tools-slot");
   const storyBox = h("div", { class: "gw-storyboard-slot" });
-  const historyBox = h("div", { class: "gw-history-slot" });
+  const historyBox = needsKernel("gw-history-slot");
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
   const axisBox = h("div", { class: "gw-timeline" });
-  const prompts = h("section", { class: "gw-card gw-prompts" }, axisBox);
+  const prompts = h("section", { class: "gw-card gw-prompts" }, needsKernel("", axisBox));
   const editorBox = h("div", { class: "gw-editor-box" });
   const textBox = h("div", { class: "gw-text-box" });
   const editors = h("section", { class: "gw-card gw-editors-card" },
-    h("div", { class: "gw-editors" }, editorBox, textBox));
+    needsKernel("", h("div", { class: "gw-editors" }, editorBox, textBox)));
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
   const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
+  const settingsBox = needsKernel("");
   const settings = h("section", { class: "gw-card" },
-    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")));
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")), settingsBox);
   el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
 
   cleanup.add(mountWaveform(waveBox, model, bus));
@@ -272,7 +277,8 @@ export function mount(el, model, bus) {
   cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mountScrubber(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
-  cleanup.add(mountSettings(settings, model, bus));
+  cleanup.add(mountSettings(settingsBox, model, bus));
+  cleanup.add(mountPoster(scrubBox, model, bus));
 
   // Playback runs at the project's fps (the scrubber sets how far: the whole animation, rendered or not).
   cleanup.add(watch(model, ["project"], () => { bus.state.fps = getProject(model)?.fps || 10; }));
