@@ -340,6 +340,31 @@ def test_the_render_button_renders_in_the_background_and_streams_frames(studio, 
     assert studio.error == ""
 
 
+def test_a_finished_run_keeps_its_last_frame_as_a_small_poster_and_a_new_run_drops_it(studio, tmp_path):
+    from PIL import Image
+
+    from giffusion_widgets.widgets.frame_log import FrameLog
+    from giffusion_widgets.widgets.poster import POSTER_PX, poster_of
+
+    animation = studio.render()
+    assert studio.poster == {"run_id": studio.run_id, "frame": 8, "png": animation.frames[8].read_bytes()}
+    seen = []
+    studio.observe(lambda change: seen.append(change["new"]), "poster")
+    studio.project.seed += 1
+    studio.render()
+    assert seen[0] == {}, "the poster goes as soon as the next run starts"
+    assert studio.poster["run_id"] == studio.run_id != animation.run_dir.name
+    # a large frame is made small
+    Image.new("RGB", (768, 512), (30, 120, 200)).save(tmp_path / "00003.png")
+    log = FrameLog()
+    log.start("big", 4)
+    log.add(3, tmp_path / "00003.png")
+    poster = poster_of(log)
+    with Image.open(io.BytesIO(poster["png"])) as small:
+        assert small.size == (POSTER_PX, round(POSTER_PX * 2 / 3)) and small.format == "PNG"
+    assert poster["frame"] == 3 and poster_of(FrameLog()) == {}
+
+
 def test_render_from_a_cell_returns_the_animation_and_reuses_frames(studio, monkeypatch):
     first = studio.render()
     assert first.rendered == 9 and first.path.exists()
@@ -437,6 +462,24 @@ def test_running_the_studio_cell_again_cancels_the_render_of_the_studio_it_repla
             widget = shell.user_ns.pop(name, None)
             if widget is not None:
                 widget.close()
+        InteractiveShell.clear_instance()
+
+
+def test_the_studio_its_cell_makes_again_keeps_the_sections_folded_as_they_were(tmp_path):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.parent_header = {"metadata": {"cellId": "cell-folds"}, "content": {}}
+        shell.user_ns.update(Studio=Studio, runs=tmp_path / "runs")
+        shell.run_cell("studio = Studio(runs_dir=runs)", store_history=True)
+        from_browser(shell.user_ns["studio"], folds={"history": False, "settings.diffusion": True})
+        shell.run_cell("studio = Studio(runs_dir=runs)", store_history=True)
+        assert shell.user_ns["studio"].folds == {"history": False, "settings.diffusion": True}
+    finally:
+        widget = shell.user_ns.pop("studio", None)
+        if widget is not None:
+            widget.close()
         InteractiveShell.clear_instance()
 
 

@@ -262,6 +262,271 @@ function setPlayIcon(button, playing) {
   button.setAttribute("aria-label", playing ? "Pause" : "Play");
 }
 
+// src/edit-guard.js
+function keyframeEditRefused(bus) {
+  const error = bus?.state?.textError;
+  if (!error) return false;
+  bus.emit("keyframe-edit-refused", error);
+  return true;
+}
+var refusedWords = (error) => `Keyframes were not changed: fix the prompt text first (${error}), or the fix would undo the edit.`;
+
+// src/keyframes.js
+var byFrame = (a, b) => a.frame - b.frame;
+var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame);
+var findKeyframe = (keyframes, frame) => keyframes.find((k) => k.frame === frame) ?? null;
+var isFree = (keyframes, frame) => Number.isInteger(frame) && frame >= 0 && !keyframes.some((k) => k.frame === frame);
+function inheritedPrompt(keyframes, frame) {
+  const sorted = sortKeyframes(keyframes);
+  let before = null;
+  for (const k of sorted) if (k.frame < frame) before = k;
+  const source = before ?? sorted.find((k) => k.frame > frame);
+  return source ? source.prompt : "a red circle on a white background";
+}
+function addKeyframe(keyframes, frame, fields = {}) {
+  if (!isFree(keyframes, frame)) return keyframes;
+  const keyframe = {
+    frame,
+    prompt: fields.prompt ?? inheritedPrompt(keyframes, frame),
+    negative: fields.negative ?? null,
+    seed: fields.seed ?? null
+  };
+  return sortKeyframes([...keyframes, keyframe]);
+}
+function moveKeyframe(keyframes, from, to) {
+  if (from === to) return keyframes;
+  const index = keyframes.findIndex((k) => k.frame === from);
+  if (index < 0 || !isFree(keyframes, to)) return keyframes;
+  return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
+}
+function dragTarget(keyframes, from, target) {
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const k of keyframes) {
+    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
+    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
+  }
+  return Math.min(hi, Math.max(lo, target));
+}
+function removeKeyframe(keyframes, frame) {
+  const next = keyframes.filter((k) => k.frame !== frame);
+  return next.length === keyframes.length ? keyframes : next;
+}
+function updateKeyframe(keyframes, frame, changes) {
+  const index = keyframes.findIndex((k) => k.frame === frame);
+  if (index < 0) return keyframes;
+  const { frame: to, ...rest } = changes;
+  let next = keyframes.map((k, i) => i === index ? { ...k, ...rest } : k);
+  if (to !== void 0 && to !== frame) {
+    const moved = moveKeyframe(next, frame, to);
+    if (moved === next) return keyframes;
+    next = moved;
+  }
+  return next;
+}
+function nearestKeyframe(keyframes, frame, maxDistance) {
+  let best = null;
+  let bestDistance = Infinity;
+  for (const k of keyframes) {
+    const d = Math.abs(k.frame - frame);
+    if (d <= maxDistance && d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function lowerBound(sorted, frame) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (sorted[mid].frame < frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function sameKeyframes(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((k, i) => {
+    const o = b[i];
+    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
+  });
+}
+
+// src/keyframe-editor.js
+var nextId = 0;
+function mountKeyframeEditor(el, model, bus) {
+  const cleanup = cleanupList();
+  nextId += 1;
+  const id = `gw-kf-${nextId}`;
+  const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
+  const prompt = h("textarea", {
+    class: "gw-input",
+    rows: 2,
+    id: `${id}-prompt`,
+    placeholder: "what this keyframe shows, e.g. a watercolor of a lighthouse"
+  });
+  const negative = h("input", { class: "gw-input", type: "text", id: `${id}-neg` });
+  const seed = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-seed` });
+  const image = h("input", {
+    class: "gw-input",
+    type: "text",
+    id: `${id}-image`,
+    spellcheck: false,
+    placeholder: "none: a plain keyframe"
+  });
+  const message = h("div", { class: "gw-field-error", role: "status" });
+  const removeButton = h("button", {
+    class: "gw-btn gw-danger",
+    type: "button",
+    title: "Remove this keyframe (Delete)",
+    onclick: () => bus.emit("remove-selected")
+  }, "Remove");
+  const form = h(
+    "div",
+    { class: "gw-kf-form" },
+    h(
+      "div",
+      { class: "gw-kf-head" },
+      h("label", { for: frameInput.id }, "Keyframe at frame"),
+      frameInput,
+      h("span", { class: "gw-spacer" }),
+      removeButton
+    ),
+    h("label", { for: prompt.id }, "Prompt"),
+    prompt,
+    h(
+      "div",
+      { class: "gw-kf-row" },
+      h("div", { class: "gw-kf-cell" }, h("label", { for: negative.id }, "Negative prompt"), negative),
+      h("div", { class: "gw-kf-cell gw-kf-seed" }, h("label", { for: seed.id }, "Seed (empty: project's)"), seed)
+    ),
+    h("label", { for: image.id }, "Picture (an image keyframe: its frames start from it)"),
+    image,
+    message
+  );
+  const empty = h(
+    "div",
+    { class: "gw-empty" },
+    "Select a keyframe on the timeline to edit its prompt, or double-click the timeline to add one."
+  );
+  const section2 = h(
+    "div",
+    { class: "gw-kf-editor" },
+    h("div", { class: "gw-subtitle" }, "Selected keyframe"),
+    form,
+    empty
+  );
+  el.append(section2);
+  const selected = () => findKeyframe(projectKeyframes(model), bus.state.selected);
+  function commit(frame, changes) {
+    if (frame === null || keyframeEditRefused(bus)) return;
+    const keyframes = projectKeyframes(model);
+    if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
+      message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0 ? `frame ${changes.frame} already has a keyframe` : "the frame must be a whole number, 0 or more";
+      return;
+    }
+    message.textContent = "";
+    const next = updateKeyframe(keyframes, frame, changes);
+    if (next === keyframes) return;
+    if ("frame" in changes && bus.state.selected === frame) bus.set("selected", changes.frame);
+    setKeyframes(model, next);
+  }
+  const oneLine = (text) => text.replace(/\s*[\r\n]+\s*/g, " ");
+  const commitPrompt = debounce((frame, value) => {
+    const text = oneLine(value).trim();
+    if (!text) {
+      message.textContent = "a keyframe needs a prompt";
+      return;
+    }
+    commit(frame, { prompt: text });
+  }, 350);
+  const commitNegative = debounce((frame, value) => {
+    const text = oneLine(value).trim();
+    commit(frame, { negative: text ? text : null });
+  }, 350);
+  const commitSeed = () => {
+    const frame = bus.state.selected;
+    const raw = seed.value.trim();
+    if (raw === "") return commit(frame, { seed: null });
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      message.textContent = "seed must be a whole number, 0 or more (empty: the project's seed)";
+      return;
+    }
+    commit(frame, { seed: value });
+  };
+  const commitFrame = () => {
+    const value = Number(frameInput.value);
+    if (frameInput.value.trim() === "" || !Number.isInteger(value) || value < 0) {
+      message.textContent = "the frame must be a whole number, 0 or more";
+      return;
+    }
+    commit(bus.state.selected, { frame: value });
+  };
+  cleanup.listen(prompt, "input", () => commitPrompt(bus.state.selected, prompt.value));
+  cleanup.listen(prompt, "blur", () => commitPrompt.flush());
+  cleanup.listen(prompt, "keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      commitPrompt.flush();
+    }
+  });
+  cleanup.listen(negative, "input", () => commitNegative(bus.state.selected, negative.value));
+  cleanup.listen(negative, "blur", () => commitNegative.flush());
+  cleanup.listen(seed, "change", commitSeed);
+  cleanup.listen(image, "change", () => commit(bus.state.selected, { image: image.value.trim() || null }));
+  cleanup.listen(frameInput, "change", commitFrame);
+  const flush = () => {
+    commitPrompt.flush();
+    commitNegative.flush();
+  };
+  cleanup.add(bus.on("flush", flush));
+  cleanup.add(flush);
+  function show() {
+    const k = selected();
+    form.hidden = !k;
+    empty.hidden = Boolean(k);
+    if (!k) return;
+    const project = getProject(model);
+    if (!isEditing(frameInput)) frameInput.value = String(k.frame);
+    if (!isEditing(prompt)) prompt.value = k.prompt;
+    if (!isEditing(negative)) negative.value = k.negative ?? "";
+    if (!isEditing(seed)) seed.value = k.seed ?? "";
+    if (!isEditing(image)) image.value = k.image ?? "";
+    negative.placeholder = project?.negative_prompt ? `empty: the project's (“${project.negative_prompt}”)` : "things to avoid (optional)";
+    seed.placeholder = String(project?.seed ?? 42);
+    seed.title = "Empty: the project's seed";
+  }
+  let shownFrame = null;
+  const onSelect = () => {
+    if (shownFrame !== bus.state.selected) {
+      commitPrompt.flush();
+      commitNegative.flush();
+      message.textContent = "";
+      shownFrame = bus.state.selected;
+      for (const input of [frameInput, prompt, negative, seed]) if (isEditing(input)) input.blur();
+    }
+    show();
+  };
+  cleanup.add(bus.on("selected", onSelect));
+  cleanup.add(bus.on("focus-editor", () => {
+    show();
+    if (selected()) {
+      prompt.focus();
+      prompt.select();
+    }
+  }));
+  cleanup.add(watch(model, ["project"], show));
+  onSelect();
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+
 // src/timeaxis.js
 var MAX_PX_PER_FRAME = 48;
 var OVERSCROLL = 0.15;
@@ -521,6 +786,59 @@ function themeColors(el) {
   };
 }
 
+// src/fold.js
+var storedOpen = (model, name) => {
+  const value = model.get("folds")?.[name];
+  return typeof value === "boolean" ? value : void 0;
+};
+function remember(model, name, open) {
+  const folds = model.get("folds");
+  if (folds === void 0 || folds === null || storedOpen(model, name) === open) return;
+  model.set("folds", { ...folds, [name]: open });
+  model.save_changes();
+}
+function keepOpen(model, name, details) {
+  const made = details.open;
+  const onToggle = () => {
+    if (storedOpen(model, name) !== void 0 || details.open !== made) remember(model, name, details.open);
+  };
+  details.addEventListener("toggle", onToggle);
+  const stop = watch(model, ["folds"], () => {
+    const open = storedOpen(model, name);
+    if (open !== void 0 && details.open !== open) details.open = open;
+  });
+  return () => {
+    stop();
+    details.removeEventListener("toggle", onToggle);
+  };
+}
+var ids = 0;
+function foldToggle(model, name, title, body, { open = true } = {}) {
+  body.id || (body.id = `gw-fold-${++ids}`);
+  const button = h(
+    "button",
+    { class: "gw-fold", type: "button", "aria-controls": body.id, "data-fold": name },
+    h("span", { class: "gw-fold-mark", "aria-hidden": "true" }, "▸"),
+    h("span", { class: "gw-title" }, title)
+  );
+  const show = (shown) => {
+    body.hidden = !shown;
+    button.setAttribute("aria-expanded", String(shown));
+    button.title = shown ? `Fold away ${title.toLowerCase()}` : `Show ${title.toLowerCase()}`;
+  };
+  const set = (shown) => {
+    show(shown);
+    remember(model, name, shown);
+  };
+  button.addEventListener("click", () => set(body.hidden));
+  show(storedOpen(model, name) ?? open);
+  const stop = watch(model, ["folds"], () => {
+    const stored = storedOpen(model, name);
+    if (stored !== void 0) show(stored);
+  }, { now: false });
+  return { button, open: () => set(true), dispose: stop };
+}
+
 // src/schedule-text.js
 function formatNumber(value) {
   if (!Number.isFinite(value)) throw new RangeError(`a schedule point must be finite, got ${value}`);
@@ -619,16 +937,16 @@ function valuePoints(value, kernelPoints = null) {
 function pointsValue(points, toText) {
   return points.length === 1 && points[0][0] === 0 ? points[0][1] : toText(points);
 }
-var byFrame = (points) => [...points].sort((a, b) => a[0] - b[0]);
+var byFrame2 = (points) => [...points].sort((a, b) => a[0] - b[0]);
 var pointAt = (points, frame) => points.find((p) => p[0] === frame) ?? null;
 function addPoint(points, frame, value) {
   if (!Number.isInteger(frame) || frame < 0 || pointAt(points, frame)) return points;
-  return byFrame([...points, [frame, value]]);
+  return byFrame2([...points, [frame, value]]);
 }
 function movePoint(points, from, frame, value) {
   if (!pointAt(points, from) || !Number.isInteger(frame) || frame < 0) return points;
   if (frame !== from && pointAt(points, frame)) return points;
-  return byFrame(points.map((p) => p[0] === from ? [frame, value] : p));
+  return byFrame2(points.map((p) => p[0] === from ? [frame, value] : p));
 }
 function removePoint(points, frame) {
   if (points.length <= 1 || !pointAt(points, frame)) return points;
@@ -1131,17 +1449,12 @@ function mountLanes(el, model, bus) {
   const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
   const list = h("div", { class: "gw-lane-list" });
   const hint = h("span", { class: "gw-hint" });
+  const fold = foldToggle(model, "schedules", "Schedules", list);
+  cleanup.add(fold.dispose);
   const box = h(
     "div",
     { class: "gw-lanes" },
-    h(
-      "div",
-      { class: "gw-toolbar gw-lanes-bar" },
-      h("span", { class: "gw-title" }, "Schedules"),
-      hint,
-      h("span", { class: "gw-spacer" }),
-      add
-    ),
+    h("div", { class: "gw-toolbar gw-lanes-bar" }, fold.button, hint, h("span", { class: "gw-spacer" }), add),
     list
   );
   cleanup.add(watch(model, ["schedules"], () => {
@@ -1172,7 +1485,10 @@ function mountLanes(el, model, bus) {
     fillAdd();
   }
   cleanup.listen(add, "change", () => {
-    if (add.value) show(add.value);
+    if (add.value) {
+      fold.open();
+      show(add.value);
+    }
     lanes.get(add.value)?.element.querySelector("input")?.focus();
     fillAdd();
   });
@@ -1188,155 +1504,6 @@ function mountLanes(el, model, bus) {
     for (const lane of lanes.values()) lane.dispose();
     cleanup.run();
     box.remove();
-  };
-}
-
-// src/player.js
-function createPlayer(bus) {
-  let raf = null;
-  let startFrame = 0;
-  let startTime = 0;
-  const clock = () => bus.state.clock ?? null;
-  const fps = () => Math.max(1, bus.state.fps || 10);
-  const last = () => Math.max(0, bus.state.lastFrame || 0);
-  function tick(now) {
-    if (!bus.state.playing) return;
-    const c = clock();
-    let frame;
-    if (c?.ready()) {
-      frame = Math.floor(c.seconds() * fps() + 1e-6);
-      startFrame = frame;
-      startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
-    } else {
-      frame = startFrame + Math.floor((now - startTime) / 1e3 * fps());
-    }
-    if (frame > last()) {
-      frame = 0;
-      startFrame = 0;
-      startTime = now;
-      c?.play(0);
-    }
-    if (frame !== bus.state.frame) bus.set("frame", frame);
-    raf = requestAnimationFrame(tick);
-  }
-  const player = {
-    play() {
-      if (bus.state.playing) return;
-      if (bus.state.frame >= last()) bus.set("frame", 0);
-      startFrame = bus.state.frame;
-      startTime = performance.now();
-      bus.set("playing", true);
-      const c = clock();
-      c?.play(startFrame / fps());
-      raf = requestAnimationFrame(tick);
-    },
-    pause() {
-      if (!bus.state.playing) return;
-      bus.set("playing", false);
-      cancelAnimationFrame(raf);
-      clock()?.pause();
-    },
-    toggle() {
-      if (bus.state.playing) player.pause();
-      else player.play();
-    },
-    seek(frame) {
-      const f = Math.max(0, Math.min(last(), Math.round(frame)));
-      const wasPlaying = bus.state.playing;
-      if (wasPlaying) player.pause();
-      bus.set("frame", f);
-      if (wasPlaying) player.play();
-    },
-    step(delta) {
-      player.pause();
-      const n = last() + 1;
-      bus.set("frame", ((bus.state.frame + delta) % n + n) % n);
-    },
-    dispose() {
-      cancelAnimationFrame(raf);
-      bus.state.playing = false;
-    }
-  };
-  return player;
-}
-
-// src/keys.js
-var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
-var KEY_EVENTS = ["keydown", "keypress", "keyup"];
-var COMMIT_ON_ENTER = /* @__PURE__ */ new Set(["number", "text", "search", "url", "email", ""]);
-function isEditable(target) {
-  return target instanceof Element && target.matches(EDITABLE);
-}
-function keepKeysInFields(root) {
-  const onKey = (event) => {
-    const target = event.target;
-    if (!isEditable(target)) return;
-    event.stopPropagation();
-    if (event.type === "keydown" && event.key === "Enter" && !event.isComposing && !event.defaultPrevented && target.tagName === "INPUT" && COMMIT_ON_ENTER.has(target.getAttribute("type") ?? "")) {
-      target.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-  };
-  for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
-  return () => {
-    for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
-  };
-}
-
-// src/root.js
-function rootElement(el, widget, className = "gw-standalone") {
-  const cleanup = cleanupList();
-  const body = h("div", { class: "gw-body" });
-  const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
-  el.append(root);
-  cleanup.add(followHostTheme(root));
-  cleanup.add(keepKeysInFields(root));
-  return {
-    root,
-    body,
-    dispose() {
-      cleanup.run();
-      root.remove();
-    }
-  };
-}
-function mountErrorBanner(el, model) {
-  const text = h("span", { class: "gw-error-text" });
-  const banner = h(
-    "div",
-    { class: "gw-error", role: "alert", hidden: true },
-    h("span", { class: "gw-error-icon", "aria-hidden": "true" }, "!"),
-    text,
-    h("button", {
-      class: "gw-btn gw-icon gw-dismiss",
-      type: "button",
-      title: "Dismiss",
-      "aria-label": "Dismiss error",
-      onclick: () => {
-        model.set("error", "");
-        model.save_changes();
-      }
-    }, "×")
-  );
-  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
-  el.append(banner, problems);
-  const stop = watch(model, ["error", "problems"], () => {
-    const message = model.get("error") || "";
-    const view = el.closest(".gw-root") ?? el;
-    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
-    banner.hidden = !message;
-  });
-  const showProblems = () => {
-    const view = el.closest(".gw-root") ?? el;
-    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
-    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
-    problems.hidden = !unclaimed.length;
-  };
-  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
-  return () => {
-    stop();
-    stopProblems();
-    banner.remove();
-    problems.remove();
   };
 }
 
@@ -1423,6 +1590,506 @@ function frameStore(model) {
     if (model.get("run_id")) model.send({ type: "frames", from: 0 });
   }
   return store;
+}
+
+// src/words.js
+var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// src/offline.js
+var needsKernel = (className, ...children) => h(
+  "fieldset",
+  { class: `gw-live ${className}`.trim() },
+  ...children
+);
+function lockWithoutKernel(root, lost) {
+  for (const part of root.querySelectorAll("fieldset.gw-live")) {
+    part.disabled = lost;
+    for (const canvas of part.querySelectorAll(".gw-canvas-wrap")) canvas.inert = lost;
+  }
+}
+function mountPoster(scrubBox, model, bus) {
+  const cleanup = cleanupList();
+  const store = frameStore(model);
+  let url = null;
+  const img = h("img", { class: "gw-frame-img" });
+  const stage = h("div", { class: "gw-stage" }, img);
+  const caption = h("figcaption", { class: "gw-hint" });
+  const count = h("span", { class: "gw-count" });
+  const box = h(
+    "figure",
+    { class: "gw-poster", hidden: true },
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Frames"), count),
+    stage,
+    caption
+  );
+  scrubBox.after(box);
+  cleanup.listen(img, "load", () => {
+    if (!img.naturalWidth || !img.naturalHeight) return;
+    stage.style.setProperty("--gw-frame-aspect", String(img.naturalWidth / img.naturalHeight));
+    img.classList.toggle("gw-pixelated", img.naturalWidth * 2.5 < stage.clientWidth);
+  });
+  let shownBytes = null;
+  const show = () => {
+    const poster = model.get("poster") ?? {};
+    const bytes = toBytes(poster.png);
+    const shown = bus.state.connected === false && store.count === 0 && Boolean(bytes) && poster.run_id === model.get("run_id");
+    box.hidden = !shown;
+    scrubBox.hidden = shown;
+    if (!shown) return;
+    if (bytes !== shownBytes) {
+      if (url) URL.revokeObjectURL(url);
+      url = blobUrl(bytes, "image/png");
+      img.src = url;
+      shownBytes = bytes;
+    }
+    const total = model.get("status")?.total ?? 0;
+    img.alt = `Frame ${poster.frame}, the last frame of the run`;
+    count.textContent = `frame ${poster.frame} · the last of the run`;
+    caption.textContent = `Not connected to a kernel: this is the run as the notebook saved it. Run the Studio cell again, then Render: ${total > 1 ? `its ${countOf(total, "frame")}` : "the frames"} come back from the cache.`;
+  };
+  cleanup.add(watch(model, ["poster", "run_id", "status"], show));
+  cleanup.add(store.subscribe(show));
+  cleanup.add(bus.on("connected", show));
+  return () => {
+    cleanup.run();
+    if (url) URL.revokeObjectURL(url);
+    box.remove();
+    scrubBox.hidden = false;
+  };
+}
+
+// src/player.js
+function createPlayer(bus) {
+  let raf = null;
+  let startFrame = 0;
+  let startTime = 0;
+  const clock = () => bus.state.clock ?? null;
+  const fps = () => Math.max(1, bus.state.fps || 10);
+  const last = () => Math.max(0, bus.state.lastFrame || 0);
+  function tick(now) {
+    if (!bus.state.playing) return;
+    const c = clock();
+    let frame;
+    if (c?.ready()) {
+      frame = Math.floor(c.seconds() * fps() + 1e-6);
+      startFrame = frame;
+      startTime = now - (c.seconds() * fps() - frame) / fps() * 1e3;
+    } else {
+      frame = startFrame + Math.floor((now - startTime) / 1e3 * fps());
+    }
+    if (frame > last()) {
+      frame = 0;
+      startFrame = 0;
+      startTime = now;
+      c?.play(0);
+    }
+    if (frame !== bus.state.frame) bus.set("frame", frame);
+    raf = requestAnimationFrame(tick);
+  }
+  const player = {
+    play() {
+      if (bus.state.playing) return;
+      if (bus.state.frame >= last()) bus.set("frame", 0);
+      startFrame = bus.state.frame;
+      startTime = performance.now();
+      bus.set("playing", true);
+      const c = clock();
+      c?.play(startFrame / fps());
+      raf = requestAnimationFrame(tick);
+    },
+    pause() {
+      if (!bus.state.playing) return;
+      bus.set("playing", false);
+      cancelAnimationFrame(raf);
+      clock()?.pause();
+    },
+    toggle() {
+      if (bus.state.playing) player.pause();
+      else player.play();
+    },
+    seek(frame) {
+      const f = Math.max(0, Math.min(last(), Math.round(frame)));
+      const wasPlaying = bus.state.playing;
+      if (wasPlaying) player.pause();
+      bus.set("frame", f);
+      if (wasPlaying) player.play();
+    },
+    step(delta) {
+      player.pause();
+      const n = last() + 1;
+      bus.set("frame", ((bus.state.frame + delta) % n + n) % n);
+    },
+    dispose() {
+      cancelAnimationFrame(raf);
+      bus.state.playing = false;
+    }
+  };
+  return player;
+}
+
+// src/grammar.js
+var PromptSyntaxError = class extends Error {
+  constructor(reason, line, column, textLine = "") {
+    super(`line ${line}, column ${column}: ${reason}`);
+    this.name = "PromptSyntaxError";
+    this.reason = reason;
+    this.line = line;
+    this.column = column;
+    this.textLine = textLine;
+  }
+};
+var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed", image: "image" };
+var MAX_FRAMES = 1e5;
+var MAX_FRAME2 = MAX_FRAMES - 1;
+var MAX_SEED = Number.MAX_SAFE_INTEGER;
+var BLANK = new Set("	                　");
+var INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}]*$/u;
+var isBlank = (ch) => BLANK.has(ch);
+var invisible = (text) => INVISIBLE.test(text);
+var str = (chars) => chars.join("");
+function splitLines(text) {
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+function quote(text) {
+  const shown = (ch) => {
+    if (ch === '"' || ch === "\\") return `\\${ch}`;
+    return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
+  };
+  return `"${Array.from(text, shown).join("")}"`;
+}
+function leadingBlanks(chars) {
+  let i = 0;
+  while (i < chars.length && isBlank(chars[i])) i += 1;
+  return i;
+}
+function strip(chars) {
+  let a = 0;
+  let b = chars.length;
+  while (a < b && isBlank(chars[a])) a += 1;
+  while (b > a && isBlank(chars[b - 1])) b -= 1;
+  return chars.slice(a, b);
+}
+var tooBig = (digits, limit) => Number(digits) > limit;
+function splitUnescaped(body, startCol) {
+  const pieces = [];
+  let buf = [];
+  let pieceCol = startCol;
+  let i = 0;
+  while (i < body.length) {
+    const ch = body[i];
+    if (ch === "\\" && i + 1 < body.length && (body[i + 1] === "|" || body[i + 1] === "\\")) {
+      buf.push(body[i + 1]);
+      i += 2;
+      continue;
+    }
+    if (ch === "|") {
+      pieces.push([buf, pieceCol]);
+      buf = [];
+      pieceCol = startCol + i + 1;
+    } else {
+      buf.push(ch);
+    }
+    i += 1;
+  }
+  pieces.push([buf, pieceCol]);
+  return pieces;
+}
+var stripWithCol = (chars, col) => [strip(chars), col + leadingBlanks(chars)];
+function parsePrompts(text) {
+  const keyframes = [];
+  const seen = /* @__PURE__ */ new Map();
+  const lines = splitLines(text);
+  for (let n = 0; n < lines.length; n += 1) {
+    const lineno = n + 1;
+    const raw = lines[n];
+    const line = Array.from(raw);
+    const stripped = strip(line);
+    if (!stripped.length || stripped[0] === "#") continue;
+    const indent = leadingBlanks(line);
+    const col0 = indent + 1;
+    const fail = (reason, col) => new PromptSyntaxError(reason, lineno, col, raw);
+    const match = /^([+-]?)([0-9]+)/.exec(str(line.slice(indent)));
+    if (!match) {
+      const colon = line.indexOf(":");
+      if (colon < 0) {
+        throw fail("missing ':' - each line reads '<frame>: <prompt>', e.g. '0: a picture of a corgi'", col0);
+      }
+      throw fail(
+        `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, colon))))}`,
+        col0
+      );
+    }
+    const [written, sign, digits] = match;
+    const after = indent + written.length;
+    const rest = line.slice(after);
+    const gap = leadingBlanks(rest);
+    if (rest[gap] !== ":") {
+      if (strip(rest).length && !isBlank(rest[0]) && rest.includes(":")) {
+        throw fail(
+          `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, line.indexOf(":")))))}`,
+          col0
+        );
+      }
+      throw fail("missing ':' after the frame number", after + gap + 1);
+    }
+    if (sign === "-" && /[1-9]/.test(digits)) throw fail("frame must be 0 or more", col0);
+    if (tooBig(digits, MAX_FRAME2)) {
+      throw fail(`frame must be at most ${MAX_FRAME2} (an animation has at most ${MAX_FRAMES} frames)`, col0);
+    }
+    const frame = Number(digits);
+    if (seen.has(frame)) throw fail(`frame ${frame} already has a keyframe on line ${seen.get(frame)}`, col0);
+    const bodyStart = after + gap + 1;
+    const pieces = splitUnescaped(line.slice(bodyStart), bodyStart + 1);
+    const [promptChars, promptCol] = stripWithCol(...pieces[0]);
+    const prompt = str(promptChars);
+    if (!prompt) throw fail(`empty prompt for frame ${frame}`, promptCol);
+    if (invisible(prompt)) {
+      throw fail(`the prompt for frame ${frame} has only invisible characters (${quote(prompt)})`, promptCol);
+    }
+    const options = {};
+    for (const [piece, col] of pieces.slice(1)) {
+      const colon = piece.indexOf(":");
+      const key = colon < 0 ? piece : piece.slice(0, colon);
+      const [keyChars, keyCol] = stripWithCol(key, col);
+      const keyText = str(keyChars);
+      const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
+      if (colon < 0 || name === null) {
+        throw fail(
+          `unknown option ${quote(keyText)} after '|': use '| negative: <text>', '| seed: <number>' or '| image: <file>'`,
+          keyCol
+        );
+      }
+      if (name in options) throw fail(`'${name}' is given twice`, keyCol);
+      const [valueChars, valueCol] = stripWithCol(piece.slice(colon + 1), col + key.length + 1);
+      const value = str(valueChars);
+      if (name === "seed") {
+        if (!/^[0-9]+$/.test(value)) {
+          throw fail(`seed must be a whole number >= 0 (digits 0-9), got ${quote(value)}`, valueCol);
+        }
+        if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
+        options.seed = Number(value);
+      } else if (name === "image") {
+        if (!value) throw fail("image needs a picture file, e.g. '| image: cat.png'", valueCol);
+        options.image = value;
+      } else {
+        options.negative = value;
+      }
+    }
+    seen.set(frame, lineno);
+    const keyframe = { frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null };
+    if (options.image !== void 0) keyframe.image = options.image;
+    keyframes.push(keyframe);
+  }
+  keyframes.sort((a, b) => a.frame - b.frame);
+  return keyframes;
+}
+var escapeField = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
+function formatKeyframe(k) {
+  let line = `${k.frame}: ${escapeField(k.prompt)}`;
+  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
+  if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
+  if (k.image !== null && k.image !== void 0) line += ` | image: ${escapeField(k.image)}`;
+  return line;
+}
+function formatPrompts(keyframes) {
+  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => `${formatKeyframe(k)}
+`).join("");
+}
+function tryParsePrompts(text) {
+  try {
+    return { keyframes: parsePrompts(text), error: null };
+  } catch (err) {
+    if (!(err instanceof PromptSyntaxError)) throw err;
+    return { keyframes: null, error: { line: err.line, column: err.column, reason: err.reason, message: err.message } };
+  }
+}
+
+// src/prompt-text.js
+var nextId2 = 0;
+function mountPromptText(el, model, bus) {
+  const cleanup = cleanupList();
+  nextId2 += 1;
+  const id = `gw-text-${nextId2}`;
+  const area = h("textarea", {
+    class: "gw-input gw-code",
+    id,
+    rows: 6,
+    spellcheck: false,
+    autocomplete: "off",
+    "aria-describedby": `${id}-status`,
+    placeholder: "0: a red circle on a white background\n60: a blue square on a sky background | seed: 7"
+  });
+  const status = h("div", { class: "gw-text-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
+  const section2 = h(
+    "div",
+    { class: "gw-prompt-text" },
+    h("div", { class: "gw-subtitle" }, h("label", { for: id }, "Prompts as text")),
+    area,
+    status,
+    h(
+      "div",
+      { class: "gw-hint" },
+      "One keyframe a line: ",
+      h("code", {}, "frame: prompt | negative: … | seed: …"),
+      ". Lines starting with # are comments."
+    )
+  );
+  el.append(section2);
+  let error = null;
+  const refused = h("div", { class: "gw-field-error gw-edit-refused", role: "alert", hidden: true });
+  status.after(refused);
+  cleanup.add(bus.on("keyframe-edit-refused", (why) => {
+    refused.textContent = refusedWords(why);
+    refused.hidden = false;
+  }));
+  cleanup.add(() => {
+    bus.state.textError = null;
+  });
+  function showStatus() {
+    bus.state.textError = error ? error.message : null;
+    if (!error) refused.hidden = true;
+    status.classList.toggle("gw-bad", Boolean(error));
+    if (error) {
+      status.textContent = error.message;
+      return;
+    }
+    const n = projectKeyframes(model).length;
+    status.textContent = `${n} keyframe${n === 1 ? "" : "s"}`;
+  }
+  const apply = debounce(() => {
+    const result = tryParsePrompts(area.value);
+    error = result.error;
+    area.setAttribute("aria-invalid", error ? "true" : "false");
+    if (!error && !sameKeyframes(result.keyframes, projectKeyframes(model))) setKeyframes(model, result.keyframes);
+    showStatus();
+  }, 300);
+  cleanup.listen(area, "input", apply);
+  cleanup.listen(area, "blur", () => {
+    apply.flush();
+    syncFromProject();
+  });
+  cleanup.listen(area, "keydown", (event) => {
+    if (error && event.key === "." && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      area.setSelectionRange(...errorRange(area.value, error));
+    }
+  });
+  cleanup.listen(status, "click", () => {
+    if (!error) return;
+    area.focus();
+    area.setSelectionRange(...errorRange(area.value, error));
+  });
+  cleanup.add(bus.on("flush", () => apply.flush()));
+  cleanup.add(() => apply.flush());
+  const fitRows = () => {
+    area.rows = Math.max(4, Math.min(14, area.value.split("\n").length + 1));
+  };
+  cleanup.listen(area, "input", fitRows);
+  function syncFromProject() {
+    const keyframes = projectKeyframes(model);
+    if (!error && !isEditing(area)) {
+      const parsed = tryParsePrompts(area.value);
+      if (parsed.error || !sameKeyframes(parsed.keyframes, keyframes)) area.value = formatPrompts(keyframes);
+    }
+    fitRows();
+    showStatus();
+  }
+  cleanup.add(watch(model, ["project"], syncFromProject));
+  return () => {
+    cleanup.run();
+    section2.remove();
+  };
+}
+function errorRange(text, error) {
+  const lines = text.split(/\r\n|\n|\r/);
+  let offset = 0;
+  for (let i = 0; i < error.line - 1 && i < lines.length; i += 1) offset += lines[i].length + 1;
+  const line = lines[error.line - 1] ?? "";
+  const codePoints = Array.from(line);
+  const before = codePoints.slice(0, Math.max(0, error.column - 1)).join("").length;
+  return [offset + before, offset + line.length];
+}
+
+// src/keys.js
+var EDITABLE = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+var KEY_EVENTS = ["keydown", "keypress", "keyup"];
+var COMMIT_ON_ENTER = /* @__PURE__ */ new Set(["number", "text", "search", "url", "email", ""]);
+function isEditable(target) {
+  return target instanceof Element && target.matches(EDITABLE);
+}
+function keepKeysInFields(root) {
+  const onKey = (event) => {
+    const target = event.target;
+    if (!isEditable(target)) return;
+    event.stopPropagation();
+    if (event.type === "keydown" && event.key === "Enter" && !event.isComposing && !event.defaultPrevented && target.tagName === "INPUT" && COMMIT_ON_ENTER.has(target.getAttribute("type") ?? "")) {
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  };
+  for (const type of KEY_EVENTS) root.addEventListener(type, onKey);
+  return () => {
+    for (const type of KEY_EVENTS) root.removeEventListener(type, onKey);
+  };
+}
+
+// src/root.js
+function rootElement(el, widget, className = "gw-standalone") {
+  const cleanup = cleanupList();
+  const body = h("div", { class: "gw-body" });
+  const root = h("div", { class: `gw-root ${className}`.trim(), "data-widget": widget }, body);
+  el.append(root);
+  cleanup.add(followHostTheme(root));
+  cleanup.add(keepKeysInFields(root));
+  return {
+    root,
+    body,
+    dispose() {
+      cleanup.run();
+      root.remove();
+    }
+  };
+}
+function mountErrorBanner(el, model) {
+  const text = h("span", { class: "gw-error-text" });
+  const banner = h(
+    "div",
+    { class: "gw-error", role: "alert", hidden: true },
+    h("span", { class: "gw-error-icon", "aria-hidden": "true" }, "!"),
+    text,
+    h("button", {
+      class: "gw-btn gw-icon gw-dismiss",
+      type: "button",
+      title: "Dismiss",
+      "aria-label": "Dismiss error",
+      onclick: () => {
+        model.set("error", "");
+        model.save_changes();
+      }
+    }, "×")
+  );
+  const problems = h("ul", { class: "gw-problems", "aria-live": "polite", hidden: true });
+  el.append(banner, problems);
+  const stop = watch(model, ["error", "problems"], () => {
+    const message = model.get("error") || "";
+    const view = el.closest(".gw-root") ?? el;
+    text.textContent = (model.get("problems") ?? []).reduce((words, p) => inLabelWords(words, p.field, labelOf(view, p.field)), message);
+    banner.hidden = !message;
+  });
+  const showProblems = () => {
+    const view = el.closest(".gw-root") ?? el;
+    const unclaimed = (model.get("problems") ?? []).filter((p) => !view.querySelector(`[data-field="${CSS.escape(String(p.field))}"]`));
+    problems.replaceChildren(...unclaimed.map((p) => h("li", { "data-field-problem": p.field }, p.message)));
+    problems.hidden = !unclaimed.length;
+  };
+  const stopProblems = watch(model, ["problems"], () => queueMicrotask(showProblems));
+  return () => {
+    stop();
+    stopProblems();
+    banner.remove();
+    problems.remove();
+  };
 }
 
 // src/run-extras.js
@@ -1605,13 +2272,15 @@ function mountRunHistory(el, model) {
       undo.hidden = true;
     }
   }, "Undo restore");
+  const fold = foldToggle(model, "history", "Recent runs", list);
+  cleanup.add(fold.dispose);
   const box = h(
     "section",
     { class: "gw-card gw-history", hidden: true },
     h(
       "div",
       { class: "gw-toolbar" },
-      h("span", { class: "gw-title" }, "Recent runs"),
+      fold.button,
       h("span", { class: "gw-count gw-history-count" }),
       h("span", { class: "gw-spacer" }),
       undo
@@ -1637,7 +2306,7 @@ function mountRunHistory(el, model) {
           "figcaption",
           {},
           h("div", { class: "gw-history-what" }, describeRun(entry)),
-          h("div", { class: "gw-hint" }, (entry.prompts ?? []).join(" → ")),
+          h("div", { class: "gw-hint", title: (entry.prompts ?? []).join("\n") }, (entry.prompts ?? []).join(" → ")),
           h("button", {
             class: "gw-btn",
             type: "button",
@@ -2112,10 +2781,10 @@ function newEntry(project, kind) {
   const entry = { model: "", source, preprocessor: "canny", conditioning_scale: 1 };
   return kind === "controlnets" ? { ...entry, guidance_start: 0, guidance_end: 1 } : entry;
 }
-var nextId = 0;
+var nextId3 = 0;
 var uid = (name) => {
-  nextId += 1;
-  return `gw-control-${name}-${nextId}`;
+  nextId3 += 1;
+  return `gw-control-${name}-${nextId3}`;
 };
 function controlList(model, cleanup, kind, label, previews) {
   const what = kind === "controlnets" ? "ControlNet" : "adapter";
@@ -2400,10 +3069,10 @@ function additionsSummary(project) {
   if (project?.custom_pipeline) parts.push(project.trust_remote_code ? "custom code (trusted)" : "custom code");
   return parts.join(" · ") || "none";
 }
-var nextId2 = 0;
+var nextId4 = 0;
 var uid2 = (name) => {
-  nextId2 += 1;
-  return `gw-add-${name}-${nextId2}`;
+  nextId4 += 1;
+  return `gw-add-${name}-${nextId4}`;
 };
 function marked(input, note, why) {
   note.textContent = why;
@@ -2674,19 +3343,16 @@ function describePipeline(info, project) {
   }
 }
 
-// src/words.js
-var countOf = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 // src/settings.js
 function schedulerChoices(vocabulary, pipelineInfo) {
   const known = vocabulary?.schedulers ?? [];
   const accepted = pipelineInfo?.state === "ready" && Array.isArray(pipelineInfo.schedulers) ? new Set(pipelineInfo.schedulers) : null;
   return accepted ? known.filter((t) => accepted.has(t.value)) : known;
 }
-var nextId3 = 0;
+var nextId5 = 0;
 var uid3 = (name) => {
-  nextId3 += 1;
-  return `gw-${name}-${nextId3}`;
+  nextId5 += 1;
+  return `gw-${name}-${nextId5}`;
 };
 function field(model, cleanup, key, label, {
   kind = "text",
@@ -3136,6 +3802,10 @@ function mount2(el, model, bus) {
   ];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
+  for (const s of sections) {
+    const title = s.details.querySelector(".gw-section-title")?.textContent ?? "";
+    cleanup.add(keepOpen(model, `settings.${title.toLowerCase()}`, s.details));
+  }
   if (bus) cleanup.add(bus.on("flush", () => {
     for (const f of fields) f.flush();
   }));
@@ -3291,556 +3961,6 @@ function drawBeatGrid(ctx, axis, project, colors, top, height, frameToX2) {
     ctx.stroke();
   }
   ctx.restore();
-}
-
-// src/edit-guard.js
-function keyframeEditRefused(bus) {
-  const error = bus?.state?.textError;
-  if (!error) return false;
-  bus.emit("keyframe-edit-refused", error);
-  return true;
-}
-var refusedWords = (error) => `Keyframes were not changed: fix the prompt text first (${error}), or the fix would undo the edit.`;
-
-// src/keyframes.js
-var byFrame2 = (a, b) => a.frame - b.frame;
-var sortKeyframes = (keyframes) => [...keyframes].sort(byFrame2);
-var findKeyframe = (keyframes, frame) => keyframes.find((k) => k.frame === frame) ?? null;
-var isFree = (keyframes, frame) => Number.isInteger(frame) && frame >= 0 && !keyframes.some((k) => k.frame === frame);
-function inheritedPrompt(keyframes, frame) {
-  const sorted = sortKeyframes(keyframes);
-  let before = null;
-  for (const k of sorted) if (k.frame < frame) before = k;
-  const source = before ?? sorted.find((k) => k.frame > frame);
-  return source ? source.prompt : "a red circle on a white background";
-}
-function addKeyframe(keyframes, frame, fields = {}) {
-  if (!isFree(keyframes, frame)) return keyframes;
-  const keyframe = {
-    frame,
-    prompt: fields.prompt ?? inheritedPrompt(keyframes, frame),
-    negative: fields.negative ?? null,
-    seed: fields.seed ?? null
-  };
-  return sortKeyframes([...keyframes, keyframe]);
-}
-function moveKeyframe(keyframes, from, to) {
-  if (from === to) return keyframes;
-  const index = keyframes.findIndex((k) => k.frame === from);
-  if (index < 0 || !isFree(keyframes, to)) return keyframes;
-  return sortKeyframes(keyframes.map((k, i) => i === index ? { ...k, frame: to } : k));
-}
-function dragTarget(keyframes, from, target) {
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
-  for (const k of keyframes) {
-    if (k.frame < from) lo = Math.max(lo, k.frame + 1);
-    else if (k.frame > from) hi = Math.min(hi, k.frame - 1);
-  }
-  return Math.min(hi, Math.max(lo, target));
-}
-function removeKeyframe(keyframes, frame) {
-  const next = keyframes.filter((k) => k.frame !== frame);
-  return next.length === keyframes.length ? keyframes : next;
-}
-function updateKeyframe(keyframes, frame, changes) {
-  const index = keyframes.findIndex((k) => k.frame === frame);
-  if (index < 0) return keyframes;
-  const { frame: to, ...rest } = changes;
-  let next = keyframes.map((k, i) => i === index ? { ...k, ...rest } : k);
-  if (to !== void 0 && to !== frame) {
-    const moved = moveKeyframe(next, frame, to);
-    if (moved === next) return keyframes;
-    next = moved;
-  }
-  return next;
-}
-function nearestKeyframe(keyframes, frame, maxDistance) {
-  let best = null;
-  let bestDistance = Infinity;
-  for (const k of keyframes) {
-    const d = Math.abs(k.frame - frame);
-    if (d <= maxDistance && d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function lowerBound(sorted, frame) {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (sorted[mid].frame < frame) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function sameKeyframes(a, b) {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  return a.every((k, i) => {
-    const o = b[i];
-    return k.frame === o.frame && k.prompt === o.prompt && (k.negative ?? null) === (o.negative ?? null) && (k.seed ?? null) === (o.seed ?? null) && (k.image ?? null) === (o.image ?? null);
-  });
-}
-
-// src/keyframe-editor.js
-var nextId4 = 0;
-function mountKeyframeEditor(el, model, bus) {
-  const cleanup = cleanupList();
-  nextId4 += 1;
-  const id = `gw-kf-${nextId4}`;
-  const frameInput = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-frame` });
-  const prompt = h("textarea", {
-    class: "gw-input",
-    rows: 2,
-    id: `${id}-prompt`,
-    placeholder: "what this keyframe shows, e.g. a watercolor of a lighthouse"
-  });
-  const negative = h("input", { class: "gw-input", type: "text", id: `${id}-neg` });
-  const seed = h("input", { class: "gw-input gw-num", type: "number", min: "0", step: "1", id: `${id}-seed` });
-  const image = h("input", {
-    class: "gw-input",
-    type: "text",
-    id: `${id}-image`,
-    spellcheck: false,
-    placeholder: "none: a plain keyframe"
-  });
-  const message = h("div", { class: "gw-field-error", role: "status" });
-  const removeButton = h("button", {
-    class: "gw-btn gw-danger",
-    type: "button",
-    title: "Remove this keyframe (Delete)",
-    onclick: () => bus.emit("remove-selected")
-  }, "Remove");
-  const form = h(
-    "div",
-    { class: "gw-kf-form" },
-    h(
-      "div",
-      { class: "gw-kf-head" },
-      h("label", { for: frameInput.id }, "Keyframe at frame"),
-      frameInput,
-      h("span", { class: "gw-spacer" }),
-      removeButton
-    ),
-    h("label", { for: prompt.id }, "Prompt"),
-    prompt,
-    h(
-      "div",
-      { class: "gw-kf-row" },
-      h("div", { class: "gw-kf-cell" }, h("label", { for: negative.id }, "Negative prompt"), negative),
-      h("div", { class: "gw-kf-cell gw-kf-seed" }, h("label", { for: seed.id }, "Seed (empty: project's)"), seed)
-    ),
-    h("label", { for: image.id }, "Picture (an image keyframe: its frames start from it)"),
-    image,
-    message
-  );
-  const empty = h(
-    "div",
-    { class: "gw-empty" },
-    "Select a keyframe on the timeline to edit its prompt, or double-click the timeline to add one."
-  );
-  const section2 = h(
-    "div",
-    { class: "gw-kf-editor" },
-    h("div", { class: "gw-subtitle" }, "Selected keyframe"),
-    form,
-    empty
-  );
-  el.append(section2);
-  const selected = () => findKeyframe(projectKeyframes(model), bus.state.selected);
-  function commit(frame, changes) {
-    if (frame === null || keyframeEditRefused(bus)) return;
-    const keyframes = projectKeyframes(model);
-    if ("frame" in changes && changes.frame !== frame && !isFree(keyframes, changes.frame)) {
-      message.textContent = Number.isInteger(changes.frame) && changes.frame >= 0 ? `frame ${changes.frame} already has a keyframe` : "the frame must be a whole number, 0 or more";
-      return;
-    }
-    message.textContent = "";
-    const next = updateKeyframe(keyframes, frame, changes);
-    if (next === keyframes) return;
-    if ("frame" in changes && bus.state.selected === frame) bus.set("selected", changes.frame);
-    setKeyframes(model, next);
-  }
-  const oneLine = (text) => text.replace(/\s*[\r\n]+\s*/g, " ");
-  const commitPrompt = debounce((frame, value) => {
-    const text = oneLine(value).trim();
-    if (!text) {
-      message.textContent = "a keyframe needs a prompt";
-      return;
-    }
-    commit(frame, { prompt: text });
-  }, 350);
-  const commitNegative = debounce((frame, value) => {
-    const text = oneLine(value).trim();
-    commit(frame, { negative: text ? text : null });
-  }, 350);
-  const commitSeed = () => {
-    const frame = bus.state.selected;
-    const raw = seed.value.trim();
-    if (raw === "") return commit(frame, { seed: null });
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) {
-      message.textContent = "seed must be a whole number, 0 or more (empty: the project's seed)";
-      return;
-    }
-    commit(frame, { seed: value });
-  };
-  const commitFrame = () => {
-    const value = Number(frameInput.value);
-    if (frameInput.value.trim() === "" || !Number.isInteger(value) || value < 0) {
-      message.textContent = "the frame must be a whole number, 0 or more";
-      return;
-    }
-    commit(bus.state.selected, { frame: value });
-  };
-  cleanup.listen(prompt, "input", () => commitPrompt(bus.state.selected, prompt.value));
-  cleanup.listen(prompt, "blur", () => commitPrompt.flush());
-  cleanup.listen(prompt, "keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) {
-      event.preventDefault();
-      commitPrompt.flush();
-    }
-  });
-  cleanup.listen(negative, "input", () => commitNegative(bus.state.selected, negative.value));
-  cleanup.listen(negative, "blur", () => commitNegative.flush());
-  cleanup.listen(seed, "change", commitSeed);
-  cleanup.listen(image, "change", () => commit(bus.state.selected, { image: image.value.trim() || null }));
-  cleanup.listen(frameInput, "change", commitFrame);
-  const flush = () => {
-    commitPrompt.flush();
-    commitNegative.flush();
-  };
-  cleanup.add(bus.on("flush", flush));
-  cleanup.add(flush);
-  function show() {
-    const k = selected();
-    form.hidden = !k;
-    empty.hidden = Boolean(k);
-    if (!k) return;
-    const project = getProject(model);
-    if (!isEditing(frameInput)) frameInput.value = String(k.frame);
-    if (!isEditing(prompt)) prompt.value = k.prompt;
-    if (!isEditing(negative)) negative.value = k.negative ?? "";
-    if (!isEditing(seed)) seed.value = k.seed ?? "";
-    if (!isEditing(image)) image.value = k.image ?? "";
-    negative.placeholder = project?.negative_prompt ? `empty: the project's (“${project.negative_prompt}”)` : "things to avoid (optional)";
-    seed.placeholder = String(project?.seed ?? 42);
-    seed.title = "Empty: the project's seed";
-  }
-  let shownFrame = null;
-  const onSelect = () => {
-    if (shownFrame !== bus.state.selected) {
-      commitPrompt.flush();
-      commitNegative.flush();
-      message.textContent = "";
-      shownFrame = bus.state.selected;
-      for (const input of [frameInput, prompt, negative, seed]) if (isEditing(input)) input.blur();
-    }
-    show();
-  };
-  cleanup.add(bus.on("selected", onSelect));
-  cleanup.add(bus.on("focus-editor", () => {
-    show();
-    if (selected()) {
-      prompt.focus();
-      prompt.select();
-    }
-  }));
-  cleanup.add(watch(model, ["project"], show));
-  onSelect();
-  return () => {
-    cleanup.run();
-    section2.remove();
-  };
-}
-
-// src/grammar.js
-var PromptSyntaxError = class extends Error {
-  constructor(reason, line, column, textLine = "") {
-    super(`line ${line}, column ${column}: ${reason}`);
-    this.name = "PromptSyntaxError";
-    this.reason = reason;
-    this.line = line;
-    this.column = column;
-    this.textLine = textLine;
-  }
-};
-var OPTION_KEYS = { negative: "negative", neg: "negative", seed: "seed", image: "image" };
-var MAX_FRAMES = 1e5;
-var MAX_FRAME2 = MAX_FRAMES - 1;
-var MAX_SEED = Number.MAX_SAFE_INTEGER;
-var BLANK = new Set("	                　");
-var INVISIBLE = /^[\p{Zs}\p{Zl}\p{Zp}\p{Cc}\p{Cf}]*$/u;
-var isBlank = (ch) => BLANK.has(ch);
-var invisible = (text) => INVISIBLE.test(text);
-var str = (chars) => chars.join("");
-function splitLines(text) {
-  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
-function quote(text) {
-  const shown = (ch) => {
-    if (ch === '"' || ch === "\\") return `\\${ch}`;
-    return ch === " " || !invisible(ch) ? ch : `\\u{${ch.codePointAt(0).toString(16)}}`;
-  };
-  return `"${Array.from(text, shown).join("")}"`;
-}
-function leadingBlanks(chars) {
-  let i = 0;
-  while (i < chars.length && isBlank(chars[i])) i += 1;
-  return i;
-}
-function strip(chars) {
-  let a = 0;
-  let b = chars.length;
-  while (a < b && isBlank(chars[a])) a += 1;
-  while (b > a && isBlank(chars[b - 1])) b -= 1;
-  return chars.slice(a, b);
-}
-var tooBig = (digits, limit) => Number(digits) > limit;
-function splitUnescaped(body, startCol) {
-  const pieces = [];
-  let buf = [];
-  let pieceCol = startCol;
-  let i = 0;
-  while (i < body.length) {
-    const ch = body[i];
-    if (ch === "\\" && i + 1 < body.length && (body[i + 1] === "|" || body[i + 1] === "\\")) {
-      buf.push(body[i + 1]);
-      i += 2;
-      continue;
-    }
-    if (ch === "|") {
-      pieces.push([buf, pieceCol]);
-      buf = [];
-      pieceCol = startCol + i + 1;
-    } else {
-      buf.push(ch);
-    }
-    i += 1;
-  }
-  pieces.push([buf, pieceCol]);
-  return pieces;
-}
-var stripWithCol = (chars, col) => [strip(chars), col + leadingBlanks(chars)];
-function parsePrompts(text) {
-  const keyframes = [];
-  const seen = /* @__PURE__ */ new Map();
-  const lines = splitLines(text);
-  for (let n = 0; n < lines.length; n += 1) {
-    const lineno = n + 1;
-    const raw = lines[n];
-    const line = Array.from(raw);
-    const stripped = strip(line);
-    if (!stripped.length || stripped[0] === "#") continue;
-    const indent = leadingBlanks(line);
-    const col0 = indent + 1;
-    const fail = (reason, col) => new PromptSyntaxError(reason, lineno, col, raw);
-    const match = /^([+-]?)([0-9]+)/.exec(str(line.slice(indent)));
-    if (!match) {
-      const colon = line.indexOf(":");
-      if (colon < 0) {
-        throw fail("missing ':' - each line reads '<frame>: <prompt>', e.g. '0: a picture of a corgi'", col0);
-      }
-      throw fail(
-        `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, colon))))}`,
-        col0
-      );
-    }
-    const [written, sign, digits] = match;
-    const after = indent + written.length;
-    const rest = line.slice(after);
-    const gap = leadingBlanks(rest);
-    if (rest[gap] !== ":") {
-      if (strip(rest).length && !isBlank(rest[0]) && rest.includes(":")) {
-        throw fail(
-          `frame must be a whole number (digits 0-9), got ${quote(str(strip(line.slice(indent, line.indexOf(":")))))}`,
-          col0
-        );
-      }
-      throw fail("missing ':' after the frame number", after + gap + 1);
-    }
-    if (sign === "-" && /[1-9]/.test(digits)) throw fail("frame must be 0 or more", col0);
-    if (tooBig(digits, MAX_FRAME2)) {
-      throw fail(`frame must be at most ${MAX_FRAME2} (an animation has at most ${MAX_FRAMES} frames)`, col0);
-    }
-    const frame = Number(digits);
-    if (seen.has(frame)) throw fail(`frame ${frame} already has a keyframe on line ${seen.get(frame)}`, col0);
-    const bodyStart = after + gap + 1;
-    const pieces = splitUnescaped(line.slice(bodyStart), bodyStart + 1);
-    const [promptChars, promptCol] = stripWithCol(...pieces[0]);
-    const prompt = str(promptChars);
-    if (!prompt) throw fail(`empty prompt for frame ${frame}`, promptCol);
-    if (invisible(prompt)) {
-      throw fail(`the prompt for frame ${frame} has only invisible characters (${quote(prompt)})`, promptCol);
-    }
-    const options = {};
-    for (const [piece, col] of pieces.slice(1)) {
-      const colon = piece.indexOf(":");
-      const key = colon < 0 ? piece : piece.slice(0, colon);
-      const [keyChars, keyCol] = stripWithCol(key, col);
-      const keyText = str(keyChars);
-      const name = Object.hasOwn(OPTION_KEYS, keyText.toLowerCase()) ? OPTION_KEYS[keyText.toLowerCase()] : null;
-      if (colon < 0 || name === null) {
-        throw fail(
-          `unknown option ${quote(keyText)} after '|': use '| negative: <text>', '| seed: <number>' or '| image: <file>'`,
-          keyCol
-        );
-      }
-      if (name in options) throw fail(`'${name}' is given twice`, keyCol);
-      const [valueChars, valueCol] = stripWithCol(piece.slice(colon + 1), col + key.length + 1);
-      const value = str(valueChars);
-      if (name === "seed") {
-        if (!/^[0-9]+$/.test(value)) {
-          throw fail(`seed must be a whole number >= 0 (digits 0-9), got ${quote(value)}`, valueCol);
-        }
-        if (tooBig(value, MAX_SEED)) throw fail(`seed must be at most ${MAX_SEED}`, valueCol);
-        options.seed = Number(value);
-      } else if (name === "image") {
-        if (!value) throw fail("image needs a picture file, e.g. '| image: cat.png'", valueCol);
-        options.image = value;
-      } else {
-        options.negative = value;
-      }
-    }
-    seen.set(frame, lineno);
-    const keyframe = { frame, prompt, negative: options.negative ?? null, seed: options.seed ?? null };
-    if (options.image !== void 0) keyframe.image = options.image;
-    keyframes.push(keyframe);
-  }
-  keyframes.sort((a, b) => a.frame - b.frame);
-  return keyframes;
-}
-var escapeField = (text) => text.replaceAll("\\", "\\\\").replaceAll("|", "\\|");
-function formatKeyframe(k) {
-  let line = `${k.frame}: ${escapeField(k.prompt)}`;
-  if (k.negative !== null && k.negative !== void 0) line += k.negative ? ` | negative: ${escapeField(k.negative)}` : " | negative:";
-  if (k.seed !== null && k.seed !== void 0) line += ` | seed: ${k.seed}`;
-  if (k.image !== null && k.image !== void 0) line += ` | image: ${escapeField(k.image)}`;
-  return line;
-}
-function formatPrompts(keyframes) {
-  return [...keyframes].sort((a, b) => a.frame - b.frame).map((k) => `${formatKeyframe(k)}
-`).join("");
-}
-function tryParsePrompts(text) {
-  try {
-    return { keyframes: parsePrompts(text), error: null };
-  } catch (err) {
-    if (!(err instanceof PromptSyntaxError)) throw err;
-    return { keyframes: null, error: { line: err.line, column: err.column, reason: err.reason, message: err.message } };
-  }
-}
-
-// src/prompt-text.js
-var nextId5 = 0;
-function mountPromptText(el, model, bus) {
-  const cleanup = cleanupList();
-  nextId5 += 1;
-  const id = `gw-text-${nextId5}`;
-  const area = h("textarea", {
-    class: "gw-input gw-code",
-    id,
-    rows: 6,
-    spellcheck: false,
-    autocomplete: "off",
-    "aria-describedby": `${id}-status`,
-    placeholder: "0: a red circle on a white background\n60: a blue square on a sky background | seed: 7"
-  });
-  const status = h("div", { class: "gw-text-status", id: `${id}-status`, role: "status", "aria-live": "polite" });
-  const section2 = h(
-    "div",
-    { class: "gw-prompt-text" },
-    h("div", { class: "gw-subtitle" }, h("label", { for: id }, "Prompts as text")),
-    area,
-    status,
-    h(
-      "div",
-      { class: "gw-hint" },
-      "One keyframe a line: ",
-      h("code", {}, "frame: prompt | negative: … | seed: …"),
-      ". Lines starting with # are comments."
-    )
-  );
-  el.append(section2);
-  let error = null;
-  const refused = h("div", { class: "gw-field-error gw-edit-refused", role: "alert", hidden: true });
-  status.after(refused);
-  cleanup.add(bus.on("keyframe-edit-refused", (why) => {
-    refused.textContent = refusedWords(why);
-    refused.hidden = false;
-  }));
-  cleanup.add(() => {
-    bus.state.textError = null;
-  });
-  function showStatus() {
-    bus.state.textError = error ? error.message : null;
-    if (!error) refused.hidden = true;
-    status.classList.toggle("gw-bad", Boolean(error));
-    if (error) {
-      status.textContent = error.message;
-      return;
-    }
-    const n = projectKeyframes(model).length;
-    status.textContent = `${n} keyframe${n === 1 ? "" : "s"}`;
-  }
-  const apply = debounce(() => {
-    const result = tryParsePrompts(area.value);
-    error = result.error;
-    area.setAttribute("aria-invalid", error ? "true" : "false");
-    if (!error && !sameKeyframes(result.keyframes, projectKeyframes(model))) setKeyframes(model, result.keyframes);
-    showStatus();
-  }, 300);
-  cleanup.listen(area, "input", apply);
-  cleanup.listen(area, "blur", () => {
-    apply.flush();
-    syncFromProject();
-  });
-  cleanup.listen(area, "keydown", (event) => {
-    if (error && event.key === "." && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      area.setSelectionRange(...errorRange(area.value, error));
-    }
-  });
-  cleanup.listen(status, "click", () => {
-    if (!error) return;
-    area.focus();
-    area.setSelectionRange(...errorRange(area.value, error));
-  });
-  cleanup.add(bus.on("flush", () => apply.flush()));
-  cleanup.add(() => apply.flush());
-  const fitRows = () => {
-    area.rows = Math.max(4, Math.min(14, area.value.split("\n").length + 1));
-  };
-  cleanup.listen(area, "input", fitRows);
-  function syncFromProject() {
-    const keyframes = projectKeyframes(model);
-    if (!error && !isEditing(area)) {
-      const parsed = tryParsePrompts(area.value);
-      if (parsed.error || !sameKeyframes(parsed.keyframes, keyframes)) area.value = formatPrompts(keyframes);
-    }
-    fitRows();
-    showStatus();
-  }
-  cleanup.add(watch(model, ["project"], syncFromProject));
-  return () => {
-    cleanup.run();
-    section2.remove();
-  };
-}
-function errorRange(text, error) {
-  const lines = text.split(/\r\n|\n|\r/);
-  let offset = 0;
-  for (let i = 0; i < error.line - 1 && i < lines.length; i += 1) offset += lines[i].length + 1;
-  const line = lines[error.line - 1] ?? "";
-  const codePoints = Array.from(line);
-  const before = codePoints.slice(0, Math.max(0, error.column - 1)).join("").length;
-  return [offset + before, offset + line.length];
 }
 
 // src/timeline.js
@@ -4309,23 +4429,6 @@ function fitText(ctx, text, width) {
   }
   return lo ? `${text.slice(0, lo)}…` : "";
 }
-function mount3(el, model, bus, options = {}) {
-  const cleanup = cleanupList();
-  const axisBox = h("div", { class: "gw-timeline" });
-  const editors = h("div", { class: "gw-editors" });
-  const editorBox = h("div", { class: "gw-editor-box" });
-  const textBox = h("div", { class: "gw-text-box" });
-  editors.append(editorBox, textBox);
-  el.append(axisBox, editors);
-  cleanup.add(mountTimelineAxis(axisBox, model, bus, options));
-  cleanup.add(mountKeyframeEditor(editorBox, model, bus));
-  cleanup.add(mountPromptText(textBox, model, bus));
-  return () => {
-    cleanup.run();
-    axisBox.remove();
-    editors.remove();
-  };
-}
 
 // src/waveform.js
 var HEIGHT3 = 84;
@@ -4340,7 +4443,7 @@ function columnRange(peaks, c0, c1) {
   }
   return lo === Infinity ? null : [lo, hi];
 }
-function mount4(el, model, bus) {
+function mount3(el, model, bus) {
   const cleanup = cleanupList();
   let peaks = null;
   let audioUrl = null;
@@ -4663,7 +4766,6 @@ function mountHeader(el, model, bus) {
   const bar = h("div", { class: "gw-progress-bar" });
   const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
   const words = h("div", { class: "gw-status", "aria-live": "polite" });
-  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
   const header = h(
     "div",
     { class: "gw-header" },
@@ -4674,11 +4776,12 @@ function mountHeader(el, model, bus) {
       h("span", { class: "gw-name" }, "Giffusion"),
       h("span", { class: "gw-tagline" }, "keyframed prompt animation")
     ),
-    h("span", { class: "gw-spacer" }),
-    cancel,
-    render
+    words,
+    h("div", { class: "gw-actions" }, cancel, render),
+    progress
   );
-  el.append(header, progress, words, staleNote);
+  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
+  el.append(header, staleNote);
   cleanup.add(mountClusterLink(cancel, model));
   const update = () => {
     const status = model.get("status") ?? {};
@@ -4714,7 +4817,10 @@ function mountHeader(el, model, bus) {
   const link = watchConnection(model, () => queueMicrotask(update));
   const showConnection = () => {
     const lost = !link.connected();
-    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    const root = el.closest(".gw-root") ?? el;
+    root.toggleAttribute("data-disconnected", lost);
+    lockWithoutKernel(root, lost);
+    bus.set("connected", !lost);
     if (!lost) return;
     render.disabled = true;
     cancel.disabled = true;
@@ -4727,8 +4833,6 @@ function mountHeader(el, model, bus) {
   return () => {
     cleanup.run();
     header.remove();
-    progress.remove();
-    words.remove();
     staleNote.remove();
   };
 }
@@ -4836,37 +4940,50 @@ function mountOutput(el, model) {
     box.remove();
   };
 }
-function mount5(el, model, bus) {
+function mount4(el, model, bus) {
   const cleanup = cleanupList();
   cleanup.add(mountHeader(el, model, bus));
   cleanup.add(mountErrorBanner(el, model));
   cleanup.add(mountNotices(el, model));
   const thumbsBox = h("div", { class: "gw-thumbs-slot" });
-  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const toolsBox = needsKernel("gw-run-tools-slot");
   const storyBox = h("div", { class: "gw-storyboard-slot" });
-  const historyBox = h("div", { class: "gw-history-slot" });
+  const historyBox = needsKernel("gw-history-slot");
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
-  const prompts = h("section", { class: "gw-card gw-prompts" });
+  const axisBox = h("div", { class: "gw-timeline" });
+  const prompts = h("section", { class: "gw-card gw-prompts" }, needsKernel("", axisBox));
+  const editorBox = h("div", { class: "gw-editor-box" });
+  const textBox = h("div", { class: "gw-text-box" });
+  const editors = h(
+    "section",
+    { class: "gw-card gw-editors-card" },
+    needsKernel("", h("div", { class: "gw-editors" }, editorBox, textBox))
+  );
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
   const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
+  const settingsBox = needsKernel("");
   const settings = h(
     "section",
     { class: "gw-card" },
-    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings"))
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")),
+    settingsBox
   );
-  el.append(prompts, results, historyBox, settings);
-  cleanup.add(mount4(waveBox, model, bus));
+  el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
+  cleanup.add(mount3(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
-  cleanup.add(mount3(prompts, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountTimelineAxis(axisBox, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountKeyframeEditor(editorBox, model, bus));
+  cleanup.add(mountPromptText(textBox, model, bus));
   cleanup.add(mountKeyframeThumbs(thumbsBox, model, bus));
   cleanup.add(mountRunTools(toolsBox, model, bus));
   cleanup.add(mountStoryboard(storyBox, model));
   cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mount(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
-  cleanup.add(mount2(settings, model, bus));
+  cleanup.add(mount2(settingsBox, model, bus));
+  cleanup.add(mountPoster(scrubBox, model, bus));
   cleanup.add(watch(model, ["project"], () => {
     bus.state.fps = getProject(model)?.fps || 10;
   }));
@@ -4880,7 +4997,7 @@ var studio_default = {
     const bus = createBus();
     bus.player = createPlayer(bus);
     const root = rootElement(el, "studio", "gw-studio");
-    const stop = mount5(root.body, model, bus);
+    const stop = mount4(root.body, model, bus);
     return () => {
       stop();
       bus.player.dispose();
@@ -4893,6 +5010,6 @@ export {
   describeStatus,
   downloadName,
   formatEta,
-  mount5 as mount,
+  mount4 as mount,
   outputPlaceholder
 };

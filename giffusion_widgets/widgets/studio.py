@@ -51,6 +51,8 @@ class Studio(Panel):
     schedules = traitlets.Dict({}).tag(sync=True)  # the schedule lanes' curves (widgets/schedule_view.py)
     dashboard_link = traitlets.Unicode("").tag(sync=True)  # the Dask dashboard of the client renders run on
     stale_frames = traitlets.Dict({}).tag(sync=True)  # frames the settings would re-render (widgets/stale_view.py)
+    folds = traitlets.Dict({}).tag(sync=True)  # the panel's sections the user opened or closed: {name: open}
+    poster = traitlets.Dict({}).tag(sync=True)  # the last run's last frame, small: {run_id, frame, png} (poster.py)
 
     def __init__(self, pipeline: Any = None, project: Project | None = None, runs_dir: str | os.PathLike = "runs",
                  uploads_dir: str | os.PathLike = "uploads", client: Any = None, **kwargs: Any) -> None:
@@ -181,6 +183,19 @@ class Studio(Panel):
         return self.session.inspire(topics, mode)
 
     # ------------------------------------------------------------------ messages
+    @traitlets.observe("status")
+    def _keep_poster(self, change: dict) -> None:
+        """A run that starts has no poster yet; one that ends keeps its last frame as the poster."""
+        state, before = (change["new"] or {}).get("state"), (change["old"] or {}).get("state")
+        if state == before:
+            return
+        if state in ("loading", "rendering"):
+            self.poster = {}
+        elif state in ("finished", "cancelled"):
+            from .poster import poster_of
+
+            self.poster = poster_of(self.session.run.frames)
+
     @traitlets.observe("log_to_comet")
     def _on_log_to_comet(self, change: dict) -> None:
         self.session.log_to_comet = bool(change["new"])
@@ -258,6 +273,7 @@ def _replace_earlier_studio_of_this_cell(studio: Studio) -> None:
         for ref in earlier:
             old = ref()
             if old is not None:
+                studio.folds = {**old.folds, **studio.folds}  # its sections open or closed as they were left
                 old.close()
         earlier = []
     _BY_CELL[key] = (count, [*earlier, weakref.ref(studio)])

@@ -7,6 +7,7 @@
 import { handleWheel, panBy } from "./axisview.js";
 import { createCanvas, themeColors } from "./canvas.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
+import { foldToggle } from "./fold.js";
 import { addPoint, LANE_SCALES, movePoint, nearestPoint, pointAt, pointsValue, removePoint, roundValue, valuePoints,
   valueRange, valueStep, valueTicks } from "./lane-points.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
@@ -481,9 +482,10 @@ export function mountLanes(el, model, bus) {
   const add = h("select", { class: "gw-input gw-select gw-lane-add", "aria-label": "Add a schedule lane" });
   const list = h("div", { class: "gw-lane-list" });
   const hint = h("span", { class: "gw-hint" });
+  const fold = foldToggle(model, "schedules", "Schedules", list);
+  cleanup.add(fold.dispose);
   const box = h("div", { class: "gw-lanes" },
-    h("div", { class: "gw-toolbar gw-lanes-bar" }, h("span", { class: "gw-title" }, "Schedules"), hint,
-      h("span", { class: "gw-spacer" }), add),
+    h("div", { class: "gw-toolbar gw-lanes-bar" }, fold.button, hint, h("span", { class: "gw-spacer" }), add),
     list);
   cleanup.add(watch(model, ["schedules"], () => {
     hint.textContent = model.get("schedules")?.audio === "pending"
@@ -515,7 +517,10 @@ export function mountLanes(el, model, bus) {
     fillAdd();
   }
   cleanup.listen(add, "change", () => {
-    if (add.value) show(add.value);
+    if (add.value) {
+      fold.open(); // a lane just added is shown, folded or not
+      show(add.value);
+    }
     lanes.get(add.value)?.element.querySelector("input")?.focus();
     fillAdd();
   });

@@ -6,6 +6,7 @@
 // {type: "undo_restore"}; the runs arrive in the `run_history` trait, newest first.
 
 import { cleanupList, h } from "./dom.js";
+import { foldToggle } from "./fold.js";
 import { frameStore } from "./frames.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { frameToX } from "./timeaxis.js";
@@ -151,8 +152,10 @@ export function mountRunHistory(el, model) {
       model.send({ type: "undo_restore" });
       undo.hidden = true;
     } }, "Undo restore");
+  const fold = foldToggle(model, "history", "Recent runs", list);
+  cleanup.add(fold.dispose);
   const box = h("section", { class: "gw-card gw-history", hidden: true },
-    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Recent runs"),
+    h("div", { class: "gw-toolbar" }, fold.button,
       h("span", { class: "gw-count gw-history-count" }), h("span", { class: "gw-spacer" }), undo), list);
   el.append(box);
   const show = () => {
@@ -169,7 +172,7 @@ export function mountRunHistory(el, model) {
           : h("img", { src: url, alt: `Run ${entry.run_id}` });
       return h("figure", { class: "gw-history-run", "data-run": entry.run_id }, media,
         h("figcaption", {}, h("div", { class: "gw-history-what" }, describeRun(entry)),
-          h("div", { class: "gw-hint" }, (entry.prompts ?? []).join(" → ")),
+          h("div", { class: "gw-hint", title: (entry.prompts ?? []).join("\n") }, (entry.prompts ?? []).join(" → ")),
           h("button", { class: "gw-btn", type: "button", "data-action": "restore-run",
             title: "Bring this run's settings back (Undo restore takes it back)", onclick: () => {
               model.send({ type: "restore_run", run_id: entry.run_id });

@@ -5,6 +5,7 @@
 import { controlSettings } from "./control-settings.js";
 import { cleanupList, debounce, h, isEditing } from "./dom.js";
 import { inLabelWords } from "./field-words.js";
+import { keepOpen } from "./fold.js";
 import { inputNotes } from "./input-notes.js";
 import { editProject, getProject, problemsOf, terms, watch } from "./model.js";
 import { beatFields, beatSummary } from "./beat-settings.js";
@@ -316,6 +317,11 @@ export function mount(el, model, bus) {
     projectSection];
   const root = h("div", { class: "gw-settings" }, sections.map((s) => s.details));
   el.append(root);
+  // Each group open or closed as it was left (fold.js), by its title: "settings.diffusion".
+  for (const s of sections) {
+    const title = s.details.querySelector(".gw-section-title")?.textContent ?? "";
+    cleanup.add(keepOpen(model, `settings.${title.toLowerCase()}`, s.details));
+  }
   if (bus) cleanup.add(bus.on("flush", () => {
     for (const f of fields) f.flush();
   }));

@@ -8,14 +8,17 @@ import { cleanupList, h } from "./dom.js";
 import { problemWords } from "./field-words.js";
 import { blobUrl, getProject, watch } from "./model.js";
 import { icon } from "./icons.js";
+import { mountKeyframeEditor } from "./keyframe-editor.js";
 import { mountLanes } from "./lanes.js";
+import { lockWithoutKernel, mountPoster, needsKernel } from "./offline.js";
 import { createPlayer } from "./player.js";
+import { mountPromptText } from "./prompt-text.js";
 import { mountErrorBanner, rootElement } from "./root.js";
 import { mountKeyframeThumbs, mountRunHistory, mountRunTools, mountStoryboard } from "./run-extras.js";
 import { mount as mountScrubber } from "./scrubber.js";
 import { mount as mountSettings } from "./settings.js";
 import { runCounts, staleFrames } from "./stale.js";
-import { mount as mountTimeline } from "./timeline.js";
+import { mountTimelineAxis } from "./timeline.js";
 import { mount as mountWaveform } from "./waveform.js";
 import { countOf } from "./words.js";
 
@@ -78,13 +81,15 @@ function mountHeader(el, model, bus) {
   const bar = h("div", { class: "gw-progress-bar" });
   const progress = h("div", { class: "gw-progress", role: "progressbar", "aria-valuemin": "0" }, bar);
   const words = h("div", { class: "gw-status", "aria-live": "polite" });
-  // What Render would do with the settings as they are now (the kernel's words: widgets/stale_view.py).
-  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
+  // One grid: the brand and the buttons over the bar and the words; a wide panel puts the words between them
+  // (styles/studio.css), so the timeline and the frames come higher.
   const header = h("div", { class: "gw-header" },
     h("div", { class: "gw-brand" }, h("span", { class: "gw-logo", "aria-hidden": "true" }),
       h("span", { class: "gw-name" }, "Giffusion"), h("span", { class: "gw-tagline" }, "keyframed prompt animation")),
-    h("span", { class: "gw-spacer" }), cancel, render);
-  el.append(header, progress, words, staleNote);
+    words, h("div", { class: "gw-actions" }, cancel, render), progress);
+  // What Render would do with the settings as they are now (the kernel's words: widgets/stale_view.py).
+  const staleNote = h("div", { class: "gw-stale-note", "aria-live": "polite", hidden: true });
+  el.append(header, staleNote);
   cleanup.add(mountClusterLink(cancel, model));
   const update = () => {
     const status = model.get("status") ?? {};
@@ -121,7 +126,10 @@ function mountHeader(el, model, bus) {
   const link = watchConnection(model, () => queueMicrotask(update));
   const showConnection = () => {
     const lost = !link.connected();
-    el.closest(".gw-root")?.toggleAttribute("data-disconnected", lost);
+    const root = el.closest(".gw-root") ?? el;
+    root.toggleAttribute("data-disconnected", lost);
+    lockWithoutKernel(root, lost);
+    bus.set("connected", !lost);
     if (!lost) return;
     render.disabled = true;
     cancel.disabled = true;
@@ -134,8 +142,6 @@ function mountHeader(el, model, bus) {
   return () => {
     cleanup.run();
     header.remove();
-    progress.remove();
-    words.remove();
     staleNote.remove();
   };
 }
@@ -247,32 +253,43 @@ export function mount(el, model, bus) {
   cleanup.add(mountErrorBanner(el, model));
   cleanup.add(mountNotices(el, model));
 
-  // Each card's first toolbar names it. The frames and the animation share a row from the start, so nothing
-  // moves when the finished animation arrives.
+  // Each card's first toolbar names it. The timeline (with the schedule lanes on its axis) spans the panel; under it
+  // the keyframe editor and the recent runs are beside the frames in a wide panel, under each other in a narrow one
+  // (styles/studio.css). The frames and the animation share a row from the start, so nothing moves when the
+  // finished animation arrives.
   const thumbsBox = h("div", { class: "gw-thumbs-slot" });
-  const toolsBox = h("div", { class: "gw-run-tools-slot" });
+  const toolsBox = needsKernel("gw-run-tools-slot");
   const storyBox = h("div", { class: "gw-storyboard-slot" });
-  const historyBox = h("div", { class: "gw-history-slot" });
+  const historyBox = needsKernel("gw-history-slot");
   const waveBox = h("div", { class: "gw-wave-slot" });
   const lanesBox = h("div", { class: "gw-lanes-slot" });
-  const prompts = h("section", { class: "gw-card gw-prompts" });
+  const axisBox = h("div", { class: "gw-timeline" });
+  const prompts = h("section", { class: "gw-card gw-prompts" }, needsKernel("", axisBox));
+  const editorBox = h("div", { class: "gw-editor-box" });
+  const textBox = h("div", { class: "gw-text-box" });
+  const editors = h("section", { class: "gw-card gw-editors-card" },
+    needsKernel("", h("div", { class: "gw-editors" }, editorBox, textBox)));
   const scrubBox = h("div", { class: "gw-scrub-slot" });
   const outBox = h("div", { class: "gw-out-slot" });
   const results = h("section", { class: "gw-card gw-frames" }, toolsBox, scrubBox, outBox, storyBox);
+  const settingsBox = needsKernel("");
   const settings = h("section", { class: "gw-card" },
-    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")));
-  el.append(prompts, results, historyBox, settings);
+    h("div", { class: "gw-toolbar" }, h("span", { class: "gw-title" }, "Settings")), settingsBox);
+  el.append(prompts, h("div", { class: "gw-work" }, editors, results, historyBox), settings);
 
   cleanup.add(mountWaveform(waveBox, model, bus));
   cleanup.add(mountLanes(lanesBox, model, bus));
-  cleanup.add(mountTimeline(prompts, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountTimelineAxis(axisBox, model, bus, { afterCanvas: h("div", {}, thumbsBox, waveBox, lanesBox) }));
+  cleanup.add(mountKeyframeEditor(editorBox, model, bus));
+  cleanup.add(mountPromptText(textBox, model, bus));
   cleanup.add(mountKeyframeThumbs(thumbsBox, model, bus));
   cleanup.add(mountRunTools(toolsBox, model, bus));
   cleanup.add(mountStoryboard(storyBox, model));
   cleanup.add(mountRunHistory(historyBox, model));
   cleanup.add(mountScrubber(scrubBox, model, bus, { studio: true }));
   cleanup.add(mountOutput(outBox, model));
-  cleanup.add(mountSettings(settings, model, bus));
+  cleanup.add(mountSettings(settingsBox, model, bus));
+  cleanup.add(mountPoster(scrubBox, model, bus));
 
   // Playback runs at the project's fps (the scrubber sets how far: the whole animation, rendered or not).
   cleanup.add(watch(model, ["project"], () => { bus.state.fps = getProject(model)?.fps || 10; }));
