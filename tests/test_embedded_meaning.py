@@ -16,7 +16,7 @@ from PIL import Image
 from giffusion_widgets import Keyframe, Project, render
 from giffusion_widgets.engine.builtin import EMBEDDED_DEFAULTS
 from giffusion_widgets.engine.embedded_judge import foreground_mask, judge
-from giffusion_widgets.engine.embedded_world import Scene, clashes, draw, random_scene
+from giffusion_widgets.engine.embedded_world import COLOURS, SHAPES, Scene, clashes, draw, random_scene, visible_pairs
 from giffusion_widgets.interpolate import lerp, slerp
 
 SIZE = 128
@@ -63,12 +63,30 @@ def guided(pipe):
 def test_a_prompts_picture_has_its_colour_shape_and_background(guided):
     assert guided["colour"] >= 7, guided  # measured 8 of 8
     assert guided["background"] >= 7, guided  # 8 of 8
-    assert guided["shape"] >= 4, guided  # 5 of 8: shapes are the model's weak point (see README)
+    assert guided["shape"] >= 7, guided  # 8 of 8
 
 
-def test_guidance_one_follows_the_prompt_less_than_the_default(pipe, guided):
-    unguided = score(SCENES, pictures(pipe, [s.prompt() for s in SCENES], guidance=1.0))
-    assert sum(unguided.values()) <= sum(guided.values()) - 4, (unguided, guided)  # measured 12 vs 21
+def foreground_colour_error(scene: Scene, image: np.ndarray) -> float:
+    """How far the foreground's median colour is from the prompt's palette colour (RGB distance)."""
+    mask = foreground_mask(image.astype(float))
+    if not mask.any():
+        return 255.0
+    return float(np.linalg.norm(np.median(image[mask].astype(float), 0) - np.asarray(COLOURS[scene.colour], float)))
+
+
+def test_guidance_one_follows_the_prompt_less_than_the_default(pipe):
+    # 24 cells of the visible grid in a seeded order: the trained model follows most prompts even unguided, so a
+    # handful of pictures would not show the difference
+    cells = [(c, s, b) for c, b in visible_pairs() for s in SHAPES]
+    random.Random(3).shuffle(cells)
+    scenes = [Scene(c, s, b) for c, s, b in cells[:24]]
+    prompts = [s.prompt() for s in scenes]
+    unguided_images, guided_images = pictures(pipe, prompts, guidance=1.0), pictures(pipe, prompts)
+    unguided, guided = score(scenes, unguided_images), score(scenes, guided_images)
+    assert sum(unguided.values()) <= sum(guided.values()) - 5, (unguided, guided)  # measured 62 vs 72 of 72
+    error = {name: np.mean([foreground_colour_error(s, im) for s, im in zip(scenes, images, strict=True)])
+             for name, images in (("unguided", unguided_images), ("guided", guided_images))}
+    assert error["guided"] < 0.75 * error["unguided"], error  # measured 17.5 vs 35.5
 
 
 def frames_of(project: Project, tmp_path) -> list[np.ndarray]:
@@ -120,6 +138,9 @@ def test_a_walk_moves_steadily_from_red_to_blue_and_ends_on_each_keyframe(pipe, 
 
 
 def test_a_lerp_walks_middle_has_less_contrast_than_slerps(pipe):
+    # At 10 steps (a draft's count): at the default 20 the trained model's sampler repairs most of the lerp's
+    # shrunken noise (measured ratio 0.98-0.99), fewer steps show the washed-out middle plainly.
+    steps = 10
     prompts = ["a yellow star on a night background", "a red circle on a sky background",
                "a blue square on a white background", "a green triangle on a black background"]
     embeds, negative = pipe.encode_prompt(prompts, "cpu", 1, True)
@@ -130,7 +151,7 @@ def test_a_lerp_walks_middle_has_less_contrast_than_slerps(pipe):
         for name, mix in (("lerp", lerp), ("slerp", slerp)):
             latents = torch.cat([mix(a, b, 0.5)] * len(prompts))
             out = pipe(prompt_embeds=embeds, negative_prompt_embeds=negative, latents=latents, height=SIZE,
-                       width=SIZE, num_inference_steps=STEPS, guidance_scale=GUIDANCE, output_type="np")
+                       width=SIZE, num_inference_steps=steps, guidance_scale=GUIDANCE, output_type="np")
             contrast[name] += [float((im.max(2) - im.min(2)).mean()) for im in out.images]  # colourfulness
     ratio = np.mean(contrast["lerp"]) / np.mean(contrast["slerp"])
-    assert ratio < 0.98, ratio  # measured 0.95: this model loses little, but always some, of its colour
+    assert ratio < 0.96, ratio  # measured 0.92 (0.84 at 6 steps)

@@ -35,8 +35,10 @@ BACKGROUNDS: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = {
 }
 SIZE_WORDS: tuple[str, ...] = ("small", "big")
 # A shape is 'small' below this half-size (as a fraction of the picture's side) and 'big' above the other.
-SMALL_BELOW, BIG_ABOVE = 0.2, 0.3
-MIN_HALF_SIZE, MAX_HALF_SIZE = 0.14, 0.36
+SMALL_BELOW, BIG_ABOVE = 0.24, 0.31
+# At 128 px a latent pixel is 8 px: below a half-size of about 0.2 a star or a triangle is a blob of a few latent
+# pixels that no model (and no judge) can tell from a circle, so the world draws nothing smaller.
+MIN_HALF_SIZE, MAX_HALF_SIZE = 0.2, 0.36
 # Colour pairs closer than this (RGB distance to any part of the background) cannot be told apart in a picture.
 CLASH_DISTANCE = 90.0
 
