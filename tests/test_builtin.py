@@ -94,7 +94,8 @@ def test_image_to_image_keeps_the_input(pipe, tmp_path):
     for own, other in (("blue", "green"), ("green", "blue")):
         to_own = np.abs(outputs[own] - arrays[own]).mean()
         to_other = np.abs(outputs[own] - arrays[other]).mean()
-        # the trained model pulls a picture from outside its world towards its prompt: at strength 0.2 green measured 0.67 (0.85 at 0.3)
+        # the trained model pulls a picture from outside its world towards its prompt: at strength 0.2 green
+        # measured 0.67 (0.85 at 0.3)
         assert to_own < 0.8 * to_other, (own, to_own, to_other)
 
 
