@@ -79,11 +79,12 @@ def _mean_colour_drift(frames: list[np.ndarray]) -> float:
 
 def test_colour_match_holds_the_mean_colour_over_48_frames_where_it_drifts_without(renderer):
     # contrast 1.1 brightens every frame: fed back 47 times, it drifts unless matched to frame 0 (measured here:
-    # 0.12 without, 0.036 with)
-    settings = {"strength": 0.1, "contrast": 1.1}
+    # 0.086 without, 0.047 with). At 128 px: at 64 px the trained model's one denoising step repairs most of the
+    # drift by itself
+    settings = {"strength": 0.1, "contrast": 1.1, "height": 128, "width": 128}
     drifting = _mean_colour_drift(pixels(renderer.render(project(48, still=True, **settings))))
     matched = _mean_colour_drift(pixels(renderer.render(project(48, still=True, color_match=True, **settings))))
-    assert drifting > 0.08 and matched < 0.06, (drifting, matched)
+    assert drifting > 0.07 and matched < 0.65 * drifting, (drifting, matched)
 
 
 def test_a_schedule_edit_at_frame_k_renders_exactly_frames_k_to_the_end(renderer):
@@ -145,7 +146,8 @@ def test_the_first_frame_grows_from_the_initial_image(renderer, tmp_path):
 
 
 def test_loop_ends_next_to_its_first_frame(renderer):
-    looped = Project(keyframes=[Keyframe(0, PROMPTS[0]), Keyframe(4, PROMPTS[1])], height=64, width=64,
+    # 128 px: at 64 px the trained model jumps to the second prompt's picture at once, with nothing to walk back
+    looped = Project(keyframes=[Keyframe(0, PROMPTS[0]), Keyframe(4, PROMPTS[1])], height=128, width=128,
                      num_inference_steps=10, fps=8, loop=True, seed=3, batch_size=8)
     frames = pixels(renderer.render(looped))
     assert len(frames) == 8  # 0..4, then 3 frames back towards frame 0

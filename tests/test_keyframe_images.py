@@ -43,15 +43,17 @@ def frame_diff(a, b):
 def test_frames_between_pictures_start_from_them(pipe, pictures, tmp_path):
     a, b = pictures
     renderer = Renderer(pipe, runs_dir=tmp_path / "runs")
+    # 128 px, the trained model's own size: at 64 px (an 8x8 latent) it repaints a picture's colours its own way
+    size = {"height": 128, "width": 128}
     plain = pixels(renderer.render(project([Keyframe(0, "a red circle"), Keyframe(4, "a blue square"),
-                                            Keyframe(8, "a green triangle")])))
+                                            Keyframe(8, "a green triangle")], **size)))
     with_images = pixels(renderer.render(project([Keyframe(0, "a red circle", image=a),
                                                   Keyframe(4, "a blue square", image=b),
-                                                  Keyframe(8, "a green triangle")])))
+                                                  Keyframe(8, "a green triangle")], **size)))
     diff = frame_diff(with_images, plain)
     assert (diff[:8] > 20).all()  # every frame next to a picture changed
     assert diff[8] <= 2  # the plain keyframe's own frame is the text-to-image one (batched apart: float noise)
-    colour = with_images.reshape(9, -1, 3)[:, :200].mean(axis=1)  # the top rows: the background
+    colour = with_images.reshape(9, -1, 3)[:, :400].mean(axis=1)  # the top rows: the background
     orange, teal = np.array([250, 140, 20]), np.array([10, 120, 130])
     near = lambda c, ref: np.abs(c - ref).mean()  # noqa: E731
     assert near(colour[0], orange) < near(colour[0], teal)  # keyframe 0 keeps its picture's colours at strength 0.3
