@@ -46,7 +46,7 @@ from giffusion_widgets.engine.embedded_world import describe, draw, random_scene
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=Path("runs/train-embedded"))
-    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--steps", type=int, default=7000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch", type=int, default=64, help="pictures per step at 128 px")
     p.add_argument("--big-batch", type=int, default=16, help="pictures per step at 256 px (same pixel count)")
@@ -59,11 +59,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--offset-noise", type=float, default=0.3,
                    help="std of a per-picture, per-channel constant added to the noise (see noise_for)")
     p.add_argument("--min-snr", type=float, default=5.0, help="min-SNR loss weighting's gamma (0: plain MSE)")
-    p.add_argument("--foreground-weight", type=float, default=0.0,
+    p.add_argument("--foreground-weight", type=float, default=2.0,
                    help="extra loss weight on the shape and its rim (see foreground_weights; 0: uniform)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--log-every", type=int, default=25)
-    p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--save-every", type=int, default=500)
     p.add_argument("--init", type=Path, metavar="RUN",
                    help="start from RUN's weights (a continuation: give it another --seed for new pictures)")
     p.add_argument("--ship", type=Path, metavar="RUN", help="copy RUN's weights into the package instead of training")
