@@ -18,7 +18,7 @@ from giffusion_widgets.engine.cluster import ClusterFrames, split_batches
 from giffusion_widgets.engine.cluster_worker import PLUGIN_NAME
 from giffusion_widgets.engine.feedback import Chain, chain_pieces
 from giffusion_widgets.engine.renderer import render, resume
-from giffusion_widgets.errors import PipelineError, ProjectError
+from giffusion_widgets.errors import PipelineError
 
 distributed = pytest.importorskip("distributed")
 
@@ -149,21 +149,60 @@ def test_a_pipeline_a_worker_cannot_load_fails_fast_with_its_message(pipe, clien
     assert time.perf_counter() - started < 60
 
 
-@pytest.mark.parametrize("what", ["controlnets", "image keyframes"])
-def test_what_is_not_sharded_is_refused_before_any_folder(pipe, client, tmp_path, what):
-    picture = tmp_path / "media" / "edges.png"
-    picture.parent.mkdir()
-    Image.new("RGB", (64, 64), (200, 30, 30)).save(picture)
-    unsharded = {
-        "controlnets": project().copy(controlnets=[{"model": str(tmp_path / "media"), "source": str(picture),
-                                                    "preprocessor": "none"}]),
-        "image keyframes": project().copy(keyframes=[Keyframe(0, "a red circle", image=str(picture)),
-                                                     Keyframe(7, "a blue square")]),
-    }[what]
-    runs = tmp_path / "runs"
-    with pytest.raises(ProjectError, match=what.split()[0]):
-        render(unsharded, pipe, runs_dir=runs, client=client)
-    assert not runs.exists() or not [p for p in runs.iterdir() if not p.name.startswith(".")]
+@pytest.fixture
+def media(pipe, tmp_path, monkeypatch):
+    """A ControlNet folder and two pictures named relative to the client's working folder (the workers' is
+    another): a white square on black, and an orange disc on white."""
+    from control_factory import make_controlnet
+    from PIL import ImageDraw
+
+    monkeypatch.chdir(tmp_path)
+    make_controlnet(pipe.unet, tmp_path / "net")
+    square = Image.new("RGB", (64, 64), "black")
+    ImageDraw.Draw(square).rectangle((16, 16, 47, 47), fill="white")
+    square.save(tmp_path / "square.png")
+    disc = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(disc).ellipse((12, 12, 51, 51), fill=(250, 140, 20))
+    disc.save(tmp_path / "disc.png")
+    return "net", "square.png", "disc.png"
+
+
+def test_controlnet_frames_on_the_cluster_equal_a_local_render_bit_for_bit(pipe, client, tmp_path, one_thread,
+                                                                          media):
+    net, square, _ = media
+    # the scale scheduled: frames of one call share it, so batches are cut where it changes
+    controlled = project(frames=6).copy(controlnets=[{"model": net, "source": square, "preprocessor": "canny",
+                                                      "conditioning_scale": "0:(0.5), 3:(1.5)"}])
+    local = render(controlled, pipe, runs_dir=tmp_path / "local")
+    plain = render(project(frames=6), pipe, runs_dir=tmp_path / "plain")
+    sharded = render(controlled, pipe, runs_dir=tmp_path / "sharded", client=client)
+    assert sharded.rendered == 6
+    same_frames(local, sharded)
+    assert not np.array_equal(pixels(local.frames[4]), pixels(plain.frames[4]))  # the ControlNet did something
+
+
+def test_image_keyframes_on_the_cluster_equal_a_local_render_bit_for_bit(pipe, client, tmp_path, one_thread, media):
+    _, square, disc = media
+    pictured = project(frames=7).copy(strength=0.4, keyframes=[
+        Keyframe(0, "a red circle", image=disc), Keyframe(3, "a blue square", image=square),
+        Keyframe(6, "a green triangle")])
+    local = render(pictured, pipe, runs_dir=tmp_path / "local")
+    sharded = render(pictured, pipe, runs_dir=tmp_path / "sharded", client=client)
+    assert sharded.rendered == 7
+    same_frames(local, sharded)
+    # the first frame starts from the disc at strength 0.4: its middle is the disc's orange still
+    middle = pixels(sharded.frames[0])[24:40, 24:40].reshape(-1, 3).mean(axis=0)
+    assert middle[0] > 150 and middle[2] < 120, middle
+
+
+def test_a_2d_chain_with_a_controlnet_on_the_previous_frame_equals_a_local_render(pipe, client, tmp_path, one_thread,
+                                                                                  media):
+    net, _, _ = media
+    chained = project_2d(frames=6).copy(controlnets=[{"model": net, "source": "previous", "preprocessor": "canny"}])
+    local = render(chained, pipe, runs_dir=tmp_path / "local")
+    sharded = render(chained, pipe, runs_dir=tmp_path / "sharded", client=ClusterFrames(client, piece=2))
+    assert sharded.rendered == 6
+    same_frames(local, sharded)
 
 
 def test_cli_renders_and_resumes_against_a_scheduler_address(cluster, tmp_path):

@@ -4,6 +4,7 @@ any frame and leaves the project and earlier runs as they were."""
 
 from __future__ import annotations
 
+import control_factory as cf
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -18,33 +19,14 @@ def pixels(animation) -> np.ndarray:
     return np.stack([np.asarray(Image.open(f).convert("RGB"), dtype=np.int16) for f in animation.frames])
 
 
-def make_controlnet(unet, folder, *, seed=0, scale=0.5):
-    """A ControlNet made from `unet` (diffusers' from_unet copies it), its zero convolutions given weights so it
-    does something, saved as safetensors."""
-    import torch
-    from diffusers import ControlNetModel
-
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        controlnet = ControlNetModel.from_unet(unet)
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, weight in controlnet.named_parameters():
-            if name.startswith(("controlnet_down_blocks", "controlnet_mid_block",
-                                "controlnet_cond_embedding.conv_out")):
-                weight.copy_(torch.randn(weight.shape, generator=generator) * scale)
-    controlnet.save_pretrained(folder, safe_serialization=True)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def controlnet_dir(pipe, tmp_path_factory):
-    return str(make_controlnet(pipe.unet, tmp_path_factory.mktemp("cn") / "canny"))
+    return str(cf.make_controlnet(pipe.unet, tmp_path_factory.mktemp("cn") / "canny"))
 
 
 @pytest.fixture(scope="module")
 def second_controlnet_dir(pipe, tmp_path_factory):
-    return str(make_controlnet(pipe.unet, tmp_path_factory.mktemp("cn2") / "other", seed=1))
+    return str(cf.make_controlnet(pipe.unet, tmp_path_factory.mktemp("cn2") / "other", seed=1))
 
 
 @pytest.fixture(scope="module")
@@ -213,19 +195,6 @@ def test_controls_are_project_data(controlnet_dir, shape_file):
     assert [pr.field for pr in project(controlnets="x").problems()] == ["controlnets"]
 
 
-def make_adapter(folder, channels=(32, 64, 64), seed=0):
-    """A small full T2I adapter whose features match the embedded UNet's levels (or not, with other channels)."""
-    import torch
-    from diffusers import T2IAdapter
-
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        adapter = T2IAdapter(in_channels=3, channels=list(channels), num_res_blocks=1, downscale_factor=8,
-                             adapter_type="full_adapter")
-    adapter.save_pretrained(folder, safe_serialization=True)
-    return str(folder)
-
-
 @pytest.fixture(scope="module")
 def sd_layout_pipe(pipe):
     """A pipeline whose UNet has Stable Diffusion's block layout (cross-attention blocks, the last one plain), built
@@ -248,7 +217,7 @@ def sd_layout_pipe(pipe):
 
 
 def test_t2i_adapter_changes_the_frames(sd_layout_pipe, shape_file, tmp_path):
-    adapter = make_adapter(tmp_path / "adapter")
+    adapter = cf.make_adapter(tmp_path / "adapter")
     renderer = Renderer(sd_layout_pipe, runs_dir=tmp_path / "runs")
     plain = renderer.render(project())
     adapted = renderer.render(project(adapters=[{"model": adapter, "source": shape_file, "preprocessor": "canny",
@@ -262,10 +231,10 @@ def test_t2i_adapter_changes_the_frames(sd_layout_pipe, shape_file, tmp_path):
 def test_adapter_for_another_unet_and_image_to_image_are_refused(pipe, sd_layout_pipe, shape_file, tmp_path):
     runs_dir = tmp_path / "runs"
     renderer = Renderer(pipe, runs_dir=runs_dir)
-    fitting = make_adapter(tmp_path / "adapter")
+    fitting = cf.make_adapter(tmp_path / "adapter")
     with pytest.raises(PipelineError, match="adapters fit only Stable Diffusion's layout"):
         renderer.render(project(adapters=[{"model": fitting, "source": shape_file}]))
-    two_levels = make_adapter(tmp_path / "two-levels", channels=(32, 64))
+    two_levels = cf.make_adapter(tmp_path / "two-levels", channels=(32, 64))
     with pytest.raises(PipelineError, match="fits only the UNet layout"):
         Renderer(sd_layout_pipe, runs_dir=runs_dir).render(project(adapters=[{"model": two_levels,
                                                                               "source": shape_file}]))

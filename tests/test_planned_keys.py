@@ -146,8 +146,8 @@ def test_planning_a_hundred_frames_takes_milliseconds(renderer):
 @pytest.mark.parametrize("mode", ["interpolate", "2d"])
 def test_a_controlnet_is_known_once_rendered_with(pipe, renderer, tmp_path, mode):
     pytest.importorskip("cv2")
+    from control_factory import make_controlnet
     from PIL import Image, ImageDraw
-    from test_control import make_controlnet
 
     picture = Image.new("RGB", (64, 64), "black")
     ImageDraw.Draw(picture).rectangle((16, 16, 47, 47), fill="white")

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import ProjectError, RenderCancelled
+from ..errors import RenderCancelled
 from ..project import Project
 from .feedback import Chain, chain_pieces
 from .pipeline_call import Batch
@@ -41,22 +41,29 @@ PIECE_FRAMES = 4  # diffused frames per task of a 2D chain: what a worker's deat
 POLL_S = 0.05  # how often a waiting client looks at the cancel flag
 
 
-def check_shardable(project: Project) -> None:
-    """Refuse, before any folder is made, what a cluster render cannot do yet."""
-    if project.controlnets or project.adapters:
-        raise ProjectError("cluster renders do not load ControlNets or T2I adapters on their workers yet: render "
-                           "a project with controlnets or adapters without a client")
-    if any(k.image for k in project.keyframes):
-        raise ProjectError("cluster renders do not start frames from image keyframes yet: render a project whose "
-                           "keyframes carry images without a client")
+def _absolute(path: str | None) -> str | None:
+    """A file or folder that exists here as an absolute path; anything else (a hub id) as it is."""
+    if path and Path(path).expanduser().exists():
+        return str(Path(path).expanduser().resolve())
+    return path
 
 
 def worker_project(project: Project) -> Project:
-    """The project as workers read it: media paths made absolute (workers share the client's file system, not its
-    working folder)."""
-    changes = {name: str(Path(value).expanduser().resolve()) for name in ("image_input", "video_input")
-               if (value := getattr(project, name))}
-    return project.copy(**changes) if changes else project
+    """The project as workers read it: every file it names made absolute (workers share the client's file system,
+    not its working folder): inputs, keyframe pictures, LoRAs, control models and their conditioning pictures."""
+    from dataclasses import replace
+
+    def control(entry: dict) -> dict:
+        source = entry.get("source")
+        return {**entry, "model": _absolute(entry["model"]),
+                **({"source": _absolute(source)} if source not in (None, "", "video", "image", "previous") else {})}
+
+    changes: dict[str, Any] = {name: _absolute(getattr(project, name)) for name in ("image_input", "video_input")}
+    changes["keyframes"] = [replace(k, image=_absolute(k.image)) for k in project.keyframes]
+    changes["loras"] = [{**lora, "path": _absolute(str(lora["path"]))} for lora in project.loras]
+    changes["controlnets"] = [control(e) for e in project.controlnets]
+    changes["adapters"] = [control(e) for e in project.adapters]
+    return project.copy(**changes)
 
 
 def split_batches(keys: list[str], shared: list[Any], batch_size: int, workers: int) -> list[list[str]]:
@@ -147,7 +154,6 @@ class ClusterFrames:
         """The spec workers load `project`'s pipeline from, checked before any folder is made."""
         from .cluster_worker import PipelineSpec
 
-        check_shardable(project)
         return PipelineSpec.of(project, base, given, self.device)
 
     def dashboard_link(self) -> str | None:
@@ -174,12 +180,12 @@ class ClusterFrames:
         p = run.project
         specs = {s.index: s for s in run.plan.frames}
         values = run.plan.values
-        shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]]) for k in todo]
+        shared = [run.call_values(specs[groups[k][0]]) for k in todo]
         batch_size = run.renderer.auto_batch_size(run.pipe) if p.batch_size == "auto" else p.batch_size
         batches = split_batches(todo, shared, batch_size, self.workers())
         spec = run.cluster_spec
         project = worker_project(p)
-        link = RenderLink(uuid.uuid4().hex, self.threads)
+        link = RenderLink(uuid.uuid4().hex, self.threads, run.scales_length)
         self._register()
         futures = {}
         for order, keys in enumerate(batches):
@@ -202,7 +208,7 @@ class ClusterFrames:
         from .cluster_worker import RenderLink
 
         self._register()
-        link = RenderLink(uuid.uuid4().hex, self.threads)
+        link = RenderLink(uuid.uuid4().hex, self.threads, run.scales_length)
         futures = self._submit_pieces(run, chain, todo, size, channels, identity, link, output)
         self._gather(run, len(todo), futures, link.token)
 

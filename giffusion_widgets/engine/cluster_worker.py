@@ -65,10 +65,12 @@ def cancel_event_name(token: str) -> str:
 @dataclass(frozen=True)
 class RenderLink:
     """What ties a task to its render: the token its progress and cancel go by; torch's threads in the worker
-    process (None: leave them, Dask's nanny starts workers with one per worker thread through OMP_NUM_THREADS)."""
+    process (None: leave them, Dask's nanny starts workers with one per worker thread through OMP_NUM_THREADS);
+    the frames the render's ControlNet scales span (control.schedule_length: the plan's, which workers lack)."""
 
     token: str
     threads: int | None = None
+    scales_length: int = 1
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,14 @@ def _absolute(checkpoint: str | None) -> str | None:
 
 class _Lent:
     """A pipeline as one project's render uses it, in the forms a local render calls (resolve.PipelineResolver:
-    the image-to-image one if needed, both in the 2D mode), the project's LoRAs and scheduler lent, prompt
-    embeddings and initial images kept across that render's batches."""
+    the image-to-image one if needed, both in the 2D mode), with the project's LoRAs, ControlNets or adapters and
+    scheduler lent, prompt embeddings and initial images (or image keyframes' latents) kept across that render's
+    batches."""
 
-    def __init__(self, resolver: Any, project: Project) -> None:
+    def __init__(self, resolver: Any, project: Project, controls: Any, scales_length: int) -> None:
         from .embeddings import PromptEmbeddings
         from .inputs import InitImages
+        from .keyframe_images import KeyframeImages
         from .loras import lent_loras
         from .pipelines import refresh_fingerprint
         from .resolve import lent_forms
@@ -140,13 +144,30 @@ class _Lent:
                 self.stack.callback(refresh_fingerprint, base, self.pipe)
             self.stack.enter_context(lent_loras(self.pipe, project.loras))
             refresh_fingerprint(base, self.pipe)
+            self.control = controls.prepare(project, base, self.pipe, scales_length, self.image_pipe)
+            if self.control is not None:
+                self.pipe, self.image_pipe = self.control.pipe, self.control.image_pipe
+            self.init_images: Any = InitImages(project)
+            self.key_images = None
+            if any(k.image for k in project.keyframes):  # their frames start from the pictures, image-to-image
+                self.init_images = self.key_images = KeyframeImages(project, base)
+                self.image_pipe = resolver.image_variant(base)
             self.stack.enter_context(lent_forms(self.pipe, self.image_pipe, project.scheduler, base=base,
                                                 scheduler_kwargs=project.scheduler_kwargs))
         except BaseException:
             self.stack.close()
             raise
         self.embeddings = PromptEmbeddings()
-        self.init_images = InitImages(project)
+
+    def extra(self, size: tuple[int, int]) -> Any:
+        """FrameCalls' `extra`: a ControlNet's or adapter's call arguments (None without controls)."""
+        return self.control.extra_for(size) if self.control is not None else None
+
+    def pipe_for(self, batch: Batch) -> Any:
+        """The form a batch is called with: the image-to-image one next to image keyframes."""
+        if self.key_images is not None and self.key_images.covers(batch.specs[0]):
+            return self.image_pipe
+        return self.pipe
 
 
 def _settings(project: Project) -> str:
@@ -165,7 +186,8 @@ class PipelineHolder(WorkerPlugin):
     def __init__(self) -> None:
         self.pipelines: dict[PipelineSpec, Any] = {}  # a PipelineResolver holding each, with its image form
         self.failures: dict[PipelineSpec, str] = {}
-        self.current: tuple[PipelineSpec, str, _Lent] | None = None
+        self.current: tuple[PipelineSpec, str, int, _Lent] | None = None
+        self.controls: Any = None  # control.ControlModels: ControlNets and adapters loaded once per worker
         self.address = "?"
         self.loads = 0  # pipelines loaded by this worker (a render after another loads none)
         self.roomy = False  # glibc malloc given roomy_allocator()'s thresholds
@@ -179,7 +201,7 @@ class PipelineHolder(WorkerPlugin):
 
     def _release(self) -> None:
         if self.current is not None:
-            self.current[2].stack.close()
+            self.current[-1].stack.close()
             self.current = None
 
     def pipeline(self, spec: PipelineSpec) -> Any:
@@ -197,12 +219,17 @@ class PipelineHolder(WorkerPlugin):
                 raise PipelineError(self.failures[spec]) from exc
         return self.pipelines[spec]
 
-    def lent_for(self, spec: PipelineSpec, project: Project) -> _Lent:
+    def lent_for(self, spec: PipelineSpec, project: Project, scales_length: int) -> _Lent:
         settings = _settings(project)
-        if self.current is None or self.current[:2] != (spec, settings):
+        if self.current is None or self.current[:3] != (spec, settings, scales_length):
             self._release()
-            self.current = (spec, settings, _Lent(self.pipeline(spec), project))
-        return self.current[2]
+            if self.controls is None:
+                from .control import ControlModels
+
+                self.controls = ControlModels()
+            self.current = (spec, settings, scales_length,
+                            _Lent(self.pipeline(spec), project, self.controls, scales_length))
+        return self.current[-1]
 
 
 def _png(image: Any) -> bytes:
@@ -262,7 +289,7 @@ class _Signals:
         return step_callback(self.cancelled, self.progress)
 
 
-def _lent(spec: PipelineSpec, project: Project, identity: dict) -> tuple[Any, _Lent]:
+def _lent(spec: PipelineSpec, project: Project, identity: dict, link: RenderLink) -> tuple[Any, _Lent]:
     """(this worker's holder, the project's lent pipeline), checked against the identity the client keys with."""
     from .pipelines import pipeline_info
 
@@ -270,7 +297,7 @@ def _lent(spec: PipelineSpec, project: Project, identity: dict) -> tuple[Any, _L
     if holder is None:
         raise PipelineError(f"worker {get_worker().address} has no {PLUGIN_NAME} plugin: register "
                             f"PipelineHolder() with the client first")
-    lent = holder.lent_for(spec, project)
+    lent = holder.lent_for(spec, project, link.scales_length)
     own = pipeline_info(lent.pipe).identity()
     # the weights, class, device and dtype decide the frames; the checkpoint's name may be spelled another way
     differ = ", ".join(f"{k}: {own.get(k)!r} here, {v!r} on the client" for k, v in identity.items()
@@ -288,10 +315,11 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
     with _Signals(link, project.num_inference_steps) as signals:
         if signals.cancelled():
             return None
-        _, lent = _lent(spec, project, identity)
+        _, lent = _lent(spec, project, identity, link)
+        extra = lent.extra(batch.size)
         try:
-            images = call_pipeline(lent.pipe, project, batch, lent.embeddings, lent.init_images,
-                                   on_step=signals.on_step())
+            images = call_pipeline(lent.pipe_for(batch), project, batch, lent.embeddings, lent.init_images,
+                                   on_step=signals.on_step(), extra=extra(batch.specs, None) if extra else None)
         except Interrupted:
             return None
     return [_png(image) for image in images]
@@ -318,9 +346,9 @@ def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: 
     with _Signals(link, project.num_inference_steps) as signals:
         if signals.cancelled():
             return None
-        _, lent = _lent(spec, project, identity)
+        _, lent = _lent(spec, project, identity, link)
         calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
-                           on_step=signals.on_step())
+                           on_step=signals.on_step(), extra=lent.extra(size))
         init = None
         if project.image_input:
             def init() -> Any:

@@ -202,11 +202,15 @@ def control_kind(project: Project) -> str | None:
     return "controlnets" if project.controlnets else "adapters" if project.adapters else None
 
 
-def control_scales(project: Project, plan: Plan, kind: str, entries: list[dict]) -> list[np.ndarray]:
-    """Each entry's conditioning scale on every frame (a number or schedule text)."""
+def schedule_length(project: Project, plan: Plan) -> int:
+    """How many frames the controls' scales are evaluated over (a plan may reach past num_frames)."""
+    return max(project.num_frames, 1, *(spec.index + 1 for spec in plan.frames))
+
+
+def control_scales(project: Project, frames: int, kind: str, entries: list[dict]) -> list[np.ndarray]:
+    """Each entry's conditioning scale on each of `frames` frames (a number or schedule text)."""
     from ..schedules import evaluate_schedule
 
-    frames = max(project.num_frames, 1, *(spec.index + 1 for spec in plan.frames))
     return [evaluate_schedule(e.get("conditioning_scale", 1.0), frames, fps=project.fps,
                               setting=f"{kind}'s conditioning_scale") for e in entries]
 
@@ -234,7 +238,7 @@ def planned_control_key(project: Project, plan: Plan) -> dict | None:
         return None
     entries = [dict(e) for e in getattr(project, kind)]
     return control_key(kind, entries, [source_of(project, e) for e in entries],
-                       control_scales(project, plan, kind, entries))
+                       control_scales(project, schedule_length(project, plan), kind, entries))
 
 
 @dataclass
@@ -321,6 +325,16 @@ class ControlCall:
                 "control_guidance_end": ends[0] if one else ends}
 
 
+    def extra_for(self, size: tuple[int, int]) -> Any:
+        """pipeline_call.FrameCalls' `extra`: each call's arguments, from its frames and the 2D mode's image."""
+        image_input = bool(self.project.image_input or self.project.video_input)
+
+        def extra(specs: list[FrameSpec], image: Any) -> dict:
+            return self.call_kwargs(specs, size, image is not None or image_input, previous=image)
+
+        return extra
+
+
 class ControlModels:
     """Loaded ControlNets and adapters (kept while their folders are unchanged), the pipelines made with them, and
     the conditioning images: one per Renderer, so re-renders load and preprocess nothing again."""
@@ -358,10 +372,12 @@ class ControlModels:
             self._models[(model, kind)] = (loaded.to(device=device), identity)
         return self._models[(model, kind)]
 
-    def prepare(self, project: Project, base: Any, pipe: Any, plan: Plan, image_pipe: Any = None) -> ControlCall | None:
+    def prepare(self, project: Project, base: Any, pipe: Any, frames: int,
+                image_pipe: Any = None) -> ControlCall | None:
         """The render's ControlCall (None without controls): models loaded and checked against `base`, and the
-        pipeline that takes them, made once per (pipeline, models) and fingerprinted afresh. `image_pipe`: the 2D
-        mode's image-to-image pipeline, whose control form is made too."""
+        pipeline that takes them, made once per (pipeline, models) and fingerprinted afresh. `frames`: the scales'
+        length (schedule_length); `image_pipe`: the 2D mode's image-to-image pipeline, whose control form is made
+        too."""
         kind = control_kind(project)
         if kind is None:
             return None
@@ -396,6 +412,6 @@ class ControlModels:
 
         control_pipe = form(image_to_image)
         second = form(True) if image_pipe is not None and image_pipe is not pipe else None
-        scales = control_scales(project, plan, kind, entries)
+        scales = control_scales(project, frames, kind, entries)
         return ControlCall(control_pipe, kind, entries, sources, scales, self.conditions, project, image_to_image,
                            second if second is not None else (control_pipe if image_pipe is not None else None))

@@ -27,12 +27,14 @@ from .atomic import digest
 
 
 class KeyframeImages:
-    """The starting latents and strengths of a render's frames next to image keyframes (None for the others).
+    """The starting latents of a render's frames next to image keyframes (None for the others).
 
     It stands in for InitImages: `for_frames(specs, size)` gives the batch's starting latents (the image-to-image
-    pipeline takes latents as its image), and the plan's strength values become each frame's ramped strength."""
+    pipeline takes latents as its image). `of(project, plan, pipe)` also turns the plan's strength values into each
+    frame's ramped strength; a cluster worker makes one from the project alone, since which frames start from
+    pictures follows from each frame's keyframes, and the client sends each batch's strength."""
 
-    def __init__(self, project: Project, plan: Plan, pipe: Any) -> None:
+    def __init__(self, project: Project, pipe: Any) -> None:
         self.project = project
         self.images = {k.frame: k.image for k in project.keyframes if k.image}
         first = min(project.keyframes, key=lambda k: k.frame)
@@ -40,24 +42,24 @@ class KeyframeImages:
             self.images[project.num_frames] = first.image
         self.vae = pipe.vae  # taken now: a draft lends its pipelines a decoder-only VAE for the render
         self.processor = pipe.image_processor
-        self.frames = list(plan.frames)
+        self.frames: list[FrameSpec] = []
         self._latents: dict[tuple, Any] = {}
-        strength = np.array(plan.values["strength"], dtype=np.float64)
-        self.covered = set()
-        for spec in plan.frames:
-            side = self.image_weight(spec)
-            if side is not None:
-                self.covered.add(spec.index)
-                s = strength[spec.index]
-                strength[spec.index] = s + (1 - s) * (1 - side)
-        plan.values = {**plan.values, "strength": strength}
 
     @classmethod
     def of(cls, project: Project, plan: Plan, pipe: Any) -> KeyframeImages | None:
-        """The render's image keyframes, or None when no keyframe has a picture."""
+        """The render's image keyframes, or None when no keyframe has a picture; ramps `plan`'s strengths."""
         if not any(k.image for k in project.keyframes):
             return None
-        return cls(project, plan, pipe)
+        images = cls(project, pipe)
+        images.frames = list(plan.frames)
+        strength = np.array(plan.values["strength"], dtype=np.float64)
+        for spec in plan.frames:
+            side = images.image_weight(spec)
+            if side is not None:
+                s = strength[spec.index]
+                strength[spec.index] = s + (1 - s) * (1 - side)
+        plan.values = {**plan.values, "strength": strength}
+        return images
 
     def ends(self, spec: FrameSpec) -> tuple[str | None, str | None]:
         return self.images.get(spec.start_frame), self.images.get(spec.end_frame)
@@ -74,11 +76,8 @@ class KeyframeImages:
         return weight or None  # at the plain keyframe itself: the text-to-image frame, as without pictures
 
     def covers(self, spec: FrameSpec) -> bool:
-        return spec.index in self.covered
-
-    def batch_value(self, index: int) -> bool:
-        """Frames of one call are all image-to-image or all text-to-image."""
-        return index in self.covered
+        """Whether the frame starts from pictures (image-to-image); frames of one call are all one or the other."""
+        return self.image_weight(spec) is not None
 
     def key(self) -> dict:
         """The pictures by content and each frame's weight between its keyframes (the blend and ramp follow it)."""

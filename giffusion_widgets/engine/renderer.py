@@ -25,7 +25,7 @@ from ..project import Project
 from ..schedule import FrameSpec, Plan
 from .audio_cache import AudioCache
 from .call_args import check_pipeline_kwargs
-from .control import ControlModels
+from .control import ControlModels, schedule_length
 from .drafts import Draft
 from .embeddings import PromptEmbeddings
 from .events import EventHandler, EventKind, RenderEvent
@@ -185,6 +185,7 @@ class _Run:
         check_inputs(self.project)  # media a render can open, before any folder is made, naming the file
         self.plan, self.chain_plan, self.audio_keyframes = render_plans(
             self.project, renderer.audio_analysis, draft.frames if draft is not None else only)
+        self.scales_length = schedule_length(self.project, self.plan)  # the frames a ControlNet's scale spans
         self.feedback = self.project.animation_mode == "2d"
         # loaded before any folder is made; the 2D mode calls the image-to-image form for every frame after the first
         if self.feedback:
@@ -193,7 +194,7 @@ class _Run:
             self.base, self.pipe = renderer.resolver.for_call(self.project)
         p = self.project
         self.cluster = renderer.cluster if draft is None else None  # previews render here
-        if self.cluster is not None:  # what workers cannot do yet is refused before any folder is made
+        if self.cluster is not None:  # what the workers load, made (and checked) before any folder is
             self.cluster_spec = self.cluster.spec_for(p, self.base, renderer.resolver.source.given)
         check_pipeline_kwargs(self.pipe, p.pipeline_kwargs)  # extra arguments, checked before any frame
         scheduler_for(self.base, p.scheduler, p.scheduler_kwargs)
@@ -214,7 +215,7 @@ class _Run:
             refresh_fingerprint(self.base, self.pipe)  # weights changed in place since the last render change keys
             keyed_form = self.pipe
             # ControlNets / T2I adapters: the pipeline that takes them (same modules), loaded before any folder
-            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.plan,
+            self.control = renderer.controls.prepare(self.project, self.base, self.pipe, self.scales_length,
                                                      self.image_pipe if self.feedback else None)
             if p.loras or self.control is not None:  # so planned_keys knows the lent weights' identity next time
                 clean = before if p.loras else pipeline_info(self.base).identity()
@@ -342,15 +343,12 @@ class _Run:
         auto = p.batch_size == "auto"
         batch_size = self.renderer.auto_batch_size(pipe) if auto else p.batch_size
         start = 0
-        values = self.plan.values
         while start < len(todo):
             if self.cancel.is_set():
                 raise RenderCancelled("cancelled")
             batch = todo[start:start + batch_size]
-            # one call takes one guidance and strength: the batch ends where a frame's scheduled values differ
-            shared = [(values["guidance_scale"][groups[k][0]], values["strength"][groups[k][0]],
-                       self.control.batch_value(groups[k][0]) if self.control else None,
-                       self.key_images.batch_value(groups[k][0]) if self.key_images else None) for k in batch]
+            # the batch ends where a frame's call values differ from its first frame's
+            shared = [self.call_values(specs[groups[k][0]]) for k in batch]
             batch = batch[:next((i for i, v in enumerate(shared) if v != shared[0]), len(batch))]
             try:
                 images = self._call(pipe, [specs[groups[k][0]] for k in batch], size, channels)
@@ -415,6 +413,14 @@ class _Run:
                          cancelled=cancelled, draft=self.draft is not None, audio_keyframes=self.audio_keyframes,
                          frame_range=(self.only[0], self.only[-1]) if self.only else None)
 
+    def call_values(self, spec: FrameSpec) -> tuple:
+        """What frames of one pipeline call must share: the scheduled guidance and strength, the controls' scales,
+        and whether the frame starts from image keyframes' pictures."""
+        values, index = self.plan.values, spec.index
+        return (values["guidance_scale"][index], values["strength"][index],
+                self.control.batch_value(index) if self.control else None,
+                self.key_images.covers(spec) if self.key_images else None)
+
     def _call(self, pipe: Any, specs: list[FrameSpec], size: tuple[int, int], channels: int) -> list[Any]:
         """One batch's pipeline call (frames next to an image keyframe: image-to-image from its latents)."""
         if self.key_images is not None and self.key_images.covers(specs[0]):
@@ -428,15 +434,9 @@ class _Run:
             self._event("progress", done=self.rendered + self.reused, step=step,
                         steps=self.project.num_inference_steps)
 
-        extra = None
-        if self.control is not None:
-            image_input = bool(self.project.image_input or self.project.video_input)
-
-            def extra(specs: list[FrameSpec], image: Any) -> dict:
-                return self.control.call_kwargs(specs, size, image is not None or image_input, previous=image)
-
         return FrameCalls(self.project, size, channels, self.plan.values, self.renderer.embeddings,
-                          self.init_images, on_step=step_callback(self.cancel.is_set, progress), extra=extra)
+                          self.init_images, on_step=step_callback(self.cancel.is_set, progress),
+                          extra=self.control.extra_for(size) if self.control is not None else None)
 
 
 def render(project: Project, pipeline: Any = None, run_dir: str | os.PathLike | None = None,
