@@ -15,8 +15,8 @@ after a worker's death makes again only the pieces whose results were lost. Fram
 chain continued from PNG bytes is bit for bit the chain continued in memory.
 
 Workers report each denoising step on Dask's event log (PROGRESS_TOPIC), which the client emits as the render's
-"progress" events; a cancel sets the render's Dask Event, which workers look at in their step callback (a batch
-stops mid-denoise), and cancels the tasks not started.
+"progress" events; a cancel marks the render's token on every worker (`client.run`), which their step callback
+looks at (a batch stops mid-denoise), and cancels the tasks not started.
 """
 
 from __future__ import annotations
@@ -236,10 +236,10 @@ class ClusterFrames:
 
     def _gather(self, run: Any, count: int, futures: dict[Any, Callable[[Any], None]], token: str) -> None:
         """Wait for `futures` (each with what stores its result), emitting the workers' progress as it comes;
-        on a cancel or a failure, stop what runs (the render's Event) and cancel what waits."""
-        from distributed import Event, as_completed
+        on a cancel or a failure, stop what runs (cancel_render on every worker) and cancel what waits."""
+        from distributed import as_completed
 
-        from .cluster_worker import cancel_event_name
+        from .cluster_worker import cancel_render
 
         run.left_to_render = count
         run.render_started = time.perf_counter()
@@ -263,8 +263,8 @@ class ClusterFrames:
         finally:
             _progress.stop(self.client, token)
             if futures:  # cleanup while failing: its own trouble must not hide why
-                with contextlib.suppress(Exception):
-                    Event(cancel_event_name(token), client=self.client).set()  # stops the batches running
+                with contextlib.suppress(Exception):  # stops the batches running, at their next step
+                    self.client.run(cancel_render, token, wait=False)
                 with contextlib.suppress(Exception):
                     self.client.cancel(list(futures))  # and those not started
 

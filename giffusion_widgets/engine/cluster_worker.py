@@ -8,7 +8,8 @@ a 2D chain the same FeedbackRender and FrameCalls, after checking that the worke
 client keyed the frames with.
 
 The client hears of each denoising step through Dask's event log (`log_event` on PROGRESS_TOPIC, with the render's
-token) and stops a render with a Dask `Event` (cancel_event_name(token)) that the step callback looks at: a batch
+token) and stops a render by running `cancel_render(token)` on every worker (`client.run`, which runs beside the
+task on the worker's event loop): it marks the token in the holder, the step callback looks there, and the batch
 stops mid-denoise and returns None, which Dask does not retry.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ from .pipeline_call import Batch, FrameCalls, Interrupted, call_pipeline, step_c
 
 PLUGIN_NAME = "giffusion-pipelines"
 PROGRESS_TOPIC = "giffusion-progress"  # one topic (Dask keeps a bounded log per topic); messages name the render
-CANCEL_WAIT_S = 2.0  # how long one wait on the cancel Event lasts on the scheduler before it is asked again
 
 
 # glibc's malloc in a worker: Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, and a threshold set
@@ -58,8 +57,19 @@ def roomy_allocator() -> bool:
         return False
 
 
-def cancel_event_name(token: str) -> str:
-    return f"giffusion-cancel-{token}"
+def worker_process_ends(worker: Any) -> bool:
+    """Whether `worker` is closing in a process of its own (a nanny's), which ends with it (not the notebook's)."""
+    from distributed.core import Status
+
+    return worker.status in (Status.closing, Status.closing_gracefully) and getattr(worker, "nanny", None) is not None
+
+
+async def cancel_render(token: str, dask_worker: Any = None) -> None:
+    """Run on each worker by the client (`client.run`): stop the render of `token` at its next denoising step.
+    A coroutine, so the client need not wait for every worker's answer (Dask runs only those with wait=False)."""
+    holder = dask_worker.plugins.get(PLUGIN_NAME) if dask_worker is not None else None
+    if holder is not None:
+        holder.cancelled.add(token)
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,7 @@ class PipelineHolder(WorkerPlugin):
         self.address = "?"
         self.loads = 0  # pipelines loaded by this worker (a render after another loads none)
         self.roomy = False  # glibc malloc given roomy_allocator()'s thresholds
+        self.cancelled: set[str] = set()  # tokens of renders cancelled (a few bytes each, kept for late tasks)
 
     def setup(self, worker: Any) -> None:
         self.address = worker.address
@@ -198,6 +209,13 @@ class PipelineHolder(WorkerPlugin):
 
     def teardown(self, worker: Any) -> None:
         self._release()
+        if worker_process_ends(worker):
+            # the process ends next: Python's last collections walk every object torch and diffusers made (1.5 s
+            # of a loaded 2-core machine here, 0.3 s frozen), past the nanny's 4 s when workers share the cores,
+            # and the nanny then kills the worker with a warning
+            import gc
+
+            gc.freeze()
 
     def _release(self) -> None:
         if self.current is not None:
@@ -239,44 +257,22 @@ def _png(image: Any) -> bytes:
 
 
 class _Signals:
-    """A task's side of the client's cancel and progress, through Dask: the render's Event, asked once at the
-    start, then waited on by a thread of its own (the scheduler answers when it is set, or after CANCEL_WAIT_S to
-    ask again) so that a denoising step only reads a flag here; progress goes to the worker's event log. Sets the
-    link's torch threads. Use it as a context: leaving it ends the waiting."""
+    """A task's side of the client's cancel and progress: the cancel is a token the client marks in the worker's
+    holder (cancel_render), so a denoising step reads a set; progress goes to the worker's event log. Sets the
+    link's torch threads."""
 
     def __init__(self, link: RenderLink, steps: int) -> None:
-        from distributed import Event
-
         if link.threads:
             import torch
 
             if torch.get_num_threads() != link.threads:  # set here: a thread keeps its count once it used one
                 torch.set_num_threads(link.threads)
         self.token, self.steps = link.token, steps
-        self._event = Event(cancel_event_name(link.token))
-        self._event.client  # noqa: B018 -- the worker's client, found from the task's own thread
-        self._stopped = threading.Event()
-        self._ended = threading.Event()
-
-    def __enter__(self) -> _Signals:
-        if self._event.is_set():
-            self._stopped.set()
-        else:
-            threading.Thread(target=self._wait, daemon=True, name=f"giffusion-cancel-{self.token[:8]}").start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._ended.set()
-
-    def _wait(self) -> None:
-        with contextlib.suppress(Exception):  # a worker or scheduler going away: the task ends with it
-            while not self._ended.is_set():
-                if self._event.wait(timeout=CANCEL_WAIT_S):
-                    self._stopped.set()
-                    return
+        holder = get_worker().plugins.get(PLUGIN_NAME)
+        self._cancelled = holder.cancelled if holder is not None else set()
 
     def cancelled(self) -> bool:
-        return self._stopped.is_set()
+        return self.token in self._cancelled
 
     def check(self) -> None:
         if self.cancelled():
@@ -312,16 +308,16 @@ def render_batch(spec: PipelineSpec, project: Project, batch: Batch, identity: d
                  link: RenderLink) -> list[bytes] | None:
     """Run on a worker: the batch's frames as PNG bytes, made by the same call as a local render's; None when the
     render was cancelled (before or during the call)."""
-    with _Signals(link, project.num_inference_steps) as signals:
-        if signals.cancelled():
-            return None
-        _, lent = _lent(spec, project, identity, link)
-        extra = lent.extra(batch.size)
-        try:
-            images = call_pipeline(lent.pipe_for(batch), project, batch, lent.embeddings, lent.init_images,
-                                   on_step=signals.on_step(), extra=extra(batch.specs, None) if extra else None)
-        except Interrupted:
-            return None
+    signals = _Signals(link, project.num_inference_steps)
+    if signals.cancelled():
+        return None
+    _, lent = _lent(spec, project, identity, link)
+    extra = lent.extra(batch.size)
+    try:
+        images = call_pipeline(lent.pipe_for(batch), project, batch, lent.embeddings, lent.init_images,
+                               on_step=signals.on_step(), extra=extra(batch.specs, None) if extra else None)
+    except Interrupted:
+        return None
     return [_png(image) for image in images]
 
 
@@ -343,22 +339,22 @@ def render_piece(spec: PipelineSpec, project: Project, piece: ChainPiece, size: 
     def store(frame: Any, image: Any) -> None:
         made[frame.index] = _png(image)
 
-    with _Signals(link, project.num_inference_steps) as signals:
-        if signals.cancelled():
-            return None
-        _, lent = _lent(spec, project, identity, link)
-        calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
-                           on_step=signals.on_step(), extra=lent.extra(size))
-        init = None
-        if project.image_input:
-            def init() -> Any:
-                return lent.init_images.for_frames([piece.specs[0]], size)[0]
+    signals = _Signals(link, project.num_inference_steps)
+    if signals.cancelled():
+        return None
+    _, lent = _lent(spec, project, identity, link)
+    calls = FrameCalls(project, size, channels, piece.values, lent.embeddings, lent.init_images,
+                       on_step=signals.on_step(), extra=lent.extra(size))
+    init = None
+    if project.image_input:
+        def init() -> Any:
+            return lent.init_images.for_frames([piece.specs[0]], size)[0]
 
-        try:
-            FeedbackRender(piece.specs, piece.values, piece.chain, lent.image_pipe.device,
-                           calls.chain_diffuse(lent.pipe, lent.image_pipe),
-                           load=lambda i: Image.open(io.BytesIO(pngs[i])), store=store, check=signals.check,
-                           init_image=init).render(set(piece.todo))
-        except Interrupted:
-            return None
+    try:
+        FeedbackRender(piece.specs, piece.values, piece.chain, lent.image_pipe.device,
+                       calls.chain_diffuse(lent.pipe, lent.image_pipe),
+                       load=lambda i: Image.open(io.BytesIO(pngs[i])), store=store, check=signals.check,
+                       init_image=init).render(set(piece.todo))
+    except Interrupted:
+        return None
     return made
