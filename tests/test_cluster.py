@@ -195,6 +195,21 @@ def test_image_keyframes_on_the_cluster_equal_a_local_render_bit_for_bit(pipe, c
     assert middle[0] > 150 and middle[2] < 120, middle
 
 
+def test_a_t2i_adapter_on_the_cluster_equals_a_local_render_bit_for_bit(pipe, client, tmp_path, one_thread, media):
+    from control_factory import make_adapter, sd_layout_pipeline
+
+    _, square, _ = media
+    sd_layout_pipeline(pipe).save_pretrained(tmp_path / "sd-layout")  # a checkpoint the workers load
+    adapted = project(frames=6).copy(checkpoint="sd-layout", adapters=[
+        {"model": make_adapter(tmp_path / "adapter"), "source": square, "preprocessor": "canny"}])
+    local = render(adapted, runs_dir=tmp_path / "local")
+    plain = render(adapted.copy(adapters=[]), runs_dir=tmp_path / "plain")
+    sharded = render(adapted, runs_dir=tmp_path / "sharded", client=client)
+    assert sharded.rendered == 6
+    same_frames(local, sharded)
+    assert not np.array_equal(pixels(local.frames[2]), pixels(plain.frames[2]))  # the adapter did something
+
+
 def test_a_2d_chain_with_a_controlnet_on_the_previous_frame_equals_a_local_render(pipe, client, tmp_path, one_thread,
                                                                                   media):
     net, _, _ = media

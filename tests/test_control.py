@@ -197,23 +197,7 @@ def test_controls_are_project_data(controlnet_dir, shape_file):
 
 @pytest.fixture(scope="module")
 def sd_layout_pipe(pipe):
-    """A pipeline whose UNet has Stable Diffusion's block layout (cross-attention blocks, the last one plain), built
-    from a config, with the embedded pipeline's text encoder and VAE (shared, never changed)."""
-    import torch
-    from diffusers import DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
-
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        unet = UNet2DConditionModel(
-            sample_size=8, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(32, 64, 64),
-            down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
-            up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=32,
-            attention_head_dim=8, norm_num_groups=32)
-    sd = StableDiffusionPipeline(vae=pipe.vae, text_encoder=pipe.text_encoder, tokenizer=pipe.tokenizer, unet=unet,
-                                 scheduler=DDIMScheduler.from_config(pipe.scheduler.config), safety_checker=None,
-                                 feature_extractor=None, requires_safety_checker=False)
-    sd.set_progress_bar_config(disable=True)
-    return sd
+    return cf.sd_layout_pipeline(pipe)
 
 
 def test_t2i_adapter_changes_the_frames(sd_layout_pipe, shape_file, tmp_path):
