@@ -75,18 +75,18 @@ def foreground_colour_error(scene: Scene, image: np.ndarray) -> float:
 
 
 def test_guidance_one_follows_the_prompt_less_than_the_default(pipe):
-    # 24 cells of the visible grid in a seeded order: the trained model follows most prompts even unguided, so a
+    # 48 cells of the visible grid in a seeded order: the trained model follows most prompts even unguided, so a
     # handful of pictures would not show the difference
     cells = [(c, s, b) for c, b in visible_pairs() for s in SHAPES]
     random.Random(3).shuffle(cells)
-    scenes = [Scene(c, s, b) for c, s, b in cells[:24]]
+    scenes = [Scene(c, s, b) for c, s, b in cells[:48]]
     prompts = [s.prompt() for s in scenes]
     unguided_images, guided_images = pictures(pipe, prompts, guidance=1.0), pictures(pipe, prompts)
     unguided, guided = score(scenes, unguided_images), score(scenes, guided_images)
-    assert sum(unguided.values()) <= sum(guided.values()) - 5, (unguided, guided)  # measured 62 vs 72 of 72
+    assert sum(unguided.values()) <= sum(guided.values()) - 4, (unguided, guided)  # measured 138 vs 144 of 144
     error = {name: np.mean([foreground_colour_error(s, im) for s, im in zip(scenes, images, strict=True)])
              for name, images in (("unguided", unguided_images), ("guided", guided_images))}
-    assert error["guided"] < 0.75 * error["unguided"], error  # measured 17.5 vs 35.5
+    assert error["guided"] < 0.7 * error["unguided"], error  # measured 21.0 vs 40.6
 
 
 def frames_of(project: Project, tmp_path) -> list[np.ndarray]:
@@ -103,11 +103,14 @@ def test_strength_keeps_the_inputs_layout_when_low_and_follows_the_prompt_when_h
         project = Project(keyframes=[Keyframe(0, prompt)], num_inference_steps=STEPS, guidance_scale=GUIDANCE,
                           image_input=str(tmp_path / "input.png"), strength=strength, height=SIZE, width=SIZE)
         out[strength] = frames_of(project, tmp_path / str(strength))[0]
-    low, high = judge(out[0.2]), judge(out[0.9])
-    assert low.shape == "circle", low
+    high = judge(out[0.9])
+    # At 0.2 (the last 4 of 20 steps) the layout stays: the shape where the input's was, of its size. The trained
+    # model does repaint colours towards the prompt even there (guidance 7.5 on nearly clean latents).
     inside = foreground_mask(draw(source, SIZE).astype(float))
-    overlap = (foreground_mask(out[0.2].astype(float)) & inside).sum() / inside.sum()
-    assert overlap > 0.8, overlap  # the circle stays where it was: measured 0.98
+    kept = foreground_mask(out[0.2].astype(float))
+    overlap = (kept & inside).sum() / inside.sum()
+    assert overlap > 0.85, overlap  # measured 0.94
+    assert 0.8 < kept.sum() / inside.sum() < 1.25, kept.sum() / inside.sum()
     drawn = draw(source, SIZE).astype(float)
     assert np.abs(out[0.2] - drawn).mean() < np.abs(out[0.9] - drawn).mean()
     assert (high.colour, high.background) == ("blue", "night"), high

@@ -47,8 +47,9 @@ def test_strength_0_gives_each_frame_as_the_previous_one_warped_bit_for_bit(rend
 
 
 def test_a_zoom_in_makes_each_frames_centre_the_previous_frame_scaled(renderer):
-    # 128 px: the embedded model's latents are 8x8-pixel cells, too coarse at 64 px for a zoom to survive a step
-    frames = tensors(renderer.render(project(5, still=True, strength=0.2, zoom=1.3, height=128, width=128)))
+    # 128 px: the embedded model's latents are 8x8-pixel cells, too coarse at 64 px for a zoom to survive a step.
+    # Strength 0.1, one of the 10 steps: at two the trained model redraws the first zoomed frame's shape its own size
+    frames = tensors(renderer.render(project(5, still=True, strength=0.1, zoom=1.3, height=128, width=128)))
     centre = slice(32, 96)
     zooms = [1.0, 1.1, 1.2, 1.3, 1.4, 1.5]
     for before, after in zip(frames, frames[1:], strict=False):
@@ -72,19 +73,22 @@ def test_a_translation_moves_the_content_by_the_scheduled_pixels(renderer):
     assert np.abs(moved - [(8, 8), (-8, 8), (16, 8), (16, 8)]).max() <= 1, moved.tolist()
 
 
-def _mean_colour_drift(frames: list[np.ndarray]) -> float:
-    first = frames[0].reshape(-1, 3).mean(axis=0)
-    return max(float(np.abs(f.reshape(-1, 3).mean(axis=0) - first).max()) for f in frames)
+def _mean_colour_drift(frames: list[np.ndarray], start: int) -> float:
+    """How far the mean colour (any channel, 0..1) of the frames from `start` on strays from frame `start`'s."""
+    means = [f.reshape(-1, 3).mean(axis=0) for f in frames[start:]]
+    return max(float(np.abs(m - means[0]).max()) for m in means)
 
 
 def test_colour_match_holds_the_mean_colour_over_48_frames_where_it_drifts_without(renderer):
-    # contrast 1.1 brightens every frame: fed back 47 times, it drifts unless matched to frame 0 (measured here:
-    # 0.086 without, 0.047 with). At 128 px: at 64 px the trained model's one denoising step repairs most of the
-    # drift by itself
+    # contrast 1.1 brightens every frame: fed back 47 times, it drifts unless matched to frame 0. The drift is
+    # measured from frame 2: each frame's denoising step moves the colours the same way from where it starts,
+    # matched or not (about 0.066 in the first two frames), and matching holds them there. At 128 px: at 64 px the
+    # trained model's one step repairs most of the drift by itself
     settings = {"strength": 0.1, "contrast": 1.1, "height": 128, "width": 128}
-    drifting = _mean_colour_drift(pixels(renderer.render(project(48, still=True, **settings))))
-    matched = _mean_colour_drift(pixels(renderer.render(project(48, still=True, color_match=True, **settings))))
-    assert drifting > 0.07 and matched < 0.65 * drifting, (drifting, matched)
+    drifting = _mean_colour_drift(pixels(renderer.render(project(48, still=True, **settings))), start=2)
+    matched = _mean_colour_drift(pixels(renderer.render(project(48, still=True, color_match=True, **settings))),
+                                 start=2)
+    assert drifting > 0.07 and matched < 0.35 * drifting, (drifting, matched)  # measured 0.132 and 0.017
 
 
 def test_a_schedule_edit_at_frame_k_renders_exactly_frames_k_to_the_end(renderer):
