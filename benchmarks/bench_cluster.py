@@ -4,29 +4,35 @@ locally with two threads, all in one run.
     python benchmarks/bench_cluster.py                 # 48 frames, 10 steps, the embedded pipeline
     python benchmarks/bench_cluster.py --steps 20
 
-Each configuration renders into its own fresh runs folder (no frame comes from the cache). Each cluster is a
-`distributed.LocalCluster` of worker processes with one thread each; its workers load the pipeline during a
-two-frame warm-up render (again until every worker has loaded it), timed apart ("start s": the cluster's start
-plus that warm-up), so the figures compare the rendering itself. Also measured: whether the frames of 1 and 2
-workers are equal bit for bit (same batch size, device and thread count: they should be), and how far the
-two-thread local frames are from them (the largest difference of any pixel channel, in 8-bit steps).
+Each render goes into its own fresh runs folder (no frame comes from the cache). Each cluster is a
+`distributed.LocalCluster` of worker processes with one thread each; both are started, and their workers load the
+pipeline during two-frame warm-up renders (again until every worker has loaded it), before anything is timed
+("start s": a cluster's start plus that warm-up). Then `--rounds` rounds each render the same frames on 1 worker,
+on 2 workers and locally, in turn, so that a slower minute of a shared machine falls on all three; the figures are
+the medians and each round's ratio. Also measured: whether the frames of 1 and 2 workers are equal bit for bit
+(same batch size, device and thread count: they should be), and how far the two-thread local frames are from them
+(the largest difference of any pixel channel, in 8-bit steps).
 
 What explains the ratios is measured beside them: the batches each worker ran and the seconds all workers
 computed at once (Dask's task stream), each worker's CPU seconds over the render's wall seconds ("core share": 1.0
 is a core of its own, less is a core shared with other work), the client's own CPU seconds (it stores the frames
 and writes the GIF, and runs the scheduler, on the same cores) and the load average.
 
-The machine may be shared with other work while this runs: the ratios are from one run, each configuration timed
-in turn. Prints the figures and writes benchmarks/results/cluster.json (`--results NAME`: NAME.json instead).
+The machine may be shared with other work while this runs. Prints the figures and writes
+benchmarks/results/cluster.json (`--results NAME`: NAME.json instead).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -71,36 +77,52 @@ def _together(stream: list[dict], workers: int) -> float:
     return total
 
 
-def on_cluster(pipe, workers: int, work: Project, warm: Project, root: Path) -> tuple[float, float, list, dict]:
-    """(start + warm-up seconds, render seconds, frames, what explains the time) on a fresh LocalCluster of
-    `workers` processes."""
+@contextlib.contextmanager
+def warm_cluster(pipe, workers: int, warm: Project, root: Path) -> Iterator[tuple[Any, float]]:
+    """(a client of a fresh LocalCluster of `workers` processes whose workers have all loaded the pipeline, the
+    seconds that took: the cluster's start and the warm-up renders)."""
     import distributed
 
     started = time.perf_counter()
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        for seed in range(3):  # until every worker has loaded the pipeline: none is loaded in the timed render
+        for seed in range(3):  # until every worker has loaded the pipeline: none is loaded in the timed renders
             render(warm.copy(seed=seed), pipe, runs_dir=root / f"warm-{workers}", client=client)
             if min(client.run(_loads).values()) >= 1:
                 break
-        loads = client.run(_loads)
-        ready = time.perf_counter()
-        cpu, client_cpu = client.run(_cpu_seconds), time.process_time()
-        with distributed.get_task_stream(client) as stream:
-            animation = render(work, pipe, runs_dir=root / f"workers-{workers}", client=client)
-        done = time.perf_counter()
-        cpu_after, client_cpu = client.run(_cpu_seconds), time.process_time() - client_cpu
-        wall = done - ready
-        batches = {w: sum(t["worker"] == w for t in stream.data) for w in cpu}
-        why = {"pipeline loads per worker before the timed render": sorted(loads.values()),
-               "batches per worker": sorted(batches.values()),
-               "all workers computing at once s": round(_together(stream.data, workers), 2),
-               "core share per worker": sorted(round((cpu_after[w] - cpu[w]) / wall, 2) for w in cpu),
-               "client cpu s": round(client_cpu, 2)}
-        assert min(loads.values()) >= 1, loads
-        assert client.run(_loads) == loads  # nothing loaded while timed
+        yield client, time.perf_counter() - started
+
+
+def on_cluster(client, pipe, workers: int, work: Project, runs: Path) -> tuple[float, list, dict]:
+    """(render seconds, frames, what explains the time) of `work` on `client`'s workers, into a fresh `runs`."""
+    import distributed
+
+    loads = client.run(_loads)
+    cpu, client_cpu = client.run(_cpu_seconds), time.process_time()
+    ready = time.perf_counter()
+    with distributed.get_task_stream(client) as stream:
+        animation = render(work, pipe, runs_dir=runs, client=client)
+    wall = time.perf_counter() - ready
+    cpu_after, client_cpu = client.run(_cpu_seconds), time.process_time() - client_cpu
+    batches = {w: sum(t["worker"] == w for t in stream.data) for w in cpu}
+    why = {"pipeline loads per worker before the timed render": sorted(loads.values()),
+           "batches per worker": sorted(batches.values()),
+           "all workers computing at once s": round(_together(stream.data, workers), 2),
+           "core share per worker": sorted(round((cpu_after[w] - cpu[w]) / wall, 2) for w in cpu),
+           "client cpu s": round(client_cpu, 2)}
+    assert min(loads.values()) >= 1, loads
+    assert client.run(_loads) == loads  # nothing loaded while timed
     assert animation.rendered == len(animation.frames)  # nothing from the cache
-    return ready - started, wall, pixels(animation), why
+    return wall, pixels(animation), why
+
+
+def on_this_process(pipe, work: Project, runs: Path) -> tuple[float, list, float]:
+    """(render seconds, frames, cores used) of a local render with two torch threads."""
+    torch.set_num_threads(2)
+    began, cpu = time.perf_counter(), time.process_time()
+    local = render(work, pipe, runs_dir=runs)
+    wall = time.perf_counter() - began
+    return wall, pixels(local), (time.process_time() - cpu) / wall
 
 
 def main() -> None:
@@ -108,42 +130,50 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=48)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the three renders, taken in turn")
     parser.add_argument("--results", default="cluster", help="the results file's name (benchmarks/results/NAME.json)")
     args = parser.parse_args()
     work = project(args.frames, args.steps, args.size)
     warm = project(2, 2, args.size)
     load = os.getloadavg()[0]
     pipe = load_pipeline()
-    figures: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    times: dict[str, list[float]] = {"1": [], "2": [], "local": []}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         root = Path(tmp)
-        start1, time1, frames1, why1 = on_cluster(pipe, 1, work, warm, root)
-        start2, time2, frames2, why2 = on_cluster(pipe, 2, work, warm, root)
+        (one, start1), (two, start2) = (stack.enter_context(warm_cluster(pipe, n, warm, root)) for n in (1, 2))
         torch.set_num_threads(2)
         render(warm, pipe, runs_dir=root / "warm-local")
-        began, cpu = time.perf_counter(), time.process_time()
-        local = render(work, pipe, runs_dir=root / "local")
-        time_local = time.perf_counter() - began
-        share_local = (time.process_time() - cpu) / time_local
-        frames_local = pixels(local)
+        for r in range(args.rounds):  # in turn, so a slower minute of the machine falls on all three alike
+            time1, frames1, why1 = on_cluster(one, pipe, 1, work, root / f"{r}-1")
+            time2, frames2, why2 = on_cluster(two, pipe, 2, work, root / f"{r}-2")
+            time_local, frames_local, share_local = on_this_process(pipe, work, root / f"{r}-local")
+            for name, value in (("1", time1), ("2", time2), ("local", time_local)):
+                times[name].append(value)
     same = all(np.array_equal(a, b) for a, b in zip(frames1, frames2, strict=True))
     far = max(int(np.abs(a - b).max()) for a, b in zip(frames2, frames_local, strict=True))
+    speed_ups = [a / b for a, b in zip(times["1"], times["2"], strict=True)]
+    median = {name: statistics.median(values) for name, values in times.items()}
     figures = {
         "frames": args.frames, "size": args.size, "steps": args.steps, "batch_size": work.batch_size,
-        "load average at start": round(load, 2),
-        "1 worker s": round(time1, 2), "2 workers s": round(time2, 2), "local 2 threads s": round(time_local, 2),
+        "rounds": args.rounds, "load average at start": round(load, 2),
+        "1 worker s (median)": round(median["1"], 2), "2 workers s (median)": round(median["2"], 2),
+        "local 2 threads s (median)": round(median["local"], 2),
         "1 worker start s": round(start1, 2), "2 workers start s": round(start2, 2),
-        "2 workers / 1 worker speed-up": round(time1 / time2, 2),
-        "2 workers / local 2 threads speed-up": round(time_local / time2, 2),
+        "2 workers / 1 worker speed-up (of the medians)": round(median["1"] / median["2"], 2),
+        "2 workers / 1 worker speed-up, each round": [round(x, 2) for x in speed_ups],
+        "2 workers / 1 worker speed-up (median of the rounds)": round(statistics.median(speed_ups), 2),
+        "2 workers / local 2 threads speed-up (of the medians)": round(median["local"] / median["2"], 2),
         "1 and 2 workers equal bit for bit": same,
         "local 2 threads vs workers: largest pixel difference (8-bit)": far,
         "load average at end": round(os.getloadavg()[0], 2),
-        "1 worker": why1, "2 workers": why2, "local 2 threads: cores used": round(share_local, 2),
+        "1 worker (last round)": why1, "2 workers (last round)": why2,
+        "local 2 threads: cores used (last round)": round(share_local, 2),
     }
     for name, value in figures.items():
         print(f"{name:>62}: {value}")
-    note = ("one run on a machine shared with other work (see the load average and each worker's core share); the "
-            "cluster's start and the workers' pipeline loading are timed apart")
+    note = ("rounds of the three renders taken in turn, both clusters started (and their pipelines loaded) before the "
+            "first; the cluster's start and the workers' pipeline loading are timed apart; see the load average and "
+            "each worker's core share for what else the machine ran")
     print(save_results(args.results, {"note": note, "figures": figures}))
 
 
