@@ -13,6 +13,11 @@ the medians and each round's ratio. Also measured: whether the frames of 1 and 2
 (same batch size, device and thread count: they should be), and how far the two-thread local frames are from them
 (the largest difference of any pixel channel, in 8-bit steps).
 
+The ceiling is measured too: half the frames in one plain process with one torch thread (no Dask), alone and
+with a second such process at once. Two renders sharing the machine's two cores (their caches and memory) each
+run slower than one alone, so twice the lone time over the paired time is what any split of the work in two can
+gain here.
+
 What explains the ratios is measured beside them: the batches each worker ran and the seconds all workers
 computed at once (Dask's task stream), each worker's CPU seconds over the render's wall seconds ("core share": 1.0
 is a core of its own, less is a core shared with other work), the client's own CPU seconds (it stores the frames
@@ -125,6 +130,45 @@ def on_this_process(pipe, work: Project, runs: Path) -> tuple[float, list, float
     return wall, pixels(local), (time.process_time() - cpu) / wall
 
 
+# the environment before any cluster starts: Dask's nanny sets OMP_NUM_THREADS=1 and MALLOC_TRIM_THRESHOLD_=65536
+# in the environment of the process that starts it, and a plain process started with the second one allocates as
+# slowly as a worker without PipelineHolder's fix (see engine/cluster_worker.py)
+ENVIRONMENT = dict(os.environ)
+
+
+def plain_process(frames: int, steps: int, size: int, seed: int, start: Path | None) -> None:
+    """Run as a child process (--plain): render `frames` frames with one torch thread, once `start` exists (so two
+    children start together), and print the render's seconds."""
+    torch.set_num_threads(1)
+    pipe = load_pipeline()
+    work = project(frames, steps, size).copy(seed=seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        render(project(2, 2, size), pipe, runs_dir=Path(tmp) / "warm")
+        print("ready", flush=True)
+        while start is not None and not start.exists():
+            time.sleep(0.005)
+        began = time.perf_counter()
+        render(work, pipe, runs_dir=Path(tmp) / "runs")
+        print(time.perf_counter() - began, flush=True)
+
+
+def plain_processes(count: int, frames: int, steps: int, size: int, root: Path) -> list[float]:
+    """Render seconds of `count` plain processes (no Dask) rendering `frames` frames each, all at once: what two
+    cores give two independent renders, the ceiling of any split of the work."""
+    import subprocess
+    import sys
+
+    start = root / f"start-{count}-{time.perf_counter_ns()}"
+    children = [subprocess.Popen([sys.executable, __file__, "--plain", str(seed), "--frames", str(frames),
+                                  "--steps", str(steps), "--size", str(size), "--start", str(start)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENVIRONMENT)
+                for seed in range(count)]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready"
+    start.touch()
+    return [float(child.communicate()[0].strip()) for child in children]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=48)
@@ -132,7 +176,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the three renders, taken in turn")
     parser.add_argument("--results", default="cluster", help="the results file's name (benchmarks/results/NAME.json)")
+    parser.add_argument("--plain", type=int, metavar="SEED", help=argparse.SUPPRESS)  # a child of plain_processes
+    parser.add_argument("--start", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain is not None:
+        plain_process(args.frames, args.steps, args.size, args.plain, args.start)
+        return
     work = project(args.frames, args.steps, args.size)
     warm = project(2, 2, args.size)
     load = os.getloadavg()[0]
@@ -149,6 +198,10 @@ def main() -> None:
             time_local, frames_local, share_local = on_this_process(pipe, work, root / f"{r}-local")
             for name, value in (("1", time1), ("2", time2), ("local", time_local)):
                 times[name].append(value)
+        # the ceiling: half the frames each in one plain process alone, and in two at once (the clusters idle)
+        half = args.frames // 2
+        alone = [plain_processes(1, half, args.steps, args.size, root)[0] for _ in range(3)]
+        paired = [max(plain_processes(2, half, args.steps, args.size, root)) for _ in range(3)]
     same = all(np.array_equal(a, b) for a, b in zip(frames1, frames2, strict=True))
     far = max(int(np.abs(a - b).max()) for a, b in zip(frames2, frames_local, strict=True))
     speed_ups = [a / b for a, b in zip(times["1"], times["2"], strict=True)]
@@ -163,6 +216,10 @@ def main() -> None:
         "2 workers / 1 worker speed-up, each round": [round(x, 2) for x in speed_ups],
         "2 workers / 1 worker speed-up (median of the rounds)": round(statistics.median(speed_ups), 2),
         "2 workers / local 2 threads speed-up (of the medians)": round(median["local"] / median["2"], 2),
+        "ceiling: a plain process's half alone s (median of 3)": round(statistics.median(alone), 2),
+        "ceiling: two plain processes' halves at once s (median of 3)": round(statistics.median(paired), 2),
+        "ceiling: two plain processes / one, speed-up": round(2 * statistics.median(alone) /
+                                                               statistics.median(paired), 2),
         "1 and 2 workers equal bit for bit": same,
         "local 2 threads vs workers: largest pixel difference (8-bit)": far,
         "load average at end": round(os.getloadavg()[0], 2),
