@@ -187,12 +187,15 @@ def test_image_keyframes_on_the_cluster_equal_a_local_render_bit_for_bit(pipe, c
         Keyframe(0, "a red circle", image=disc), Keyframe(3, "a blue square", image=square),
         Keyframe(6, "a green triangle")])
     local = render(pictured, pipe, runs_dir=tmp_path / "local")
+    plain = render(pictured.copy(keyframes=[Keyframe(k.frame, k.prompt) for k in pictured.keyframes]), pipe,
+                   runs_dir=tmp_path / "plain")
     sharded = render(pictured, pipe, runs_dir=tmp_path / "sharded", client=client)
     assert sharded.rendered == 7
     same_frames(local, sharded)
-    # the first frame starts from the disc at strength 0.4: its middle is the disc's orange still
-    middle = pixels(sharded.frames[0])[24:40, 24:40].reshape(-1, 3).mean(axis=0)
-    assert middle[0] > 150 and middle[2] < 120, middle
+    # the first frame starts from the disc at strength 0.4: nearer the disc's picture than the plain frame is
+    picture = np.asarray(Image.open(disc).convert("RGB"), dtype=float)
+    near = [np.abs(pixels(a.frames[0]).astype(float) - picture).mean() for a in (sharded, plain)]
+    assert near[0] < 0.8 * near[1], near  # measured 77 vs 114 (the model repaints colours towards the prompt)
 
 
 def test_a_t2i_adapter_on_the_cluster_equals_a_local_render_bit_for_bit(pipe, client, tmp_path, one_thread, media):
