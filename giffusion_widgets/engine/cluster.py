@@ -41,8 +41,9 @@ PIECE_FRAMES = 4  # diffused frames per task of a 2D chain: what a worker's deat
 POLL_S = 0.05  # how often a waiting client looks at the cancel flag
 
 
-def _absolute(path: str | None) -> str | None:
-    """A file or folder that exists here as an absolute path; anything else (a hub id) as it is."""
+def absolute_path(path: str | None) -> str | None:
+    """A file or folder that exists here as an absolute path (workers share the client's file system, not its
+    working folder); anything else (a hub id) as it is."""
     if path and Path(path).expanduser().exists():
         return str(Path(path).expanduser().resolve())
     return path
@@ -53,14 +54,16 @@ def worker_project(project: Project) -> Project:
     not its working folder): inputs, keyframe pictures, LoRAs, control models and their conditioning pictures."""
     from dataclasses import replace
 
+    from ..control import SOURCES
+
     def control(entry: dict) -> dict:
         source = entry.get("source")
-        return {**entry, "model": _absolute(entry["model"]),
-                **({"source": _absolute(source)} if source not in (None, "", "video", "image", "previous") else {})}
+        return {**entry, "model": absolute_path(entry["model"]),
+                **({"source": absolute_path(source)} if source and source not in SOURCES else {})}
 
-    changes: dict[str, Any] = {name: _absolute(getattr(project, name)) for name in ("image_input", "video_input")}
-    changes["keyframes"] = [replace(k, image=_absolute(k.image)) for k in project.keyframes]
-    changes["loras"] = [{**lora, "path": _absolute(str(lora["path"]))} for lora in project.loras]
+    changes: dict[str, Any] = {name: absolute_path(getattr(project, name)) for name in ("image_input", "video_input")}
+    changes["keyframes"] = [replace(k, image=absolute_path(k.image)) for k in project.keyframes]
+    changes["loras"] = [{**lora, "path": absolute_path(str(lora["path"]))} for lora in project.loras]
     changes["controlnets"] = [control(e) for e in project.controlnets]
     changes["adapters"] = [control(e) for e in project.adapters]
     return project.copy(**changes)

@@ -19,13 +19,13 @@ import contextlib
 import io
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
 from ..errors import PipelineError
 from ..project import Project
+from .cluster import absolute_path
 from .feedback import ChainPiece, FeedbackRender
 from .pipeline_call import Batch, FrameCalls, Interrupted, call_pipeline, step_callback
 
@@ -105,28 +105,20 @@ class PipelineSpec:
         device = device or info.device.split(":")[0]
         if not given:
             source = PipelineSource.of(project)
-            return cls(_absolute(source.checkpoint), source.pipeline_class, device, info.dtype,
+            return cls(absolute_path(source.checkpoint), source.pipeline_class, device, info.dtype,
                        tuple(sorted(source.options().items())))
         if info.checkpoint == BUILTIN_NAME:
             return cls(None, info.pipeline_class, device, info.dtype)
         if info.checkpoint in ("", "custom"):
             raise PipelineError("a cluster render rebuilds the pipeline on each worker from its checkpoint, and the "
                                 "given pipeline has none: set the project's checkpoint, or load_pipeline() it")
-        return cls(_absolute(info.checkpoint), info.pipeline_class, device, info.dtype)
+        return cls(absolute_path(info.checkpoint), info.pipeline_class, device, info.dtype)
 
     def load(self) -> Any:
         from .pipelines import load_pipeline
 
         return load_pipeline(self.checkpoint, self.pipeline_class, device=self.device, dtype=self.dtype,
                              **dict(self.options))
-
-
-def _absolute(checkpoint: str | None) -> str | None:
-    """A local folder as an absolute path (workers share the file system, not the client's working folder); a hub
-    id as it is."""
-    if checkpoint and Path(checkpoint).expanduser().exists():
-        return str(Path(checkpoint).expanduser().resolve())
-    return checkpoint
 
 
 class _Lent:
@@ -268,8 +260,7 @@ class _Signals:
             if torch.get_num_threads() != link.threads:  # set here: a thread keeps its count once it used one
                 torch.set_num_threads(link.threads)
         self.token, self.steps = link.token, steps
-        holder = get_worker().plugins.get(PLUGIN_NAME)
-        self._cancelled = holder.cancelled if holder is not None else set()
+        self._cancelled = _holder().cancelled
 
     def cancelled(self) -> bool:
         return self.token in self._cancelled
@@ -285,14 +276,20 @@ class _Signals:
         return step_callback(self.cancelled, self.progress)
 
 
-def _lent(spec: PipelineSpec, project: Project, identity: dict, link: RenderLink) -> tuple[Any, _Lent]:
-    """(this worker's holder, the project's lent pipeline), checked against the identity the client keys with."""
-    from .pipelines import pipeline_info
-
+def _holder() -> PipelineHolder:
+    """This worker's PipelineHolder (the client registers it before the first task)."""
     holder = get_worker().plugins.get(PLUGIN_NAME)
     if holder is None:
         raise PipelineError(f"worker {get_worker().address} has no {PLUGIN_NAME} plugin: register "
                             f"PipelineHolder() with the client first")
+    return holder
+
+
+def _lent(spec: PipelineSpec, project: Project, identity: dict, link: RenderLink) -> tuple[Any, _Lent]:
+    """(this worker's holder, the project's lent pipeline), checked against the identity the client keys with."""
+    from .pipelines import pipeline_info
+
+    holder = _holder()
     lent = holder.lent_for(spec, project, link.scales_length)
     own = pipeline_info(lent.pipe).identity()
     # the weights, class, device and dtype decide the frames; the checkpoint's name may be spelled another way

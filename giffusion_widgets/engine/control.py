@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..control import AUX_EXTRA, AUX_PREPROCESSORS, local_model, preprocessor_of, source_of
+from ..control import AUX_EXTRA, AUX_PREPROCESSORS, SOURCES, local_model, preprocessor_of, source_of
 from ..errors import PipelineError, ProjectError
 from ..project import Project
 from ..schedule import FrameSpec, Plan
@@ -221,7 +221,7 @@ def control_key(kind: str, entries: list[dict], sources: list[str], scales: list
     for entry, source, scale in zip(entries, sources, scales, strict=True):
         given = entry.get("conditioning_scale", 1.0)
         shown = [round(float(v), 9) for v in scale] if isinstance(given, str) else float(given)
-        if source in ("video", "image", "previous"):
+        if source in SOURCES:
             identity = source  # the project's inputs, and the 2D chain's frames, are in the keys already
         else:
             identity = f"file:{digest(Path(source).expanduser())}"
@@ -323,7 +323,6 @@ class ControlCall:
                 "controlnet_conditioning_scale": scales[0] if one else scales,
                 "control_guidance_start": starts[0] if one else starts,
                 "control_guidance_end": ends[0] if one else ends}
-
 
     def extra_for(self, size: tuple[int, int]) -> Any:
         """pipeline_call.FrameCalls' `extra`: each call's arguments, from its frames and the 2D mode's image."""
